@@ -1,0 +1,109 @@
+package dev.wavoice.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.wavoice.server.call.CallController;
+import dev.wavoice.server.call.CallMedia;
+import dev.wavoice.server.call.CallRegistry;
+import dev.wavoice.server.call.EndReason;
+import dev.wavoice.server.config.WavoiceConfig;
+import dev.wavoice.server.metrics.Metrics;
+import dev.wavoice.server.store.CallLogRepository;
+import dev.wavoice.server.store.Database;
+import dev.wavoice.server.store.QueuedCallLog;
+import dev.wavoice.server.web.HttpApi;
+import dev.wavoice.server.whatsapp.EventDeduplicator;
+import dev.wavoice.server.whatsapp.GraphApiClient;
+import dev.wavoice.server.whatsapp.RetryPolicy;
+import dev.wavoice.server.whatsapp.WebhookProcessor;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The assembled service: database, call log, Graph client, call control and HTTP, started and stopped as one. */
+public final class WavoiceServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WavoiceServer.class);
+
+    private final WavoiceConfig config;
+    private final PrometheusMeterRegistry metrics;
+    private final Database database;
+    private final CallLogRepository repository;
+    private final QueuedCallLog callLog;
+    private final CallRegistry calls;
+    private final CallController controller;
+    private final ExecutorService work;
+    private final ScheduledExecutorService timers;
+    private final HttpApi http;
+
+    public WavoiceServer(WavoiceConfig config, CallMedia media) {
+        this.config = config;
+        this.metrics = Metrics.prometheus();
+        ObjectMapper json = objectMapper();
+        this.database = new Database(config.dbUrl());
+        this.repository = new CallLogRepository(database.dataSource());
+        this.callLog = new QueuedCallLog(repository, database::migrate, 100_000, metrics);
+        this.work = Executors.newVirtualThreadPerTaskExecutor();
+        this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("call-timers").factory());
+        this.calls = new CallRegistry(config.maxCalls(), metrics);
+        GraphApiClient graph = new GraphApiClient(config.graphUrl(), config.graphVersion(), config.accessToken(),
+                Duration.ofSeconds(3), Duration.ofSeconds(10), RetryPolicy.DEFAULT, json, metrics);
+        this.controller = new CallController(calls, media, graph, callLog, metrics, timers, work,
+                new CallController.Limits(config.ringTimeout(), config.mediaConnectTimeout(), config.maxCallDuration()),
+                config.phoneNumberId(), config.agent().configName());
+        WebhookProcessor processor = new WebhookProcessor(json, controller, new EventDeduplicator(50_000), metrics);
+        this.http = new HttpApi(config, processor, work, metrics, callLog, repository, calls, json);
+    }
+
+    public static ObjectMapper objectMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    public WavoiceServer start() {
+        callLog.start();
+        http.start();
+        log.info("wavoice.started http={}:{} db={} agent={} maxCalls={} graph={}/{}", config.httpHost(), http.port(),
+                database.kind(), config.agent().configName(), config.maxCalls(), config.graphUrl(), config.graphVersion());
+        return this;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public CallLogRepository repository() {
+        return repository;
+    }
+
+    public QueuedCallLog callLog() {
+        return callLog;
+    }
+
+    public CallRegistry calls() {
+        return calls;
+    }
+
+    @Override
+    public void close() {
+        log.info("wavoice.stopping activeCalls={}", calls.size());
+        controller.endAll(EndReason.SHUTDOWN, "service shutting down");
+        http.close();
+        work.close();
+        timers.shutdownNow();
+        callLog.close(Duration.ofSeconds(5));
+        database.close();
+        log.info("wavoice.stopped");
+    }
+}

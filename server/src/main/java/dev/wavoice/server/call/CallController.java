@@ -1,0 +1,279 @@
+package dev.wavoice.server.call;
+
+import dev.wavoice.server.store.CallLog;
+import dev.wavoice.server.whatsapp.CallWebhookListener;
+import dev.wavoice.server.whatsapp.CallerIdentity;
+import dev.wavoice.server.whatsapp.GraphApiClient;
+import dev.wavoice.server.whatsapp.GraphApiException;
+import dev.wavoice.server.whatsapp.WebhookPayload;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Call control: turns call webhooks into Graph actions and state changes. Runs on virtual threads (one per
+ * webhook); per-call consistency comes from each {@link Call}'s lock, which is never held across a Graph request.
+ *
+ * <p>A user-initiated connect goes: register (capacity, duplicates) → media answers the offer at once →
+ * {@code pre_accept} with that answer → wait for ICE+DTLS (bounded) → {@code accept} → connected. wavoice sends
+ * {@code reject}/{@code terminate} only when it is the side ending the call.
+ */
+public final class CallController implements CallWebhookListener {
+    private static final Logger log = LoggerFactory.getLogger(CallController.class);
+
+    /** Timeouts and limits the controller enforces. */
+    public record Limits(Duration ringTimeout, Duration mediaConnectTimeout, Duration maxCallDuration) {}
+
+    private final CallRegistry registry;
+    private final CallMedia media;
+    private final GraphApiClient graph;
+    private final CallLog callLog;
+    private final MeterRegistry metrics;
+    private final ScheduledExecutorService timers;
+    private final Executor work;
+    private final Limits limits;
+    private final String defaultPhoneNumberId;
+    private final String agentName;
+
+    public CallController(CallRegistry registry, CallMedia media, GraphApiClient graph, CallLog callLog,
+            MeterRegistry metrics, ScheduledExecutorService timers, Executor work, Limits limits,
+            String defaultPhoneNumberId, String agentName) {
+        this.registry = registry;
+        this.media = media;
+        this.graph = graph;
+        this.callLog = callLog;
+        this.metrics = metrics;
+        this.timers = timers;
+        this.work = work;
+        this.limits = limits;
+        this.defaultPhoneNumberId = defaultPhoneNumberId;
+        this.agentName = agentName;
+    }
+
+    /** A {@code calls[]} entry with {@code event=connect}. */
+    @Override
+    public void onConnect(WebhookPayload.CallEvent event, WebhookPayload.CallsValue value) {
+        try (var ignored = MDC.putCloseable("callId", event.id())) {
+            if (!"USER_INITIATED".equalsIgnoreCase(event.direction())) {
+                // wavoice places no business-initiated calls yet, so an answer to one cannot be ours.
+                log.warn("call.connect_ignored direction={} reason=\"no outgoing call with this id\"", event.direction());
+                return;
+            }
+            String phoneNumberId = phoneNumberId(value);
+            String businessNumber = value.metadata() != null ? value.metadata().displayPhoneNumber() : event.to();
+            Call call = new Call(event.id(), Call.Direction.USER_INITIATED, CallerIdentity.ofCaller(event, value),
+                    businessNumber, phoneNumberId, agentName);
+            switch (registry.register(call)) {
+                case DUPLICATE -> log.info("call.connect_ignored reason=\"call id already live\"");
+                case OVER_CAPACITY -> {
+                    callLog.saveCall(call.snapshot());
+                    callLog.event(call.callId(), "webhook.connect", "caller=" + call.caller().handle());
+                    end(call, EndReason.REJECTED_CAPACITY, "over WAVOICE_MAX_CALLS=" + registry.maxCalls(), null);
+                }
+                case ADMITTED -> answer(call, event);
+            }
+        }
+    }
+
+    private void answer(Call call, WebhookPayload.CallEvent event) {
+        log.info("call.ringing caller={} name=\"{}\"", call.caller().handle(), call.caller().profileName());
+        callLog.saveCall(call.snapshot());
+        callLog.event(call.callId(), "webhook.connect", "caller=" + call.caller().handle());
+        metrics.counter("wavoice.calls.started", "direction", "user_initiated").increment();
+        call.lock().lock();
+        try {
+            call.addTimer(timers.schedule(() -> work.execute(() -> ringTimeout(call)),
+                    limits.ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        } finally {
+            call.lock().unlock();
+        }
+
+        String offer = event.session() == null ? null : event.session().sdp();
+        if (offer == null || event.session().sdpType() == null
+                || !"offer".equalsIgnoreCase(event.session().sdpType())) {
+            end(call, EndReason.REJECTED_BAD_OFFER, "connect without an SDP offer", null);
+            return;
+        }
+        CallMedia.MediaSession session;
+        try {
+            session = media.answer(call.callId(), offer);
+        } catch (MediaException e) {
+            end(call, e.reason(), e.getMessage(), null);
+            return;
+        }
+        call.lock().lock();
+        try {
+            if (call.isEnded()) {
+                session.close();
+                return;
+            }
+            call.attachMedia(session);
+        } finally {
+            call.lock().unlock();
+        }
+        callLog.event(call.callId(), "media.answered", null);
+
+        try {
+            graph.preAccept(call.phoneNumberId(), call.callId(), session.answerSdp());
+        } catch (GraphApiException e) {
+            end(call, EndReason.GRAPH_ERROR, e.getMessage(), null);
+            return;
+        }
+        if (!transition(call, CallState.PRE_ACCEPTED, "graph.pre_accept")) {
+            return;
+        }
+
+        try {
+            session.connected().get(limits.mediaConnectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            end(call, EndReason.MEDIA_FAILED, "ICE/DTLS not connected within " + limits.mediaConnectTimeout(), null);
+            return;
+        } catch (ExecutionException e) {
+            end(call, EndReason.MEDIA_FAILED, String.valueOf(e.getCause().getMessage()), null);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end(call, EndReason.SHUTDOWN, "interrupted while connecting", null);
+            return;
+        }
+        callLog.event(call.callId(), "media.connected", null);
+
+        try {
+            graph.accept(call.phoneNumberId(), call.callId(), session.answerSdp());
+        } catch (GraphApiException e) {
+            end(call, EndReason.GRAPH_ERROR, e.getMessage(), null);
+            return;
+        }
+        if (!transition(call, CallState.CONNECTED, "graph.accept")) {
+            return;
+        }
+        log.info("call.connected setupMs={}", call.elapsedMillis());
+        call.lock().lock();
+        try {
+            call.addTimer(timers.schedule(() -> work.execute(() -> end(call, EndReason.MAX_DURATION,
+                    "maximum call duration " + limits.maxCallDuration() + " reached", null)),
+                    limits.maxCallDuration().toMillis(), TimeUnit.MILLISECONDS));
+        } finally {
+            call.lock().unlock();
+        }
+        session.failed().thenAccept(why -> work.execute(() -> end(call, EndReason.MEDIA_FAILED, why, null)));
+    }
+
+    /** A {@code calls[]} entry with {@code event=terminate}: the call is over on WhatsApp's side. */
+    @Override
+    public void onTerminate(WebhookPayload.CallEvent event) {
+        try (var ignored = MDC.putCloseable("callId", event.id())) {
+            var live = registry.find(event.id());
+            if (live.isEmpty()) {
+                log.info("call.terminate_ignored reason=\"unknown or already ended call\" status={}", event.status());
+                return;
+            }
+            String status = event.status() == null ? "" : event.status().toUpperCase(Locale.ROOT);
+            EndReason reason = switch (status) {
+                case "FAILED" -> EndReason.CALL_FAILED;
+                case "REJECTED" -> EndReason.REJECTED_REMOTE;
+                default -> EndReason.CALLER_HANGUP;
+            };
+            callLog.event(event.id(), "webhook.terminate", "status=" + event.status());
+            end(live.get(), reason, "terminate webhook status=" + event.status(), event.duration());
+        }
+    }
+
+    /** A {@code statuses[]} entry of type call: progress of a call, logged on the call when it is ours. */
+    @Override
+    public void onStatus(WebhookPayload.CallStatus status) {
+        try (var ignored = MDC.putCloseable("callId", status.id())) {
+            if (registry.find(status.id()).isPresent()) {
+                callLog.event(status.id(), "webhook.status", status.status());
+            }
+            log.info("call.status status={}", status.status());
+        }
+    }
+
+    /** Ends every live call (service shutdown), telling Graph for each. */
+    public void endAll(EndReason reason, String detail) {
+        for (Call call : registry.live()) {
+            end(call, reason, detail, null);
+        }
+    }
+
+    private void ringTimeout(Call call) {
+        if (call.state() != CallState.CONNECTED) {
+            end(call, EndReason.RING_TIMEOUT, "not connected within " + limits.ringTimeout(), null);
+        }
+    }
+
+    private boolean transition(Call call, CallState next, String eventType) {
+        call.lock().lock();
+        try {
+            if (!call.moveTo(next)) {
+                return false;
+            }
+            callLog.saveCall(call.snapshot());
+        } finally {
+            call.lock().unlock();
+        }
+        callLog.event(call.callId(), eventType, null);
+        return true;
+    }
+
+    /** Ends a call exactly once: Graph told when we hang up, media closed, row and metrics updated. */
+    public void end(Call call, EndReason reason, String detail, Long reportedDurationSeconds) {
+        CallState before;
+        CallMedia.MediaSession session;
+        call.lock().lock();
+        try {
+            before = call.state();
+            if (!call.end(reason, detail, reportedDurationSeconds)) {
+                return;
+            }
+            session = call.media();
+        } finally {
+            call.lock().unlock();
+        }
+        try (var ignored = MDC.putCloseable("callId", call.callId())) {
+            if (reason.endedByUs()) {
+                tellGraph(call, before == CallState.CONNECTED);
+            }
+            if (session != null) {
+                session.close();
+            }
+            registry.remove(call);
+            callLog.saveCall(call.snapshot());
+            callLog.event(call.callId(), "call.ended", reason.wireName() + (detail == null ? "" : ": " + detail));
+            metrics.counter("wavoice.calls", "outcome", reason.wireName()).increment();
+            log.info("call.ended reason={} detail=\"{}\" state_before={} durationMs={}", reason.wireName(), detail,
+                    before, call.snapshot().durationMs());
+        }
+    }
+
+    private void tellGraph(Call call, boolean wasConnected) {
+        String action = wasConnected ? "terminate" : "reject";
+        try {
+            if (wasConnected) {
+                graph.terminate(call.phoneNumberId(), call.callId());
+            } else {
+                graph.reject(call.phoneNumberId(), call.callId());
+            }
+            callLog.event(call.callId(), "graph." + action, null);
+        } catch (GraphApiException e) {
+            callLog.event(call.callId(), "graph." + action + ".failed", e.getMessage());
+        }
+    }
+
+    private String phoneNumberId(WebhookPayload.CallsValue value) {
+        if (value.metadata() != null && value.metadata().phoneNumberId() != null
+                && !value.metadata().phoneNumberId().isBlank()) {
+            return value.metadata().phoneNumberId();
+        }
+        return defaultPhoneNumberId;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.wavoice.server.call;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The seam between call control and the media transport: it answers a WhatsApp offer with a local SDP at once
+ * and reports when ICE and DTLS are up.
+ */
+public interface CallMedia {
+
+    /**
+     * Creates the media session for a call from the caller's offer. Must return quickly (the answer goes out in
+     * {@code pre_accept}); connectivity is reported later through {@link MediaSession#connected()}.
+     *
+     * @throws MediaException with {@link EndReason#REJECTED_BAD_OFFER} when the offer cannot be answered, or
+     *     {@link EndReason#REJECTED_MEDIA_UNAVAILABLE} when this build or host cannot carry media
+     */
+    MediaSession answer(String callId, String offerSdp) throws MediaException;
+
+    /** One call's media. */
+    interface MediaSession extends AutoCloseable {
+        String answerSdp();
+
+        /** Completes when ICE and DTLS are connected; completes exceptionally on failure. */
+        CompletableFuture<Void> connected();
+
+        /** Completes when media fails after having connected (consent lost, peer closed). */
+        CompletableFuture<String> failed();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * What runs until the media transport is part of the build: every connect is refused with a reason the
+     * caller log shows, rather than answered with an SDP that could never carry audio.
+     */
+    final class Unavailable implements CallMedia {
+        @Override
+        public MediaSession answer(String callId, String offerSdp) throws MediaException {
+            throw new MediaException(EndReason.REJECTED_MEDIA_UNAVAILABLE,
+                    "this build has no media transport yet (WebRTC endpoint not implemented); call rejected");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.wavoice.server.call;
+
+import java.util.Locale;
+
+/** Why a call ended; the lower-case name is what the call log and the metrics show. */
+public enum EndReason {
+    /** The caller hung up after the call was up (terminate webhook, status COMPLETED). */
+    CALLER_HANGUP(false),
+    /** WhatsApp reports the call failed (terminate webhook, status FAILED). */
+    CALL_FAILED(false),
+    /** The call was rejected on WhatsApp's side (terminate webhook, status REJECTED). */
+    REJECTED_REMOTE(false),
+    /** Over {@code WAVOICE_MAX_CALLS}: rejected through Graph. */
+    REJECTED_CAPACITY(true),
+    /** This build cannot carry the call's media: rejected through Graph. */
+    REJECTED_MEDIA_UNAVAILABLE(true),
+    /** The offer could not be answered (malformed SDP, no audio, no common codec): rejected through Graph. */
+    REJECTED_BAD_OFFER(true),
+    /** Not connected before the ring timeout. */
+    RING_TIMEOUT(true),
+    /** Media (ICE/DTLS) did not come up in time or failed later. */
+    MEDIA_FAILED(true),
+    /** A Graph action the call depended on failed. */
+    GRAPH_ERROR(true),
+    /** The maximum call duration was reached. */
+    MAX_DURATION(true),
+    /** The agent ended the call. */
+    AGENT_HANGUP(true),
+    /** The service shut down while the call was live. */
+    SHUTDOWN(true);
+
+    private final boolean endedByUs;
+
+    EndReason(boolean endedByUs) {
+        this.endedByUs = endedByUs;
+    }
+
+    /** True when wavoice is the side hanging up, so it must tell Graph (reject or terminate). */
+    public boolean endedByUs() {
+        return endedByUs;
+    }
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.wavoice.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The whole service configuration, immutable. Built once from flags and environment variables by the CLI
+ * (see {@code ServeCommand}); every component receives the parts it needs.
+ */
+public record WavoiceConfig(
+        String httpHost,
+        int httpPort,
+        int mediaPort,
+        String publicIp,
+        String dbUrl,
+        Secret appSecret,
+        Secret verifyToken,
+        Secret accessToken,
+        String phoneNumberId,
+        URI graphUrl,
+        String graphVersion,
+        AgentKind agent,
+        int maxCalls,
+        Secret adminToken,
+        Duration ringTimeout,
+        Duration maxCallDuration,
+        Duration mediaConnectTimeout) {
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_MEDIA_PORT = 40000;
+    public static final String DEFAULT_GRAPH_URL = "https://graph.facebook.com";
+    public static final String DEFAULT_GRAPH_VERSION = "v23.0";
+    public static final int DEFAULT_MAX_CALLS = 100;
+
+    public WavoiceConfig {
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new ConfigException("WAVOICE_HTTP_PORT must be 0..65535 (got " + httpPort + ")");
+        }
+        if (mediaPort < 0 || mediaPort > 65535) {
+            throw new ConfigException("WAVOICE_MEDIA_PORT must be 0..65535 (got " + mediaPort + ")");
+        }
+        if (maxCalls < 1) {
+            throw new ConfigException("WAVOICE_MAX_CALLS must be at least 1 (got " + maxCalls + ")");
+        }
+        if (!graphVersion.matches("v\\d+\\.\\d+")) {
+            throw new ConfigException("WHATSAPP_GRAPH_VERSION must look like v23.0 (got '" + graphVersion + "')");
+        }
+        String scheme = graphUrl.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || graphUrl.getHost() == null) {
+            throw new ConfigException("WHATSAPP_GRAPH_URL must be an http(s) URL (got '" + graphUrl + "')");
+        }
+        if (!(dbUrl.startsWith("jdbc:h2:") || dbUrl.startsWith("jdbc:postgresql:"))) {
+            throw new ConfigException("WAVOICE_DB_URL must be a jdbc:h2: or jdbc:postgresql: URL (got '" + dbUrl + "')");
+        }
+    }
+
+    /** The embedded default: an H2 file database under {@code ./data/}. */
+    public static String defaultDbUrl() {
+        return "jdbc:h2:file:" + Path.of("data", "wavoice").toAbsolutePath() + ";AUTO_SERVER=FALSE";
+    }
+
+    /** Whether the HTTP server answers only on this machine (the dashboard then needs no admin token). */
+    public boolean loopbackOnly() {
+        return httpHost.equals("127.0.0.1") || httpHost.equals("localhost") || httpHost.equals("::1");
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Defaults as documented in the README; tests override what they need. */
+    public static Builder builder() {
+        return new Builder(null);
+    }
+
+    /** Mutable only while building; {@link #build()} validates and freezes. */
+    public static final class Builder {
+        private String httpHost = "0.0.0.0";
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private int mediaPort = DEFAULT_MEDIA_PORT;
+        private String publicIp;
+        private String dbUrl = defaultDbUrl();
+        private Secret appSecret = Secret.none();
+        private Secret verifyToken = Secret.none();
+        private Secret accessToken = Secret.none();
+        private String phoneNumberId;
+        private URI graphUrl = URI.create(DEFAULT_GRAPH_URL);
+        private String graphVersion = DEFAULT_GRAPH_VERSION;
+        private AgentKind agent = AgentKind.LOCAL;
+        private int maxCalls = DEFAULT_MAX_CALLS;
+        private Secret adminToken = Secret.none();
+        private Duration ringTimeout = Duration.ofSeconds(60);
+        private Duration maxCallDuration = Duration.ofHours(4);
+        private Duration mediaConnectTimeout = Duration.ofSeconds(10);
+
+        private Builder(WavoiceConfig from) {
+            if (from != null) {
+                httpHost = from.httpHost; httpPort = from.httpPort; mediaPort = from.mediaPort;
+                publicIp = from.publicIp; dbUrl = from.dbUrl; appSecret = from.appSecret;
+                verifyToken = from.verifyToken; accessToken = from.accessToken; phoneNumberId = from.phoneNumberId;
+                graphUrl = from.graphUrl; graphVersion = from.graphVersion; agent = from.agent;
+                maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
+                maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
+            }
+        }
+
+        public Builder httpHost(String v) { httpHost = v; return this; }
+        public Builder httpPort(int v) { httpPort = v; return this; }
+        public Builder mediaPort(int v) { mediaPort = v; return this; }
+        public Builder publicIp(String v) { publicIp = v; return this; }
+        public Builder dbUrl(String v) { dbUrl = v; return this; }
+        public Builder appSecret(String v) { appSecret = Secret.of(v); return this; }
+        public Builder verifyToken(String v) { verifyToken = Secret.of(v); return this; }
+        public Builder accessToken(String v) { accessToken = Secret.of(v); return this; }
+        public Builder phoneNumberId(String v) { phoneNumberId = v; return this; }
+        public Builder graphUrl(URI v) { graphUrl = v; return this; }
+        public Builder graphVersion(String v) { graphVersion = v; return this; }
+        public Builder agent(AgentKind v) { agent = v; return this; }
+        public Builder maxCalls(int v) { maxCalls = v; return this; }
+        public Builder adminToken(String v) { adminToken = Secret.of(v); return this; }
+        public Builder ringTimeout(Duration v) { ringTimeout = v; return this; }
+        public Builder maxCallDuration(Duration v) { maxCallDuration = v; return this; }
+        public Builder mediaConnectTimeout(Duration v) { mediaConnectTimeout = v; return this; }
+
+        public WavoiceConfig build() {
+            return new WavoiceConfig(httpHost, httpPort, mediaPort, blankToNull(publicIp), dbUrl, appSecret,
+                    verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, agent, maxCalls,
+                    adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout);
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s.trim();
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.wavoice.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Plain JDBC over the call log tables; the same SQL runs on H2 and PostgreSQL. */
+public final class CallLogRepository {
+    /** SQLSTATE for a unique violation, shared by H2 and PostgreSQL. */
+    static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource dataSource;
+
+    public CallLogRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    // ---- writes (each idempotent, so a retry after an unknown outcome is harmless) ----
+
+    void saveCall(Connection c, CallRecord r) throws SQLException {
+        String update = "UPDATE calls SET direction=?, caller_phone=?, caller_bsuid=?, caller_name=?, business_number=?,"
+                + " phone_number_id=?, state=?, agent=?, started_at=?, connected_at=?, ended_at=?, end_reason=?,"
+                + " end_detail=?, duration_ms=? WHERE call_id=?";
+        try (PreparedStatement ps = c.prepareStatement(update)) {
+            bindCall(ps, r, 1);
+            ps.setString(15, r.callId());
+            if (ps.executeUpdate() > 0) {
+                return;
+            }
+        }
+        String insert = "INSERT INTO calls (direction, caller_phone, caller_bsuid, caller_name, business_number,"
+                + " phone_number_id, state, agent, started_at, connected_at, ended_at, end_reason, end_detail,"
+                + " duration_ms, call_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+            bindCall(ps, r, 1);
+            ps.setString(15, r.callId());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bindCall(PreparedStatement ps, CallRecord r, int i) throws SQLException {
+        ps.setString(i++, r.direction());
+        ps.setString(i++, r.callerPhone());
+        ps.setString(i++, r.callerBsuid());
+        ps.setString(i++, truncate(r.callerName(), 256));
+        ps.setString(i++, r.businessNumber());
+        ps.setString(i++, r.phoneNumberId());
+        ps.setString(i++, r.state());
+        ps.setString(i++, r.agent());
+        setTime(ps, i++, r.startedAt());
+        setTime(ps, i++, r.connectedAt());
+        setTime(ps, i++, r.endedAt());
+        ps.setString(i++, r.endReason());
+        ps.setString(i++, truncate(r.endDetail(), 2000));
+        if (r.durationMs() == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, r.durationMs());
+        }
+    }
+
+    void insertEvent(Connection c, CallEventRecord e) throws SQLException {
+        insertOnce(c, "INSERT INTO call_events (event_id, call_id, occurred_at, type, detail) VALUES (?,?,?,?,?)", ps -> {
+            ps.setObject(1, e.eventId());
+            ps.setString(2, e.callId());
+            setTime(ps, 3, e.occurredAt());
+            ps.setString(4, e.type());
+            ps.setString(5, truncate(e.detail(), 4000));
+        });
+    }
+
+    void insertTranscript(Connection c, TranscriptRecord t) throws SQLException {
+        insertOnce(c, "INSERT INTO transcripts (transcript_id, call_id, occurred_at, speaker, text, is_final, interrupted)"
+                + " VALUES (?,?,?,?,?,?,?)", ps -> {
+            ps.setObject(1, t.transcriptId());
+            ps.setString(2, t.callId());
+            setTime(ps, 3, t.occurredAt());
+            ps.setString(4, t.speaker());
+            ps.setString(5, truncate(t.text(), 10000));
+            ps.setBoolean(6, t.isFinal());
+            ps.setBoolean(7, t.interrupted());
+        });
+    }
+
+    void insertUsage(Connection c, UsageRecord u) throws SQLException {
+        insertOnce(c, "INSERT INTO call_usage (usage_id, call_id, occurred_at, input_tokens, output_tokens,"
+                + " input_audio_tokens, output_audio_tokens) VALUES (?,?,?,?,?,?,?)", ps -> {
+            ps.setObject(1, u.usageId());
+            ps.setString(2, u.callId());
+            setTime(ps, 3, u.occurredAt());
+            ps.setLong(4, u.inputTokens());
+            ps.setLong(5, u.outputTokens());
+            ps.setLong(6, u.inputAudioTokens());
+            ps.setLong(7, u.outputAudioTokens());
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static void insertOnce(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            // The row was committed by an earlier attempt whose acknowledgement was lost: done.
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    // ---- reads ----
+
+    public Optional<CallRecord> findCall(String callId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT * FROM calls WHERE call_id=?")) {
+            ps.setString(1, callId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(readCall(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public List<CallRecord> recentCalls(int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT * FROM calls ORDER BY started_at DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            List<CallRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(readCall(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    public List<CallEventRecord> events(String callId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT * FROM call_events WHERE call_id=? ORDER BY occurred_at, event_id")) {
+            ps.setString(1, callId);
+            List<CallEventRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CallEventRecord(rs.getObject("event_id", UUID.class), rs.getString("call_id"),
+                            time(rs, "occurred_at"), rs.getString("type"), rs.getString("detail")));
+                }
+            }
+            return out;
+        }
+    }
+
+    public List<TranscriptRecord> transcripts(String callId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT * FROM transcripts WHERE call_id=? ORDER BY occurred_at, transcript_id")) {
+            ps.setString(1, callId);
+            List<TranscriptRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new TranscriptRecord(rs.getObject("transcript_id", UUID.class), rs.getString("call_id"),
+                            time(rs, "occurred_at"), rs.getString("speaker"), rs.getString("text"),
+                            rs.getBoolean("is_final"), rs.getBoolean("interrupted")));
+                }
+            }
+            return out;
+        }
+    }
+
+    public List<UsageRecord> usage(String callId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT * FROM call_usage WHERE call_id=? ORDER BY occurred_at")) {
+            ps.setString(1, callId);
+            List<UsageRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UsageRecord(rs.getObject("usage_id", UUID.class), rs.getString("call_id"),
+                            time(rs, "occurred_at"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+                            rs.getLong("input_audio_tokens"), rs.getLong("output_audio_tokens")));
+                }
+            }
+            return out;
+        }
+    }
+
+    public long countCalls() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM calls");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static CallRecord readCall(ResultSet rs) throws SQLException {
+        long duration = rs.getLong("duration_ms");
+        Long durationMs = rs.wasNull() ? null : duration;
+        return new CallRecord(rs.getString("call_id"), rs.getString("direction"), rs.getString("caller_phone"),
+                rs.getString("caller_bsuid"), rs.getString("caller_name"), rs.getString("business_number"),
+                rs.getString("phone_number_id"), rs.getString("state"), rs.getString("agent"),
+                time(rs, "started_at"), time(rs, "connected_at"), time(rs, "ended_at"), rs.getString("end_reason"),
+                rs.getString("end_detail"), durationMs);
+    }
+
+    private static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) {
+            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(i, t.atOffset(ZoneOffset.UTC));
+        }
+    }
+
+    private static Instant time(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.wavoice.server.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wavoice.server.call.CallRegistry;
+import dev.wavoice.server.config.WavoiceConfig;
+import dev.wavoice.server.store.CallLogRepository;
+import dev.wavoice.server.store.QueuedCallLog;
+import dev.wavoice.server.whatsapp.WebhookProcessor;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP surface, every route in one place. */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+    private final Javalin app;
+
+    public HttpApi(WavoiceConfig config, WebhookProcessor processor, Executor work, PrometheusMeterRegistry metrics,
+            QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json) {
+        WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(), processor, work, metrics);
+        AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly());
+        CallLogApi callLogApi = new CallLogApi(repo, json);
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.concurrency.useVirtualThreads = true;
+            // The webhook handler enforces its own 1 MiB limit with a 413; let Jetty hand it the stream.
+            cfg.http.maxRequestSize = 4L << 20;
+            cfg.jetty.host = config.httpHost();
+            cfg.jetty.port = config.httpPort();
+            cfg.routes.get("/webhook", webhook::verify);
+            cfg.routes.post("/webhook", webhook::receive);
+            cfg.routes.get("/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            cfg.routes.get("/ready", ctx -> {
+                boolean ready = callLog.isMigrated();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("status", ready ? "ready" : "starting");
+                body.put("database", callLog.isDatabaseUp() ? "up" : "down");
+                body.put("pendingWrites", callLog.pending());
+                body.put("activeCalls", calls.size());
+                body.put("maxCalls", calls.maxCalls());
+                ctx.status(ready ? 200 : 503).contentType("application/json").result(json.writeValueAsString(body));
+            });
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
+            cfg.routes.get("/api/calls", admin.guard(callLogApi::list));
+            cfg.routes.get("/api/calls/{callId}", admin.guard(callLogApi::one));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("http.handler_failed path={} error=\"{}\"", ctx.path(), e.toString(), e);
+                ctx.status(500).contentType("text/plain").result("internal error");
+            });
+        });
+    }
+
+    public HttpApi start() {
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.wavoice.server.web;
+
+import dev.wavoice.server.config.Secret;
+import dev.wavoice.server.whatsapp.MalformedWebhookException;
+import dev.wavoice.server.whatsapp.WebhookPayload;
+import dev.wavoice.server.whatsapp.WebhookProcessor;
+import dev.wavoice.server.whatsapp.WebhookSignature;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /webhook} (Meta's subscription check) and {@code POST /webhook} (events). A POST is answered as
+ * soon as it is verified and parsed; the call work runs on another (virtual) thread so Meta sees its 200 in
+ * milliseconds and does not redeliver.
+ */
+final class WebhookHandler {
+    private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
+    static final int MAX_BODY_BYTES = 1 << 20;
+
+    private final WebhookSignature signature;
+    private final Secret verifyToken;
+    private final WebhookProcessor processor;
+    private final Executor work;
+    private final MeterRegistry metrics;
+
+    WebhookHandler(Secret appSecret, Secret verifyToken, WebhookProcessor processor, Executor work,
+            MeterRegistry metrics) {
+        this.signature = appSecret.isPresent() ? new WebhookSignature(appSecret.reveal()) : null;
+        this.verifyToken = verifyToken;
+        this.processor = processor;
+        this.work = work;
+        this.metrics = metrics;
+        if (signature == null) {
+            log.warn("webhook.no_app_secret WHATSAPP_APP_SECRET is not set: every webhook POST will be refused (401)");
+        }
+    }
+
+    void verify(Context ctx) {
+        String mode = ctx.queryParam("hub.mode");
+        String token = ctx.queryParam("hub.verify_token");
+        String challenge = ctx.queryParam("hub.challenge");
+        boolean ok = "subscribe".equals(mode) && challenge != null && token != null && verifyToken.isPresent()
+                && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                        verifyToken.reveal().getBytes(StandardCharsets.UTF_8));
+        count(ok ? "verified" : "verify_refused");
+        if (ok) {
+            ctx.status(200).contentType("text/plain").result(challenge);
+        } else {
+            log.warn("webhook.verify_refused mode={} tokenConfigured={}", mode, verifyToken.isPresent());
+            ctx.status(403).contentType("text/plain").result("verification refused");
+        }
+    }
+
+    void receive(Context ctx) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            reply(ctx, 413, "too_large", "body over 1 MiB");
+            return;
+        }
+        byte[] body = readAtMost(ctx.req().getInputStream(), MAX_BODY_BYTES);
+        if (body == null) {
+            reply(ctx, 413, "too_large", "body over 1 MiB");
+            return;
+        }
+        String header = ctx.header(WebhookSignature.HEADER);
+        if (signature == null || !signature.verify(body, header)) {
+            // Nothing from an unsigned body is parsed, stored or logged: only this counter moves.
+            reply(ctx, 401, header == null ? "missing_signature" : "bad_signature", "invalid signature");
+            return;
+        }
+        WebhookPayload payload;
+        try {
+            payload = processor.parse(body);
+        } catch (MalformedWebhookException e) {
+            log.warn("webhook.malformed bytes={} error=\"{}\"", body.length, e.getMessage());
+            reply(ctx, 400, "malformed", "malformed JSON");
+            return;
+        }
+        reply(ctx, 200, "accepted", "ok");
+        work.execute(() -> {
+            try {
+                processor.process(payload);
+            } catch (RuntimeException e) {
+                log.error("webhook.processing_failed error=\"{}\"", e.toString(), e);
+            }
+        });
+    }
+
+    private void reply(Context ctx, int status, String result, String text) {
+        count(result);
+        ctx.status(status).contentType("text/plain").result(text);
+    }
+
+    private void count(String result) {
+        metrics.counter("wavoice.webhook.requests", "result", result).increment();
+    }
+
+    /** Reads the body, or returns null as soon as it exceeds {@code max} (chunked bodies carry no length). */
+    private static byte[] readAtMost(InputStream in, int max) throws IOException {
+        byte[] data = in.readNBytes(max + 1);
+        return data.length > max ? null : data;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.wavoice.server.whatsapp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wavoice.server.config.Secret;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WhatsApp Cloud API call actions over the JDK {@link HttpClient}. Blocking by design: callers run on virtual
+ * threads. Retries 5xx, 429 and I/O failures with jittered backoff; never retries other 4xx. The access token
+ * goes into the Authorization header and nowhere else: no log line or exception message carries it.
+ */
+public final class GraphApiClient {
+    private static final Logger log = LoggerFactory.getLogger(GraphApiClient.class);
+
+    private final HttpClient http;
+    private final ObjectMapper json;
+    private final URI baseUrl;
+    private final String version;
+    private final Secret accessToken;
+    private final Duration requestTimeout;
+    private final RetryPolicy retry;
+    private final MeterRegistry metrics;
+
+    public GraphApiClient(URI baseUrl, String version, Secret accessToken, Duration connectTimeout,
+            Duration requestTimeout, RetryPolicy retry, ObjectMapper json, MeterRegistry metrics) {
+        this.baseUrl = Objects.requireNonNull(baseUrl);
+        this.version = Objects.requireNonNull(version);
+        this.accessToken = Objects.requireNonNull(accessToken);
+        this.requestTimeout = requestTimeout;
+        this.retry = retry;
+        this.json = json;
+        this.metrics = metrics;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    public void preAccept(String phoneNumberId, String callId, String answerSdp) throws GraphApiException {
+        send(phoneNumberId, GraphCallAction.PRE_ACCEPT, withSession(base(GraphCallAction.PRE_ACCEPT, callId), "answer", answerSdp));
+    }
+
+    public void accept(String phoneNumberId, String callId, String answerSdp) throws GraphApiException {
+        send(phoneNumberId, GraphCallAction.ACCEPT, withSession(base(GraphCallAction.ACCEPT, callId), "answer", answerSdp));
+    }
+
+    public void reject(String phoneNumberId, String callId) throws GraphApiException {
+        send(phoneNumberId, GraphCallAction.REJECT, base(GraphCallAction.REJECT, callId));
+    }
+
+    public void terminate(String phoneNumberId, String callId) throws GraphApiException {
+        send(phoneNumberId, GraphCallAction.TERMINATE, base(GraphCallAction.TERMINATE, callId));
+    }
+
+    /**
+     * Starts a business-initiated call to {@code to} (a phone number or a BSUID) and returns the new call id.
+     */
+    public String connect(String phoneNumberId, String to, String offerSdp, String bizOpaqueCallbackData)
+            throws GraphApiException {
+        ObjectNode body = json.createObjectNode();
+        body.put("messaging_product", "whatsapp");
+        body.put("to", to);
+        body.put("action", GraphCallAction.CONNECT.wireName());
+        withSession(body, "offer", offerSdp);
+        if (bizOpaqueCallbackData != null) {
+            body.put("biz_opaque_callback_data", bizOpaqueCallbackData);
+        }
+        JsonNode answer = send(phoneNumberId, GraphCallAction.CONNECT, body);
+        JsonNode id = answer.path("calls").path(0).path("id");
+        if (!id.isTextual()) {
+            throw new GraphApiException("connect", 200, null, null, null,
+                    "success response without calls[0].id", null, 1, null);
+        }
+        return id.asText();
+    }
+
+    private ObjectNode base(GraphCallAction action, String callId) {
+        ObjectNode body = json.createObjectNode();
+        body.put("messaging_product", "whatsapp");
+        body.put("call_id", callId);
+        body.put("action", action.wireName());
+        return body;
+    }
+
+    private static ObjectNode withSession(ObjectNode body, String sdpType, String sdp) {
+        ObjectNode session = body.putObject("session");
+        session.put("sdp_type", sdpType);
+        session.put("sdp", sdp);
+        return body;
+    }
+
+    private JsonNode send(String phoneNumberId, GraphCallAction action, ObjectNode body) throws GraphApiException {
+        String name = action.wireName();
+        if (phoneNumberId == null || phoneNumberId.isBlank()) {
+            throw new GraphApiException(name, 0, null, null, null,
+                    "no phone number id (webhook metadata lacked it and WHATSAPP_PHONE_NUMBER_ID is unset)", null, 0, null);
+        }
+        if (!accessToken.isPresent()) {
+            throw new GraphApiException(name, 0, null, null, null, "WHATSAPP_ACCESS_TOKEN is not set", null, 0, null);
+        }
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(callsUri(phoneNumberId))
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + accessToken.reveal())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                .build();
+        String callId = body.path("call_id").asText(null);
+        for (int attempt = 1; ; attempt++) {
+            long start = System.nanoTime();
+            String outcome;
+            GraphApiException failure;
+            Duration retryAfter = null;
+            try {
+                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    record(name, "ok", start);
+                    log.info("graph.{} ok callId={} status={} attempt={}", name, callId, status, attempt);
+                    return parseOrEmpty(response.body());
+                }
+                outcome = status == 429 ? "http_429" : "http_" + (status / 100) + "xx";
+                failure = errorFrom(name, status, response.body(), attempt);
+                if (!RetryPolicy.retryableStatus(status)) {
+                    record(name, outcome, start);
+                    log.warn("graph.{} failed callId={} status={} error=\"{}\" retry=no", name, callId, status,
+                            failure.getMessage());
+                    throw failure;
+                }
+                retryAfter = response.headers().firstValue("Retry-After").map(GraphApiClient::parseRetryAfter).orElse(null);
+            } catch (HttpTimeoutException e) {
+                outcome = "timeout";
+                failure = new GraphApiException(name, 0, null, null, null, "timed out: " + e.getMessage(), null, attempt, e);
+            } catch (IOException e) {
+                outcome = "io_error";
+                failure = new GraphApiException(name, 0, null, null, null, e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, attempt, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GraphApiException(name, 0, null, null, null, "interrupted", null, attempt, e);
+            }
+            record(name, outcome, start);
+            if (attempt >= retry.maxAttempts()) {
+                log.warn("graph.{} failed callId={} outcome={} attempts={} error=\"{}\" retry=exhausted", name,
+                        callId, outcome, attempt, failure.getMessage());
+                throw failure;
+            }
+            Duration delay = retry.delayAfter(attempt);
+            if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+                delay = retryAfter.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : retryAfter;
+            }
+            log.info("graph.{} retry callId={} outcome={} attempt={} delayMs={}", name, callId, outcome, attempt,
+                    delay.toMillis());
+            metrics.counter("wavoice.graph.retries", "action", name).increment();
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure;
+            }
+        }
+    }
+
+    URI callsUri(String phoneNumberId) {
+        String base = baseUrl.toString().replaceAll("/+$", "");
+        return URI.create(base + "/" + version + "/" + phoneNumberId + "/calls");
+    }
+
+    private void record(String action, String outcome, long startNanos) {
+        Timer.builder("wavoice.graph.request")
+                .description("Graph API call action requests, one per HTTP attempt")
+                .tag("action", action)
+                .tag("outcome", outcome)
+                .register(metrics)
+                .record(Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private JsonNode parseOrEmpty(byte[] body) {
+        try {
+            return body.length == 0 ? json.createObjectNode() : json.readTree(body);
+        } catch (IOException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private GraphApiException errorFrom(String action, int status, byte[] body, int attempt) {
+        JsonNode error = parseOrEmpty(body).path("error");
+        Integer code = error.path("code").isNumber() ? error.path("code").asInt() : null;
+        Integer subcode = error.path("error_subcode").isNumber() ? error.path("error_subcode").asInt() : null;
+        String message = error.path("message").asText(null);
+        if (message == null && body.length > 0) {
+            message = "non-Graph error body (" + body.length + " bytes)";
+        }
+        return new GraphApiException(action, status, code, subcode, error.path("type").asText(null), message,
+                error.path("fbtrace_id").asText(null), attempt, null);
+    }
+
+    private static Duration parseRetryAfter(String value) {
+        try {
+            return Duration.ofSeconds(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.wavoice.server.whatsapp;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * The webhook envelope Meta POSTs, modelled after the Cloud API payloads (see the fixtures). Every record
+ * ignores unknown fields: Meta adds fields without notice and a new one must never turn into a 400.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record WebhookPayload(String object, List<Entry> entry) {
+
+    public List<Entry> entries() {
+        return entry == null ? List.of() : entry;
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Entry(String id, List<Change> changes) {
+        public List<Change> changeList() {
+            return changes == null ? List.of() : changes;
+        }
+    }
+
+    /** One change; {@code value} is kept raw until {@code field} says what it holds. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Change(String field, JsonNode value) {}
+
+    /** The value of a {@code calls} change. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CallsValue(
+            @JsonProperty("messaging_product") String messagingProduct,
+            Metadata metadata,
+            List<Contact> contacts,
+            List<CallEvent> calls,
+            List<CallStatus> statuses,
+            List<GraphError> errors) {
+
+        public List<Contact> contactList() {
+            return contacts == null ? List.of() : contacts;
+        }
+
+        public List<CallEvent> callList() {
+            return calls == null ? List.of() : calls;
+        }
+
+        public List<CallStatus> statusList() {
+            return statuses == null ? List.of() : statuses;
+        }
+
+        public List<GraphError> errorList() {
+            return errors == null ? List.of() : errors;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Metadata(
+            @JsonProperty("display_phone_number") String displayPhoneNumber,
+            @JsonProperty("phone_number_id") String phoneNumberId) {}
+
+    /**
+     * A contact; since the 2026 username change {@code wa_id} may be empty and {@code user_id} (the
+     * business-scoped user id, BSUID) is then the only stable handle.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Contact(Profile profile, @JsonProperty("wa_id") String waId, @JsonProperty("user_id") String userId) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Profile(String name, String username, @JsonProperty("country_code") String countryCode) {}
+
+    /** One entry of {@code calls[]}: a connect or a terminate. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CallEvent(
+            String id,
+            String from,
+            @JsonProperty("from_user_id") String fromUserId,
+            String to,
+            @JsonProperty("to_user_id") String toUserId,
+            String event,
+            String timestamp,
+            String direction,
+            String status,
+            @JsonProperty("start_time") String startTime,
+            @JsonProperty("end_time") String endTime,
+            Long duration,
+            @JsonProperty("biz_opaque_callback_data") String bizOpaqueCallbackData,
+            Session session) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Session(@JsonProperty("sdp_type") String sdpType, String sdp) {}
+
+    /** Progress of a business-initiated call ({@code statuses[]} with {@code type: call}). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CallStatus(
+            String id,
+            String timestamp,
+            String type,
+            String status,
+            @JsonProperty("recipient_id") String recipientId,
+            @JsonProperty("recipient_user_id") String recipientUserId) {}
+
+    /** An error reported inside a webhook (beside {@code calls[]} of a failed call). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record GraphError(Integer code, String title, String message, @JsonProperty("error_data") JsonNode errorData) {
+        public String describe() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(code == null ? "?" : code).append(' ').append(message != null ? message : title);
+            if (errorData != null && errorData.hasNonNull("details")) {
+                sb.append(": ").append(errorData.get("details").asText());
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.wavoice.server.call;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A media side whose outcome each test chooses (connect at once, never, fail, fail later), to drive the call
+ * state machine through paths a real network makes hard to hit on purpose.
+ */
+final class ScriptedMedia implements CallMedia {
+    enum Behaviour { CONNECT, NEVER_CONNECT, FAIL_TO_CONNECT, BAD_OFFER }
+
+    final List<Session> sessions = new CopyOnWriteArrayList<>();
+    volatile Behaviour behaviour = Behaviour.CONNECT;
+
+    static final class Session implements MediaSession {
+        final String callId;
+        final CompletableFuture<Void> connected = new CompletableFuture<>();
+        final CompletableFuture<String> failed = new CompletableFuture<>();
+        volatile boolean closed;
+
+        Session(String callId) {
+            this.callId = callId;
+        }
+
+        @Override
+        public String answerSdp() {
+            return "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=setup:active\r\n";
+        }
+
+        @Override
+        public CompletableFuture<Void> connected() {
+            return connected;
+        }
+
+        @Override
+        public CompletableFuture<String> failed() {
+            return failed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            connected.completeExceptionally(new IllegalStateException("closed"));
+        }
+    }
+
+    @Override
+    public MediaSession answer(String callId, String offerSdp) throws MediaException {
+        if (behaviour == Behaviour.BAD_OFFER) {
+            throw new MediaException(EndReason.REJECTED_BAD_OFFER, "offer has no audio m-line");
+        }
+        Session s = new Session(callId);
+        sessions.add(s);
+        switch (behaviour) {
+            case CONNECT -> s.connected.complete(null);
+            case FAIL_TO_CONNECT -> s.connected.completeExceptionally(new IllegalStateException("DTLS fingerprint mismatch"));
+            default -> { }
+        }
+        return s;
+    }
+
+    Session session(String callId) {
+        return sessions.stream().filter(s -> s.callId.equals(callId)).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.wavoice.server.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.function.Predicate;
+
+/**
+ * A local stand-in for the Graph API: records every request and answers from a script of responses (status and
+ * body, a delay, or a dropped connection); unscripted requests get Meta's success body.
+ */
+public final class FakeGraphApi implements AutoCloseable {
+    /** One scripted answer. */
+    public record Reply(int status, String body, Duration delay, boolean drop) {
+        public static Reply ok() {
+            return new Reply(200, "{\"success\":true}", Duration.ZERO, false);
+        }
+
+        public static Reply status(int status, String body) {
+            return new Reply(status, body, Duration.ZERO, false);
+        }
+
+        public static Reply graphError(int status, int code, Integer subcode, String message) {
+            String sub = subcode == null ? "" : ",\"error_subcode\":" + subcode;
+            return status(status, "{\"error\":{\"message\":\"" + message + "\",\"type\":\"OAuthException\",\"code\":"
+                    + code + sub + ",\"fbtrace_id\":\"AbCdEfGh123\"}}");
+        }
+
+        public static Reply delayed(Duration delay) {
+            return new Reply(200, "{\"success\":true}", delay, false);
+        }
+
+        public static Reply dropConnection() {
+            return new Reply(0, null, Duration.ZERO, true);
+        }
+    }
+
+    /** One request as received. */
+    public record Request(String method, String path, String authorization, JsonNode body, long receivedNanos) {
+        public String action() {
+            return body == null ? null : body.path("action").asText(null);
+        }
+
+        public String callId() {
+            return body == null ? null : body.path("call_id").asText(null);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final BlockingDeque<Reply> script = new LinkedBlockingDeque<>();
+
+    public FakeGraphApi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Queues replies for the next requests, in order. */
+    public FakeGraphApi then(Reply... replies) {
+        script.addAll(List.of(replies));
+        return this;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    public List<Request> requests(Predicate<Request> filter) {
+        List<Request> out = new ArrayList<>();
+        for (Request r : requests) {
+            if (filter.test(r)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    public List<String> actions() {
+        return requests.stream().map(Request::action).toList();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        byte[] raw = ex.getRequestBody().readAllBytes();
+        JsonNode body = null;
+        try {
+            body = raw.length == 0 ? null : JSON.readTree(raw);
+        } catch (IOException ignored) {
+            // recorded as null
+        }
+        requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                ex.getRequestHeaders().getFirst("Authorization"), body, System.nanoTime()));
+        Reply reply = script.pollFirst();
+        if (reply == null) {
+            reply = body != null && "connect".equals(body.path("action").asText())
+                    ? Reply.status(200, "{\"messaging_product\":\"whatsapp\",\"calls\":[{\"id\":\"wacid.FAKE1\"}]}")
+                    : Reply.ok();
+        }
+        try {
+            if (!reply.delay().isZero()) {
+                Thread.sleep(reply.delay());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (reply.drop()) {
+            // Closing without a status line: the client sees the connection dropped mid-request.
+            ex.close();
+            return;
+        }
+        byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(reply.status(), out.length);
+        ex.getResponseBody().write(out);
+        ex.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.wavoice.server.testsupport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wavoice.server.WavoiceServer;
+import dev.wavoice.server.call.CallMedia;
+import dev.wavoice.server.config.WavoiceConfig;
+import dev.wavoice.server.store.CallRecord;
+import dev.wavoice.server.whatsapp.WebhookSignature;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** A whole wavoice server on loopback with an H2 file database and a fake Graph API, for end-to-end tests. */
+public final class TestServer implements AutoCloseable {
+    public static final String APP_SECRET = "test-app-secret";
+    public static final String VERIFY_TOKEN = "test-verify-token";
+    public static final String ACCESS_TOKEN = "EAAG-test-access-token";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public final FakeGraphApi graph;
+    public final WavoiceServer server;
+    public final WavoiceConfig config;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final WebhookSignature signature = new WebhookSignature(APP_SECRET);
+
+    public TestServer(Path dbDir, CallMedia media, UnaryOperator<WavoiceConfig.Builder> tweak) throws IOException {
+        graph = new FakeGraphApi();
+        WavoiceConfig.Builder b = WavoiceConfig.builder()
+                .httpHost("127.0.0.1")
+                .httpPort(0)
+                .mediaPort(0)
+                .dbUrl("jdbc:h2:file:" + dbDir.resolve("wavoice"))
+                .appSecret(APP_SECRET)
+                .verifyToken(VERIFY_TOKEN)
+                .accessToken(ACCESS_TOKEN)
+                .graphUrl(graph.url());
+        config = tweak.apply(b).build();
+        server = new WavoiceServer(config, media).start();
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + server.httpPort() + pathAndQuery);
+    }
+
+    public HttpResponse<String> get(String pathAndQuery, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri(pathAndQuery)).GET();
+        if (headers.length > 0) {
+            rb.headers(headers);
+        }
+        return http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> postSigned(String body) throws IOException, InterruptedException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return post(bytes, signature.sign(bytes));
+    }
+
+    public HttpResponse<String> post(byte[] body, String signatureHeader) throws IOException, InterruptedException {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri("/webhook"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signatureHeader != null) {
+            rb.header(WebhookSignature.HEADER, signatureHeader);
+        }
+        return http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public String sign(byte[] body) {
+        return signature.sign(body);
+    }
+
+    /** Waits (bounded) until the call's row satisfies the check, the writes being asynchronous. */
+    public CallRecord awaitCall(String callId, java.util.function.Predicate<CallRecord> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Optional<CallRecord> row = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            server.callLog().awaitDrained(Duration.ofSeconds(2));
+            row = server.repository().findCall(callId);
+            if (row.isPresent() && done.test(row.get())) {
+                return row.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("call " + callId + " never reached the expected state; last row: " + row);
+    }
+
+    /** connect.json with another call id, timestamp, or caller fields; everything else as the fixture. */
+    public static String connectWebhook(String callId, String timestamp, UnaryOperator<ObjectNode> edit) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.whatsappText("connect.json"));
+        ObjectNode value = (ObjectNode) root.path("entry").path(0).path("changes").path(0).path("value");
+        ObjectNode call = (ObjectNode) value.path("calls").path(0);
+        call.put("id", callId);
+        call.put("timestamp", timestamp);
+        edit.apply(value);
+        return JSON.writeValueAsString(root);
+    }
+
+    public static String terminateWebhook(String callId, String status, Long duration) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.whatsappText("terminate-completed.json"));
+        ObjectNode call = (ObjectNode) root.path("entry").path(0).path("changes").path(0).path("value").path("calls").path(0);
+        call.put("id", callId);
+        call.put("status", status);
+        if (duration == null) {
+            call.remove("duration");
+        } else {
+            call.put("duration", duration);
+        }
+        return JSON.writeValueAsString(root);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        graph.close();
+    }
+}
