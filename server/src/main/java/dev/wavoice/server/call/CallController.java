@@ -193,8 +193,10 @@ public final class CallController implements CallWebhookListener {
         try (var ignored = MDC.putCloseable("callId", status.id())) {
             if (registry.find(status.id()).isPresent()) {
                 callLog.event(status.id(), "webhook.status", status.status());
+                log.info("call.status status={}", status.status());
+            } else {
+                log.debug("call.status_ignored status={} reason=\"not a live call\"", status.status());
             }
-            log.info("call.status status={}", status.status());
         }
     }
 
