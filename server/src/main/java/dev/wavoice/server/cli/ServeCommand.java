@@ -5,8 +5,8 @@ import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
-import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -19,97 +19,87 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the wavoice service.")
 public final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--http-host", defaultValue = "${env:WAVOICE_HTTP_HOST:-0.0.0.0}",
-            description = "Address the HTTP server binds (env WAVOICE_HTTP_HOST, default ${DEFAULT-VALUE}).")
+    @Option(names = "--http-host", description = "Address the HTTP server binds (env WAVOICE_HTTP_HOST, default 0.0.0.0).")
     String httpHost;
 
-    @Option(names = "--http-port", defaultValue = "${env:WAVOICE_HTTP_PORT:-8080}",
-            description = "HTTP port (env WAVOICE_HTTP_PORT, default ${DEFAULT-VALUE}).")
-    int httpPort;
+    @Option(names = "--http-port", description = "HTTP port (env WAVOICE_HTTP_PORT, default 8080).")
+    Integer httpPort;
 
-    @Option(names = "--media-port", defaultValue = "${env:WAVOICE_MEDIA_PORT:-40000}",
-            description = "The one UDP port all calls' media share (env WAVOICE_MEDIA_PORT, default ${DEFAULT-VALUE}).")
-    int mediaPort;
+    @Option(names = "--media-port", description = "The one UDP port all calls' media share (env WAVOICE_MEDIA_PORT, default 40000).")
+    Integer mediaPort;
 
-    @Option(names = "--public-ip", defaultValue = "${env:WAVOICE_PUBLIC_IP}",
-            description = "Address announced in ICE candidates when behind NAT (env WAVOICE_PUBLIC_IP).")
+    @Option(names = "--public-ip", description = "Address announced in ICE candidates when behind NAT (env WAVOICE_PUBLIC_IP).")
     String publicIp;
 
-    @Option(names = "--db-url", defaultValue = "${env:WAVOICE_DB_URL}",
-            description = "Call-log JDBC URL (env WAVOICE_DB_URL; default an H2 file database under ./data/).")
+    @Option(names = "--db-url", description = "Call-log JDBC URL (env WAVOICE_DB_URL; default an H2 file database under ./data/).")
     String dbUrl;
 
-    @Option(names = "--app-secret", defaultValue = "${env:WHATSAPP_APP_SECRET}",
-            description = "Meta app secret for webhook signatures (env WHATSAPP_APP_SECRET).")
+    @Option(names = "--app-secret", description = "Meta app secret for webhook signatures (env WHATSAPP_APP_SECRET).")
     String appSecret;
 
-    @Option(names = "--verify-token", defaultValue = "${env:WHATSAPP_VERIFY_TOKEN}",
-            description = "Token Meta echoes when verifying the webhook (env WHATSAPP_VERIFY_TOKEN).")
+    @Option(names = "--verify-token", description = "Token Meta echoes when verifying the webhook (env WHATSAPP_VERIFY_TOKEN).")
     String verifyToken;
 
-    @Option(names = "--access-token", defaultValue = "${env:WHATSAPP_ACCESS_TOKEN}",
-            description = "Graph API access token (env WHATSAPP_ACCESS_TOKEN).")
+    @Option(names = "--access-token", description = "Graph API access token (env WHATSAPP_ACCESS_TOKEN).")
     String accessToken;
 
-    @Option(names = "--phone-number-id", defaultValue = "${env:WHATSAPP_PHONE_NUMBER_ID}",
-            description = "Business phone number id, used when a webhook's metadata lacks it (env WHATSAPP_PHONE_NUMBER_ID).")
+    @Option(names = "--phone-number-id", description = "Business phone number id, used when a webhook's metadata lacks it (env WHATSAPP_PHONE_NUMBER_ID).")
     String phoneNumberId;
 
-    @Option(names = "--graph-url", defaultValue = "${env:WHATSAPP_GRAPH_URL:-https://graph.facebook.com}",
-            description = "Graph API base URL (env WHATSAPP_GRAPH_URL, default ${DEFAULT-VALUE}).")
+    @Option(names = "--graph-url", description = "Graph API base URL (env WHATSAPP_GRAPH_URL, default https://graph.facebook.com).")
     String graphUrl;
 
-    @Option(names = "--graph-version", defaultValue = "${env:WHATSAPP_GRAPH_VERSION:-v23.0}",
-            description = "Graph API version (env WHATSAPP_GRAPH_VERSION, default ${DEFAULT-VALUE}).")
+    @Option(names = "--graph-version", description = "Graph API version (env WHATSAPP_GRAPH_VERSION, default v23.0).")
     String graphVersion;
 
-    @Option(names = "--agent", defaultValue = "${env:WAVOICE_AGENT}",
-            description = "local | echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
+    @Option(names = "--agent", description = "local | echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
     String agent;
 
-    @Option(names = "--max-calls", defaultValue = "${env:WAVOICE_MAX_CALLS:-100}",
-            description = "Concurrent calls; more are rejected (env WAVOICE_MAX_CALLS, default ${DEFAULT-VALUE}).")
-    int maxCalls;
+    @Option(names = "--max-calls", description = "Concurrent calls; more are rejected (env WAVOICE_MAX_CALLS, default 100).")
+    Integer maxCalls;
 
-    @Option(names = "--admin-token", defaultValue = "${env:WAVOICE_ADMIN_TOKEN}",
-            description = "Bearer token for the call-log API and dashboard (env WAVOICE_ADMIN_TOKEN).")
+    @Option(names = "--admin-token", description = "Bearer token for the call-log API and dashboard (env WAVOICE_ADMIN_TOKEN).")
     String adminToken;
 
-    @Option(names = "--ring-timeout", defaultValue = "${env:WAVOICE_RING_TIMEOUT_SECONDS:-60}",
-            description = "Seconds a call may ring before it is given up (env WAVOICE_RING_TIMEOUT_SECONDS, default ${DEFAULT-VALUE}).")
-    int ringTimeoutSeconds;
+    @Option(names = "--ring-timeout", description = "Seconds a call may ring before it is given up (env WAVOICE_RING_TIMEOUT_SECONDS, default 60).")
+    Integer ringTimeoutSeconds;
 
-    @Option(names = "--max-call-duration", defaultValue = "${env:WAVOICE_MAX_CALL_SECONDS:-14400}",
-            description = "Seconds after which a call is hung up (env WAVOICE_MAX_CALL_SECONDS, default ${DEFAULT-VALUE}).")
-    int maxCallSeconds;
+    @Option(names = "--max-call-duration", description = "Seconds after which a call is hung up (env WAVOICE_MAX_CALL_SECONDS, default 14400).")
+    Integer maxCallSeconds;
 
-    @Option(names = "--media-connect-timeout", defaultValue = "${env:WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS:-10}",
-            description = "Seconds to wait for ICE+DTLS after pre_accept (env WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS, default ${DEFAULT-VALUE}).")
-    int mediaConnectSeconds;
+    @Option(names = "--media-connect-timeout", description = "Seconds to wait for ICE+DTLS after pre_accept (env WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS, default 10).")
+    Integer mediaConnectSeconds;
 
-    @Option(names = "--log-format", defaultValue = "${env:WAVOICE_LOG_FORMAT:-text}",
-            description = "text | json (env WAVOICE_LOG_FORMAT, default ${DEFAULT-VALUE}).")
-    String logFormat;
+    @Option(names = "--log-format", description = "text | json (env WAVOICE_LOG_FORMAT, default text).")
+    String logFormat; // applied by LogSetup before the first logger exists; declared here for --help
 
     WavoiceConfig config() {
+        return config(System.getenv());
+    }
+
+    /** Flag, else environment variable (blank counts as unset), else the documented default. */
+    WavoiceConfig config(Map<String, String> env) {
+        Settings in = new Settings(env);
         return WavoiceConfig.builder()
-                .httpHost(httpHost)
-                .httpPort(httpPort)
-                .mediaPort(mediaPort)
-                .publicIp(publicIp)
-                .dbUrl(dbUrl == null || dbUrl.isBlank() ? WavoiceConfig.defaultDbUrl() : dbUrl)
-                .appSecret(appSecret)
-                .verifyToken(verifyToken)
-                .accessToken(accessToken)
-                .phoneNumberId(phoneNumberId)
-                .graphUrl(URI.create(graphUrl))
-                .graphVersion(graphVersion)
-                .agent(AgentKind.resolve(agent, notBlank(System.getenv("OPENAI_API_KEY"))))
-                .maxCalls(maxCalls)
-                .adminToken(adminToken)
-                .ringTimeout(Duration.ofSeconds(ringTimeoutSeconds))
-                .maxCallDuration(Duration.ofSeconds(maxCallSeconds))
-                .mediaConnectTimeout(Duration.ofSeconds(mediaConnectSeconds))
+                .httpHost(in.text(httpHost, "WAVOICE_HTTP_HOST", "0.0.0.0"))
+                .httpPort(in.number(httpPort, "WAVOICE_HTTP_PORT", WavoiceConfig.DEFAULT_HTTP_PORT))
+                .mediaPort(in.number(mediaPort, "WAVOICE_MEDIA_PORT", WavoiceConfig.DEFAULT_MEDIA_PORT))
+                .publicIp(in.text(publicIp, "WAVOICE_PUBLIC_IP", null))
+                .dbUrl(in.text(dbUrl, "WAVOICE_DB_URL", WavoiceConfig.defaultDbUrl()))
+                .appSecret(in.text(appSecret, "WHATSAPP_APP_SECRET", null))
+                .verifyToken(in.text(verifyToken, "WHATSAPP_VERIFY_TOKEN", null))
+                .accessToken(in.text(accessToken, "WHATSAPP_ACCESS_TOKEN", null))
+                .phoneNumberId(in.text(phoneNumberId, "WHATSAPP_PHONE_NUMBER_ID", null))
+                .graphUrl(in.uri(graphUrl, "WHATSAPP_GRAPH_URL", WavoiceConfig.DEFAULT_GRAPH_URL))
+                .graphVersion(in.text(graphVersion, "WHATSAPP_GRAPH_VERSION", WavoiceConfig.DEFAULT_GRAPH_VERSION))
+                .agent(AgentKind.resolve(in.text(agent, "WAVOICE_AGENT", null),
+                        in.text(null, "OPENAI_API_KEY", null) != null))
+                .maxCalls(in.number(maxCalls, "WAVOICE_MAX_CALLS", WavoiceConfig.DEFAULT_MAX_CALLS))
+                .adminToken(in.text(adminToken, "WAVOICE_ADMIN_TOKEN", null))
+                .ringTimeout(Duration.ofSeconds(in.number(ringTimeoutSeconds, "WAVOICE_RING_TIMEOUT_SECONDS", 60)))
+                .maxCallDuration(Duration.ofSeconds(in.number(maxCallSeconds, "WAVOICE_MAX_CALL_SECONDS", 14400)))
+                .mediaConnectTimeout(Duration.ofSeconds(
+                        in.number(mediaConnectSeconds, "WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS", 10)))
                 .build();
     }
 
@@ -134,7 +124,4 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static boolean notBlank(String s) {
-        return s != null && !s.isBlank();
-    }
 }

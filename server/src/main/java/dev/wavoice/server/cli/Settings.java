@@ -1,0 +1,49 @@
+package dev.wavoice.server.cli;
+
+import dev.wavoice.server.config.ConfigException;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * Resolves one setting: the flag when given, else the environment variable, else the default. A variable set to
+ * an empty string counts as unset (container tooling often exports empty values).
+ */
+final class Settings {
+    private final Map<String, String> env;
+
+    Settings(Map<String, String> env) {
+        this.env = env;
+    }
+
+    String text(String flag, String variable, String fallback) {
+        if (flag != null && !flag.isBlank()) {
+            return flag.trim();
+        }
+        String v = env.get(variable);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    int number(Integer flag, String variable, int fallback) {
+        if (flag != null) {
+            return flag;
+        }
+        String v = text(null, variable, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(variable + " must be a whole number (got '" + v + "')");
+        }
+    }
+
+    URI uri(String flag, String variable, String fallback) {
+        String v = text(flag, variable, fallback);
+        try {
+            return URI.create(v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(variable + " is not a valid URL (got '" + v + "')");
+        }
+    }
+}
