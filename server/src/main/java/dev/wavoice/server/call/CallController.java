@@ -267,6 +267,7 @@ public final class CallController implements CallWebhookListener {
             }
             callLog.event(call.callId(), "graph." + action, null);
         } catch (GraphApiException e) {
+            log.warn("call.graph_{}_failed error=\"{}\"", action, e.getMessage());
             callLog.event(call.callId(), "graph." + action + ".failed", e.getMessage());
         }
     }
