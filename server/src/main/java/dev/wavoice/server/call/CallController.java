@@ -88,13 +88,7 @@ public final class CallController implements CallWebhookListener {
         callLog.saveCall(call.snapshot());
         callLog.event(call.callId(), "webhook.connect", "caller=" + call.caller().handle());
         metrics.counter("wavoice.calls.started", "direction", "user_initiated").increment();
-        call.lock().lock();
-        try {
-            call.addTimer(timers.schedule(() -> work.execute(() -> ringTimeout(call)),
-                    limits.ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        } finally {
-            call.lock().unlock();
-        }
+        schedule(call, limits.ringTimeout(), () -> ringTimeout(call));
 
         String offer = event.session() == null ? null : event.session().sdp();
         if (offer == null || event.session().sdpType() == null
@@ -156,14 +150,8 @@ public final class CallController implements CallWebhookListener {
             return;
         }
         log.info("call.connected setupMs={}", call.elapsedMillis());
-        call.lock().lock();
-        try {
-            call.addTimer(timers.schedule(() -> work.execute(() -> end(call, EndReason.MAX_DURATION,
-                    "maximum call duration " + limits.maxCallDuration() + " reached", null)),
-                    limits.maxCallDuration().toMillis(), TimeUnit.MILLISECONDS));
-        } finally {
-            call.lock().unlock();
-        }
+        schedule(call, limits.maxCallDuration(), () -> end(call, EndReason.MAX_DURATION,
+                "maximum call duration " + limits.maxCallDuration() + " reached", null));
         session.failed().thenAccept(why -> work.execute(() -> end(call, EndReason.MEDIA_FAILED, why, null)));
     }
 
@@ -204,6 +192,16 @@ public final class CallController implements CallWebhookListener {
     public void endAll(EndReason reason, String detail) {
         for (Call call : registry.live()) {
             end(call, reason, detail, null);
+        }
+    }
+
+    /** A per-call timer on the shared timer thread; the work itself runs on a virtual thread. */
+    private void schedule(Call call, Duration delay, Runnable task) {
+        call.lock().lock();
+        try {
+            call.addTimer(timers.schedule(() -> work.execute(task), delay.toMillis(), TimeUnit.MILLISECONDS));
+        } finally {
+            call.lock().unlock();
         }
     }
 

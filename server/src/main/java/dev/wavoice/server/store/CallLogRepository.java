@@ -152,48 +152,36 @@ public final class CallLogRepository {
     }
 
     public List<CallEventRecord> events(String callId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT * FROM call_events WHERE call_id=? ORDER BY occurred_at, event_id")) {
-            ps.setString(1, callId);
-            List<CallEventRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new CallEventRecord(rs.getObject("event_id", UUID.class), rs.getString("call_id"),
-                            time(rs, "occurred_at"), rs.getString("type"), rs.getString("detail")));
-                }
-            }
-            return out;
-        }
+        return byCall("SELECT * FROM call_events WHERE call_id=? ORDER BY occurred_at, event_id", callId,
+                rs -> new CallEventRecord(rs.getObject("event_id", UUID.class), rs.getString("call_id"),
+                        time(rs, "occurred_at"), rs.getString("type"), rs.getString("detail")));
     }
 
     public List<TranscriptRecord> transcripts(String callId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT * FROM transcripts WHERE call_id=? ORDER BY occurred_at, transcript_id")) {
-            ps.setString(1, callId);
-            List<TranscriptRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new TranscriptRecord(rs.getObject("transcript_id", UUID.class), rs.getString("call_id"),
-                            time(rs, "occurred_at"), rs.getString("speaker"), rs.getString("text"),
-                            rs.getBoolean("is_final"), rs.getBoolean("interrupted")));
-                }
-            }
-            return out;
-        }
+        return byCall("SELECT * FROM transcripts WHERE call_id=? ORDER BY occurred_at, transcript_id", callId,
+                rs -> new TranscriptRecord(rs.getObject("transcript_id", UUID.class), rs.getString("call_id"),
+                        time(rs, "occurred_at"), rs.getString("speaker"), rs.getString("text"),
+                        rs.getBoolean("is_final"), rs.getBoolean("interrupted")));
     }
 
     public List<UsageRecord> usage(String callId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT * FROM call_usage WHERE call_id=? ORDER BY occurred_at")) {
+        return byCall("SELECT * FROM call_usage WHERE call_id=? ORDER BY occurred_at", callId,
+                rs -> new UsageRecord(rs.getObject("usage_id", UUID.class), rs.getString("call_id"),
+                        time(rs, "occurred_at"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+                        rs.getLong("input_audio_tokens"), rs.getLong("output_audio_tokens")));
+    }
+
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> byCall(String sql, String callId, RowReader<T> reader) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, callId);
-            List<UsageRecord> out = new ArrayList<>();
+            List<T> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new UsageRecord(rs.getObject("usage_id", UUID.class), rs.getString("call_id"),
-                            time(rs, "occurred_at"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
-                            rs.getLong("input_audio_tokens"), rs.getLong("output_audio_tokens")));
+                    out.add(reader.read(rs));
                 }
             }
             return out;

@@ -23,52 +23,14 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
     private static final int MAX_ATTEMPTS_NON_TRANSIENT = 3;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    /** One queued write. */
-    sealed interface Write permits SaveCall, InsertEvent, InsertTranscript, InsertUsage {
+    /** One SQL write against an open connection; each is idempotent so a retry cannot duplicate a row. */
+    @FunctionalInterface
+    interface SqlWrite {
         void apply(CallLogRepository repo, Connection c) throws SQLException;
-
-        String callId();
     }
 
-    record SaveCall(CallRecord r) implements Write {
-        public void apply(CallLogRepository repo, Connection c) throws SQLException {
-            repo.saveCall(c, r);
-        }
-
-        public String callId() {
-            return r.callId();
-        }
-    }
-
-    record InsertEvent(CallEventRecord r) implements Write {
-        public void apply(CallLogRepository repo, Connection c) throws SQLException {
-            repo.insertEvent(c, r);
-        }
-
-        public String callId() {
-            return r.callId();
-        }
-    }
-
-    record InsertTranscript(TranscriptRecord r) implements Write {
-        public void apply(CallLogRepository repo, Connection c) throws SQLException {
-            repo.insertTranscript(c, r);
-        }
-
-        public String callId() {
-            return r.callId();
-        }
-    }
-
-    record InsertUsage(UsageRecord r) implements Write {
-        public void apply(CallLogRepository repo, Connection c) throws SQLException {
-            repo.insertUsage(c, r);
-        }
-
-        public String callId() {
-            return r.callId();
-        }
-    }
+    /** One queued write, with what the loss log line needs to say which call it belonged to. */
+    record Write(String callId, String kind, SqlWrite sql) {}
 
     private final CallLogRepository repo;
     private final Runnable migrate;
@@ -111,22 +73,22 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
 
     @Override
     public void saveCall(CallRecord call) {
-        enqueue(new SaveCall(call));
+        enqueue(new Write(call.callId(), "call", (repo, c) -> repo.saveCall(c, call)));
     }
 
     @Override
     public void event(CallEventRecord event) {
-        enqueue(new InsertEvent(event));
+        enqueue(new Write(event.callId(), "event", (repo, c) -> repo.insertEvent(c, event)));
     }
 
     @Override
     public void transcript(TranscriptRecord transcript) {
-        enqueue(new InsertTranscript(transcript));
+        enqueue(new Write(transcript.callId(), "transcript", (repo, c) -> repo.insertTranscript(c, transcript)));
     }
 
     @Override
     public void usage(UsageRecord usage) {
-        enqueue(new InsertUsage(usage));
+        enqueue(new Write(usage.callId(), "usage", (repo, c) -> repo.insertUsage(c, usage)));
     }
 
     private void enqueue(Write w) {
@@ -211,7 +173,7 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
             Write w;
             while ((w = queue.peekFirst()) != null) {
                 try {
-                    w.apply(repo, c);
+                    w.sql().apply(repo, c);
                 } catch (SQLException e) {
                     if (isTransient(e, c)) {
                         throw e;
@@ -264,8 +226,7 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
         long n = lostCount.incrementAndGet();
         // One line per loss, but a dead database with a full queue must not flood the log.
         if (n <= 100 || n % 1000 == 0) {
-            log.error("calllog.write_lost callId={} write={} reason=\"{}\" lostTotal={}", w.callId(),
-                    w.getClass().getSimpleName(), why, n);
+            log.error("calllog.write_lost callId={} write={} reason=\"{}\" lostTotal={}", w.callId(), w.kind(), why, n);
         }
     }
 

@@ -44,6 +44,18 @@ public final class TestServer implements AutoCloseable {
                 .graphUrl(graph.url());
         config = tweak.apply(b).build();
         server = new WavoiceServer(config, media).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!server.callLog().isMigrated()) { // what /ready reports: the schema is in place
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("call log never became ready");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
     }
 
     public URI uri(String pathAndQuery) {
