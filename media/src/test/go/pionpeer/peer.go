@@ -1,0 +1,500 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/ice/v2"
+	"github.com/pion/interceptor"
+	"github.com/pion/logging"
+	"github.com/pion/webrtc/v3"
+)
+
+const (
+	opusPT   = 111 // what WhatsApp offers for opus/48000/2
+	dtmfPT   = 126 // what WhatsApp offers for telephone-event/8000
+	audioLvl = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+)
+
+// peer is one Pion PeerConnection with the counters and events the tests read.
+type peer struct {
+	o     options
+	pc    *webrtc.PeerConnection
+	track *rawTrack
+	rec   *recorder
+
+	connectedOnce sync.Once
+	connected     chan struct{}
+	failedOnce    sync.Once
+	failed        chan struct{}
+	dtlsOnce      sync.Once
+	dtlsClosed    chan struct{}
+
+	remoteAtMs  atomic.Value // float64: when the remote description arrived
+	connectedMs atomic.Value // float64: when the peer connection became connected
+
+	packetsReceived, bytesReceived atomic.Int64
+	packetsSent, bytesSent         atomic.Int64
+	rtcpReceived                   atomic.Int64
+	dtmfSent                       atomic.Int64
+	writeErrors                    atomic.Int64
+
+	stopStats chan struct{}
+	closeOnce sync.Once
+}
+
+func newAPI(o options, lite, dtlsClient bool) (*webrtc.API, error) {
+	m := &webrtc.MediaEngine{}
+	// Exactly WhatsApp's codec lines: Opus with in-band FEC and 10 ms minimum
+	// ptime, transport-cc feedback, telephone-event at 8 kHz (not 48 kHz as a
+	// browser would offer next to Opus).
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{
+		RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
+			SDPFmtpLine:  "minptime=10;useinbandfec=1",
+			RTCPFeedback: []webrtc.RTCPFeedback{{Type: "transport-cc"}},
+		},
+		PayloadType: opusPT,
+	}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{
+		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: "audio/telephone-event", ClockRate: 8000},
+		PayloadType:        dtmfPT,
+	}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, err
+	}
+	if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: audioLvl}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, err
+	}
+
+	// Sender and receiver reports only: they exercise the other side's RTCP
+	// handling without adding header extensions WhatsApp does not offer.
+	reg := &interceptor.Registry{}
+	if err := webrtc.ConfigureRTCPReports(reg); err != nil {
+		return nil, err
+	}
+
+	s := webrtc.SettingEngine{}
+	lf := logging.NewDefaultLoggerFactory()
+	lf.Writer = os.Stderr // Pion logs to stdout by default; stdout is our protocol
+	lf.DefaultLogLevel = parseLogLevel(o.logLevel)
+	s.LoggerFactory = lf
+
+	// One UDP host candidate on the given address and nothing else: no
+	// other interfaces, no IPv6, no mDNS (which would multicast off the box).
+	ip := net.ParseIP(o.ip)
+	if ip == nil || ip.To4() == nil {
+		return nil, fmt.Errorf("-ip %q is not an IPv4 address", o.ip)
+	}
+	s.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	s.SetIncludeLoopbackCandidate(true)
+	s.SetIPFilter(func(candidate net.IP) bool { return candidate.Equal(ip) })
+	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+
+	if lite {
+		// WhatsApp's edge is ICE-lite: it answers checks, never sends them,
+		// and writes a=ice-lite at session level.
+		s.SetLite(true)
+		// Its ufrag may contain "/" (a legal ice-char that trips naive
+		// parsers and STUN USERNAME handling), and its fingerprint sits in
+		// the media section, not at session level.
+		s.SetICECredentials(randomICEString(12)+"/"+randomICEString(1), randomICEString(32))
+		s.SetSDPMediaLevelFingerprints(true)
+	}
+	if dtlsClient {
+		// Pion answering an ICE-lite offer would pick setup:passive, which
+		// WhatsApp refuses; a business-side answerer must be the DTLS client.
+		if err := s.SetAnsweringDTLSRole(webrtc.DTLSRoleClient); err != nil {
+			return nil, err
+		}
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(s)), nil
+}
+
+func randomICEString(n int) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[rand.Intn(len(alphabet))]
+	}
+	return string(b)
+}
+
+func parseLogLevel(s string) logging.LogLevel {
+	switch strings.ToLower(s) {
+	case "error":
+		return logging.LogLevelError
+	case "info":
+		return logging.LogLevelInfo
+	case "debug":
+		return logging.LogLevelDebug
+	case "trace":
+		return logging.LogLevelTrace
+	default:
+		return logging.LogLevelWarn
+	}
+}
+
+func newPeer(o options, lite, dtlsClient bool) (*peer, error) {
+	api, err := newAPI(o, lite, dtlsClient)
+	if err != nil {
+		return nil, err
+	}
+	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return nil, err
+	}
+	p := &peer{
+		o: o, pc: pc, track: newRawTrack(),
+		connected: make(chan struct{}), failed: make(chan struct{}), dtlsClosed: make(chan struct{}),
+		stopStats: make(chan struct{}),
+	}
+	if o.record != "" {
+		if p.rec, err = newRecorder(o.record); err != nil {
+			_ = pc.Close()
+			return nil, err
+		}
+	}
+
+	pc.OnICEGatheringStateChange(func(s webrtc.ICEGathererState) {
+		emit("gathering", "state", s.String())
+	})
+	pc.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
+		emit("ice", "state", s.String())
+	})
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		emit("pc", "state", s.String())
+		switch s {
+		case webrtc.PeerConnectionStateConnected:
+			p.connectedOnce.Do(func() {
+				p.connectedMs.Store(nowMs())
+				close(p.connected)
+			})
+		case webrtc.PeerConnectionStateFailed:
+			p.failedOnce.Do(func() { close(p.failed) })
+		}
+	})
+	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		emit("track", "ssrc", uint32(t.SSRC()), "payload_type", uint8(t.PayloadType()), "codec", t.Codec().MimeType)
+		go p.receive(t)
+	})
+	return p, nil
+}
+
+// watch hooks the DTLS and ICE transport events, which the PeerConnection
+// itself does not report, and drains RTCP so the report interceptor sees it.
+func (p *peer) watch(sender *webrtc.RTPSender) {
+	dtls := sender.Transport()
+	dtls.OnStateChange(func(s webrtc.DTLSTransportState) {
+		emit("dtls", "state", s.String())
+		if s == webrtc.DTLSTransportStateClosed || s == webrtc.DTLSTransportStateFailed {
+			p.dtlsOnce.Do(func() { close(p.dtlsClosed) })
+		}
+	})
+	dtls.ICETransport().OnSelectedCandidatePairChange(func(pair *webrtc.ICECandidatePair) {
+		emit("selected_pair", "local", candidateString(pair.Local), "remote", candidateString(pair.Remote))
+	})
+	go func() {
+		for {
+			pkts, _, err := sender.ReadRTCP()
+			if err != nil {
+				return
+			}
+			p.rtcpReceived.Add(int64(len(pkts)))
+		}
+	}()
+}
+
+func candidateString(c *webrtc.ICECandidate) string {
+	if c == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %s:%d %s", c.Protocol, c.Address, c.Port, c.Typ)
+}
+
+func (p *peer) receive(t *webrtc.TrackRemote) {
+	buf := make([]byte, 1500)
+	for {
+		n, _, err := t.Read(buf)
+		if err != nil {
+			return
+		}
+		arrival := time.Since(start)
+		pkt := &rtpPacket{}
+		if err := pkt.Unmarshal(buf[:n]); err != nil {
+			continue
+		}
+		p.packetsReceived.Add(1)
+		p.bytesReceived.Add(int64(len(pkt.Payload)))
+		if p.rec != nil {
+			p.rec.write(pkt, arrival)
+		}
+		if p.o.echo {
+			p.echo(pkt)
+		}
+	}
+}
+
+func (p *peer) onRemote() {
+	p.remoteAtMs.Store(nowMs())
+}
+
+// awaitConnected waits for ICE and DTLS (the PeerConnection's "connected"
+// means both), or fails on a timeout, "failed", or a shutdown request.
+func (p *peer) awaitConnected(signals <-chan os.Signal) error {
+	select {
+	case <-p.connected:
+		p.startStats()
+		return nil
+	case <-p.failed:
+		return errors.New("peer connection failed before connecting")
+	case <-time.After(p.o.connectTimeout):
+		return fmt.Errorf("not connected %v after the remote description", p.o.connectTimeout)
+	case s := <-signals:
+		return fmt.Errorf("%v before connecting", s)
+	}
+}
+
+// run lasts until -duration, a close request, a signal, or the remote side
+// going away.
+func (p *peer) run(in *stdinReader, signals <-chan os.Signal) error {
+	var deadline <-chan time.Time
+	if p.o.duration > 0 {
+		deadline = time.After(p.o.duration)
+	}
+	closeReq := in.closeRequested()
+	select {
+	case <-deadline:
+		emit("closing", "reason", "duration")
+	case <-closeReq:
+		emit("closing", "reason", "stdin")
+	case s := <-signals:
+		emit("closing", "reason", s.String())
+	case <-p.dtlsClosed:
+		emit("closing", "reason", "remote closed")
+	case <-p.failed:
+		return errors.New("peer connection failed")
+	}
+	return nil
+}
+
+func (p *peer) startStats() {
+	go func() {
+		t := time.NewTicker(p.o.statsInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				p.emitCounters("rtp")
+				if p.rec != nil {
+					p.rec.flush()
+				}
+			case <-p.stopStats:
+				return
+			}
+		}
+	}()
+}
+
+func (p *peer) emitCounters(name string, extra ...interface{}) {
+	kv := []interface{}{
+		"packets_received", p.packetsReceived.Load(), "bytes_received", p.bytesReceived.Load(),
+		"packets_sent", p.packetsSent.Load(), "bytes_sent", p.bytesSent.Load(),
+		"rtcp_received", p.rtcpReceived.Load(),
+	}
+	emit(name, append(kv, extra...)...)
+}
+
+func (p *peer) everConnected() bool {
+	select {
+	case <-p.connected:
+		return true
+	default:
+		return false
+	}
+}
+
+func (p *peer) close() {
+	p.closeOnce.Do(func() {
+		close(p.stopStats)
+		if err := p.pc.Close(); err != nil {
+			emit("error", "message", "close: "+err.Error())
+		}
+		if p.rec != nil {
+			if err := p.rec.close(); err != nil {
+				emit("error", "message", "record: "+err.Error())
+			}
+		}
+	})
+}
+
+func (p *peer) summary() {
+	connectMs := -1.0
+	if c, ok := p.connectedMs.Load().(float64); ok {
+		if r, ok := p.remoteAtMs.Load().(float64); ok {
+			connectMs = math.Round((c-r)*1000) / 1000
+		}
+	}
+	recorded := int64(0)
+	if p.rec != nil {
+		recorded = p.rec.count
+	}
+	p.emitCounters("summary",
+		"mode", p.o.mode, "connected", p.everConnected(), "connect_ms", connectMs,
+		"dtmf_sent", p.dtmfSent.Load(), "recorded", recorded, "write_errors", p.writeErrors.Load(),
+		"state", p.pc.ConnectionState().String())
+}
+
+// runOfferer is the edge (lite) and the full-ICE offerer.
+func runOfferer(o options, lite bool, signals <-chan os.Signal) (*peer, error) {
+	in := readStdin()
+	p, err := newPeer(o, lite, false)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := p.pc.AddTransceiverFromTrack(p.track, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendrecv})
+	if err != nil {
+		return p, err
+	}
+	p.watch(tr.Sender())
+	if lite {
+		if err := tr.SetMid("audio"); err != nil { // WhatsApp's mid, not Pion's "0"
+			return p, err
+		}
+	}
+
+	offer, err := p.pc.CreateOffer(nil)
+	if err != nil {
+		return p, err
+	}
+	// The edge's offer carries its one candidate inline, as WhatsApp's does:
+	// no trickle, so wait for (loopback-only, hence instant) gathering.
+	gathered := webrtc.GatheringCompletePromise(p.pc)
+	if err := p.pc.SetLocalDescription(offer); err != nil {
+		return p, err
+	}
+	<-gathered
+	sdp := p.pc.LocalDescription().SDP
+	if !strings.Contains(sdp, "a=setup:actpass") {
+		return p, errors.New("Pion's offer lacks a=setup:actpass; WhatsApp's always has it")
+	}
+	if lite != strings.Contains(sdp, "a=ice-lite") {
+		return p, fmt.Errorf("offer a=ice-lite presence is %v, want %v", !lite, lite)
+	}
+	if lite {
+		sdp = whatsappShape(sdp)
+	}
+	emitSignal("offer", sdp)
+
+	answer, err := in.next("answer", signals)
+	if err != nil {
+		return p, err
+	}
+	p.onRemote()
+	emit("answer_received")
+	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer.SDP}); err != nil {
+		return p, fmt.Errorf("applying the answer: %w", err)
+	}
+	emit("answer_applied")
+
+	if err := p.awaitConnected(signals); err != nil {
+		return p, err
+	}
+	p.startSending()
+	return p, p.run(in, signals)
+}
+
+// whatsappShape rewrites the SDP text Pion produces into the shape of a
+// real WhatsApp offer (docs: whatsapp-calling.md §4), so the answering side is
+// tested against what it will meet. Only presentation changes; Pion's own
+// local description, and so its behaviour, stays as it was:
+//   - the m= and c= lines carry the host candidate's address, not 9 / 0.0.0.0;
+//   - one candidate (component 1 only: rtcp-mux), with the generation,
+//     network-cost and ufrag extensions WhatsApp appends;
+//   - no a=end-of-candidates and no a=extmap-allow-mixed, which it never sends.
+func whatsappShape(sdp string) string {
+	nl := "\r\n"
+	if !strings.Contains(sdp, "\r\n") {
+		nl = "\n"
+	}
+	lines := strings.Split(strings.TrimRight(sdp, "\r\n"), nl)
+	ip, port, ufrag := "", "", ""
+	for _, l := range lines {
+		if f := strings.Fields(l); strings.HasPrefix(l, "a=candidate:") && len(f) >= 8 && f[1] == "1" && ip == "" {
+			ip, port = f[4], f[5]
+		}
+		if strings.HasPrefix(l, "a=ice-ufrag:") {
+			ufrag = strings.TrimPrefix(l, "a=ice-ufrag:")
+		}
+	}
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		f := strings.Fields(l)
+		switch {
+		case l == "a=extmap-allow-mixed" || l == "a=end-of-candidates":
+			continue
+		case strings.HasPrefix(l, "a=candidate:") && len(f) >= 8:
+			if f[1] != "1" {
+				continue
+			}
+			l += " generation 0 network-cost 50 ufrag " + ufrag
+		case strings.HasPrefix(l, "m=audio ") && len(f) >= 2 && port != "":
+			f[1] = port
+			l = strings.Join(f, " ")
+		case strings.HasPrefix(l, "c=IN IP4 ") && ip != "":
+			l = "c=IN IP4 " + ip
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, nl) + nl
+}
+
+// runAnswerer is the plain business-side answerer: full ICE, controlling
+// toward a lite offer, DTLS client, echo.
+func runAnswerer(o options, signals <-chan os.Signal) (*peer, error) {
+	in := readStdin()
+	offer, err := in.next("offer", signals)
+	if err != nil {
+		return nil, err
+	}
+	emit("offer_received")
+	p, err := newPeer(o, false, true)
+	if err != nil {
+		return nil, err
+	}
+	p.onRemote()
+	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer.SDP}); err != nil {
+		return p, fmt.Errorf("applying the offer: %w", err)
+	}
+	// Added after the offer so that it joins the offered audio transceiver
+	// and the answer says sendrecv.
+	sender, err := p.pc.AddTrack(p.track)
+	if err != nil {
+		return p, err
+	}
+	p.watch(sender)
+	answer, err := p.pc.CreateAnswer(nil)
+	if err != nil {
+		return p, err
+	}
+	gathered := webrtc.GatheringCompletePromise(p.pc)
+	if err := p.pc.SetLocalDescription(answer); err != nil {
+		return p, err
+	}
+	<-gathered
+	emitSignal("answer", p.pc.LocalDescription().SDP)
+
+	if err := p.awaitConnected(signals); err != nil {
+		return p, err
+	}
+	return p, p.run(in, signals)
+}

@@ -1,0 +1,219 @@
+package dev.wavoice.media.interop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Builds the Go test peer ({@code src/test/go/pionpeer}) with Debian's Go and Pion, once per
+ * checkout: the binary in {@code target/pion-peer/} is reused while it is newer than every Go
+ * source file. Nothing is downloaded: GOPATH mode, GOPROXY=off, only Debian's sources.
+ *
+ * <p>Debian installs e.g. {@code github.com/pion/webrtc} without the {@code /v3} directory its
+ * import path {@code github.com/pion/webrtc/v3} needs, so the build puts a small GOPATH of
+ * symlinks ({@code target/pion-peer/gopath}) in front of {@code /usr/share/gocode}, one for every
+ * major-version import the sources use that Debian's tree lacks.
+ *
+ * <p>Missing tools fail loudly, naming the packages: these tests never skip.
+ */
+final class PionPeerBinary {
+    static final String DEBIAN_PACKAGES = "golang-go golang-github-pion-webrtc.v3-dev";
+    static final Path GOCODE = Path.of("/usr/share/gocode");
+    private static final Path PION = GOCODE.resolve("src/github.com/pion");
+    private static final Pattern VERSIONED_IMPORT = Pattern.compile("\"github\\.com/pion/([A-Za-z0-9_.-]+)/(v[0-9]+)[\"/]");
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
+
+    private static Path built;
+    private static Duration lastBuildTime;
+
+    private PionPeerBinary() {
+    }
+
+    /** The up-to-date binary, building it first if it is missing or older than its sources. */
+    static synchronized Path get() {
+        if (built != null) {
+            return built;
+        }
+        Path module = moduleDir();
+        Path sources = module.resolve("src/test/go/pionpeer");
+        Path out = module.resolve("target/pion-peer");
+        Path binary = out.resolve("pionpeer");
+        try {
+            if (!Files.isExecutable(binary) || isStale(binary, sources)) {
+                build(sources, out, binary);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("building the Pion test peer in " + out, e);
+        }
+        built = binary;
+        return binary;
+    }
+
+    /** How long the last build in this JVM took, or null when the binary was reused. */
+    static synchronized Duration lastBuildTime() {
+        return lastBuildTime;
+    }
+
+    static Path moduleDir() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p : List.of(here, here.resolve("media"))) {
+            if (Files.isDirectory(p.resolve("src/test/go/pionpeer"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find src/test/go/pionpeer from " + here
+                + "; run the tests from the media module or the repository root");
+    }
+
+    private static boolean isStale(Path binary, Path sources) throws IOException {
+        FileTime builtAt = Files.getLastModifiedTime(binary);
+        try (Stream<Path> files = Files.list(sources)) {
+            return files.filter(f -> f.toString().endsWith(".go"))
+                    .anyMatch(f -> lastModified(f).compareTo(builtAt) >= 0);
+        }
+    }
+
+    private static FileTime lastModified(Path f) {
+        try {
+            return Files.getLastModifiedTime(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void build(Path sources, Path out, Path binary) throws IOException {
+        Path go = findGo();
+        if (!Files.isRegularFile(PION.resolve("webrtc/peerconnection.go"))) {
+            throw new IllegalStateException("Pion's Go sources are not in " + PION.resolve("webrtc")
+                    + ". The Pion interop tests need Debian's packages: apt-get install -y " + DEBIAN_PACKAGES);
+        }
+        Files.createDirectories(out);
+        Path gopath = out.resolve("gopath");
+        deleteTree(gopath);
+        for (String link : overlayLinks(sources)) {
+            Path target = PION.resolve(link.substring(0, link.indexOf('/')));
+            Path at = gopath.resolve("src/github.com/pion").resolve(link);
+            Files.createDirectories(at.getParent());
+            Files.createSymbolicLink(at, target);
+        }
+
+        Path tmp = out.resolve("pionpeer.tmp");
+        Path log = out.resolve("build.log");
+        List<String> cmd = List.of(go.toString(), "build", "-o", tmp.toString(), ".");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(sources.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("GO111MODULE", "off");
+        env.put("GOPATH", gopath + ":" + GOCODE);
+        env.put("GOPROXY", "off");
+        env.put("GOTOOLCHAIN", "local");
+        env.put("GOFLAGS", "");
+        // No C compiler needed, and the standard library builds the same everywhere.
+        env.put("CGO_ENABLED", "0");
+        if (env.get("HOME") == null && env.get("XDG_CACHE_HOME") == null && env.get("GOCACHE") == null) {
+            env.put("GOCACHE", out.resolve("gocache").toString());
+        }
+
+        long start = System.nanoTime();
+        Process p = pb.start();
+        boolean done;
+        try {
+            done = p.waitFor(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the Pion test peer", e);
+        }
+        if (!done) {
+            p.destroyForcibly();
+            throw new IllegalStateException("building the Pion test peer took over " + BUILD_TIMEOUT + "; see " + log);
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("go build of " + sources + " failed (exit " + p.exitValue() + ", "
+                    + "GOPATH=" + env.get("GOPATH") + "):\n" + output
+                    + "\nIt needs Debian's packages: apt-get install -y " + DEBIAN_PACKAGES);
+        }
+        Files.move(tmp, binary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        lastBuildTime = Duration.ofNanos(System.nanoTime() - start);
+        System.err.printf("built the Pion test peer in %d ms: %s%n", lastBuildTime.toMillis(), binary);
+    }
+
+    /**
+     * Every {@code pion/<name>/vN} that Pion's sources and ours import but Debian's tree lacks, as
+     * {@code "<name>/vN"}. Found by reading the imports, so a Debian update that adds or moves a
+     * package needs no change here.
+     */
+    static List<String> overlayLinks(Path ourSources) throws IOException {
+        TreeSet<String> needed = new TreeSet<>();
+        for (Path root : List.of(PION, ourSources)) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path f : (Iterable<Path>) files.filter(PionPeerBinary::isBuildSource)::iterator) {
+                    Matcher m = VERSIONED_IMPORT.matcher(Files.readString(f, StandardCharsets.ISO_8859_1));
+                    while (m.find()) {
+                        needed.add(m.group(1) + "/" + m.group(2));
+                    }
+                }
+            }
+        }
+        List<String> links = new ArrayList<>();
+        for (String n : needed) {
+            String name = n.substring(0, n.indexOf('/'));
+            if (!Files.exists(PION.resolve(n)) && Files.isDirectory(PION.resolve(name))) {
+                links.add(n);
+            }
+        }
+        return links;
+    }
+
+    private static boolean isBuildSource(Path f) {
+        String s = f.getFileName().toString();
+        return s.endsWith(".go") && !s.endsWith("_test.go") && Files.isRegularFile(f);
+    }
+
+    private static Path findGo() {
+        List<Path> candidates = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(":")) {
+                if (!dir.isEmpty()) {
+                    candidates.add(Path.of(dir, "go"));
+                }
+            }
+        }
+        candidates.add(Path.of("/usr/lib/go/bin/go"));
+        candidates.add(Path.of("/usr/bin/go"));
+        for (Path c : candidates) {
+            if (Files.isRegularFile(c) && Files.isExecutable(c)) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("no Go toolchain (looked for `go` on PATH and in /usr/lib/go/bin)."
+                + " The Pion interop tests need Debian's packages: apt-get install -y " + DEBIAN_PACKAGES);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        // Depth-first; symlinks are removed, never followed (they point into /usr/share/gocode).
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
