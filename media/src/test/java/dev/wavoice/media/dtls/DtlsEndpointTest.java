@@ -118,6 +118,26 @@ class DtlsEndpointTest {
     }
 
     @Test
+    void lostFinalServerFlightIsRetransmittedAfterTheServerConnected() throws Exception {
+        // The server is done once it sends ChangeCipherSpec+Finished; if that is lost, only the
+        // post-handshake reader answering the client's retransmission can rescue the association.
+        InMemoryLink s2c = InMemoryLink.losingFirstChangeCipherSpec();
+        Side[] s = pair(InMemoryLink.perfect(), s2c);
+        assertThat(s[1].next()).isInstanceOf(DtlsEvent.Connected.class);
+        assertThat(s[0].next()).isInstanceOf(DtlsEvent.Connected.class);
+        assertThat(s2c.dropped()).isEqualTo(1);
+    }
+
+    @Test
+    void lostFinalClientFlightIsRetransmitted() throws Exception {
+        InMemoryLink c2s = new InMemoryLink(n -> n == 2);
+        Side[] s = pair(c2s, InMemoryLink.perfect());
+        assertThat(s[0].next()).isInstanceOf(DtlsEvent.Connected.class);
+        assertThat(s[1].next()).isInstanceOf(DtlsEvent.Connected.class);
+        assertThat(c2s.dropped()).isEqualTo(1);
+    }
+
+    @Test
     void clientRefusesAServerWhoseCertificateIsNotTheSignalledOne() throws Exception {
         DtlsFingerprint wrong = DtlsCertificate.generate().fingerprint();
         long t0 = System.nanoTime();

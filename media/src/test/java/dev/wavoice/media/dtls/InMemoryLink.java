@@ -12,10 +12,26 @@ final class InMemoryLink implements DatagramSender {
     private final AtomicReference<DtlsEndpoint> target = new AtomicReference<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
-    private final IntPredicate drop;
+    private final Rule drop;
 
-    InMemoryLink(IntPredicate drop) {
+    /** Decides the fate of one datagram: its 1-based number on this link and its bytes. */
+    @FunctionalInterface
+    interface Rule {
+        boolean drop(int number, byte[] buf, int off, int len);
+    }
+
+    InMemoryLink(IntPredicate dropByNumber) {
+        this.drop = (n, b, o, l) -> dropByNumber.test(n);
+    }
+
+    InMemoryLink(Rule drop) {
         this.drop = drop;
+    }
+
+    /** Loses only the first datagram that begins with a ChangeCipherSpec record (a final flight). */
+    static InMemoryLink losingFirstChangeCipherSpec() {
+        AtomicInteger seen = new AtomicInteger();
+        return new InMemoryLink((n, b, o, l) -> b[o] == 20 && seen.getAndIncrement() == 0);
     }
 
     static InMemoryLink perfect() {
@@ -33,7 +49,7 @@ final class InMemoryLink implements DatagramSender {
     @Override
     public void send(byte[] buf, int off, int len) {
         int n = count.incrementAndGet();
-        if (drop.test(n)) {
+        if (drop.drop(n, buf, off, len)) {
             dropped.incrementAndGet();
             return;
         }
