@@ -190,6 +190,17 @@ class DtlsEndpointTest {
         s[0].endpoint().onDatagram(new byte[4], -1, 2);
         assertThat(s[0].next()).isInstanceOf(DtlsEvent.Connected.class);
         assertThat(s[1].next()).isInstanceOf(DtlsEvent.Connected.class);
+
+        // After the handshake the alert watcher reads the same channel: junk must not end the call.
+        for (int i = 0; i < 50; i++) {
+            byte[] junk = new byte[1 + random.nextInt(300)];
+            random.nextBytes(junk);
+            junk[0] = (byte) (20 + random.nextInt(44));
+            s[1].endpoint().onDatagram(junk, 0, junk.length);
+        }
+        assertThat(s[1].events().poll(200, TimeUnit.MILLISECONDS)).isNull();
+        s[0].endpoint().close();
+        assertThat(s[1].next()).isEqualTo(new DtlsEvent.Closed(DtlsEvent.CloseReason.PEER_CLOSE_NOTIFY));
     }
 
     @Test
@@ -226,6 +237,24 @@ class DtlsEndpointTest {
         client2.endpoint().start();
         assertThat(client2.next()).isInstanceOf(DtlsEvent.Connected.class);
         assertThat(server2.next()).isInstanceOf(DtlsEvent.Connected.class);
+    }
+
+    @Test
+    void manyConcurrentHandshakesNeedNoPlatformThreadEach() throws Exception {
+        int pairs = 40;
+        int platformBefore = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+        List<Side[]> all = new java.util.ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            all.add(pair(InMemoryLink.perfect(), InMemoryLink.perfect(), DtlsConfig.defaults(), DtlsConfig.defaults(),
+                    SERVER_CERT.fingerprint(), CLIENT_CERT.fingerprint()));
+        }
+        int platformDuring = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+        for (Side[] s : all) {
+            assertThat(s[0].next()).isInstanceOf(DtlsEvent.Connected.class);
+            assertThat(s[1].next()).isInstanceOf(DtlsEvent.Connected.class);
+        }
+        // 80 endpoints, each with a live handshake or watcher, on a handful of carrier threads.
+        assertThat(platformDuring - platformBefore).isLessThan(pairs);
     }
 
     @Test
