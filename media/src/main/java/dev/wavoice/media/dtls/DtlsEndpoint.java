@@ -42,6 +42,8 @@ public final class DtlsEndpoint implements AutoCloseable {
     private final AtomicBoolean outcomeReported = new AtomicBoolean();
     private final AtomicBoolean closedReported = new AtomicBoolean();
     private volatile DTLSTransport transport;
+    /** Set before our close_notify leaves, so the peer's answering close_notify is not taken for its hang-up. */
+    private volatile boolean closedLocally;
     private volatile long handshakeNanos = -1;
 
     private DtlsEndpoint(String id, HandshakeState state, DtlsDatagramChannel channel, Consumer<DtlsEvent> listener) {
@@ -100,6 +102,7 @@ public final class DtlsEndpoint implements AutoCloseable {
     /** Sends close_notify if connected, stops the threads; idempotent. */
     @Override
     public void close() {
+        closedLocally = true;
         Phase previous = phase.getAndSet(Phase.CLOSED);
         if (previous == Phase.CLOSED) {
             return;
@@ -158,10 +161,10 @@ public final class DtlsEndpoint implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.debug("dtls receive ended endpoint={}: {}", id, e.toString());
         }
-        if (state.closeNotifyReceived) {
-            reason = DtlsEvent.CloseReason.PEER_CLOSE_NOTIFY;
-        } else if (phase.get() == Phase.CLOSED) {
+        if (closedLocally) {
             reason = DtlsEvent.CloseReason.LOCAL;
+        } else if (state.closeNotifyReceived) {
+            reason = DtlsEvent.CloseReason.PEER_CLOSE_NOTIFY;
         }
         phase.set(Phase.CLOSED);
         quietClose(t);
