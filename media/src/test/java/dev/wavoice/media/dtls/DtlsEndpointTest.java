@@ -166,9 +166,13 @@ class DtlsEndpointTest {
         DtlsConfig quick = FAST.withHandshakeTimeout(Duration.ofMillis(900));
         InMemoryLink nowhere = InMemoryLink.perfect();
         Side client = side("client", DtlsRole.CLIENT, CLIENT_CERT, SERVER_CERT.fingerprint(), nowhere, quick);
+        long t0 = System.nanoTime();
         client.endpoint().start();
         var failed = (DtlsEvent.Failed) client.next();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(failed.cause()).isInstanceOf(DtlsHandshakeTimeoutException.class);
+        // Not before the configured time; the upper bound only catches a missing overall timeout.
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(850)).isLessThan(Duration.ofSeconds(6));
         assertThat(client.endpoint().stats().datagramsSent()).as("ClientHello retransmitted").isGreaterThan(1);
     }
 
@@ -226,6 +230,8 @@ class DtlsEndpointTest {
         client.endpoint().start();
         assertThat(client.next()).isInstanceOf(DtlsEvent.Connected.class);
         assertThat(server.next()).isInstanceOf(DtlsEvent.Connected.class);
+        // The RSA certificate flight is the largest we see; it must be fragmented to the MTU.
+        assertThat(s2c.largest()).isLessThanOrEqualTo(FAST.mtu());
 
         InMemoryLink c2s2 = InMemoryLink.perfect();
         InMemoryLink s2c2 = InMemoryLink.perfect();

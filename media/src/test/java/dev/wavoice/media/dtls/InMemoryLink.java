@@ -12,6 +12,7 @@ final class InMemoryLink implements DatagramSender {
     private final AtomicReference<DtlsEndpoint> target = new AtomicReference<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
+    private final AtomicInteger largest = new AtomicInteger();
     private final Rule drop;
 
     /** Decides the fate of one datagram: its 1-based number on this link and its bytes. */
@@ -42,6 +43,11 @@ final class InMemoryLink implements DatagramSender {
         target.set(endpoint);
     }
 
+    /** Size of the largest datagram sent on this link. */
+    int largest() {
+        return largest.get();
+    }
+
     int dropped() {
         return dropped.get();
     }
@@ -49,6 +55,7 @@ final class InMemoryLink implements DatagramSender {
     @Override
     public void send(byte[] buf, int off, int len) {
         int n = count.incrementAndGet();
+        largest.accumulateAndGet(len, Math::max);
         if (drop.drop(n, buf, off, len)) {
             dropped.incrementAndGet();
             return;
