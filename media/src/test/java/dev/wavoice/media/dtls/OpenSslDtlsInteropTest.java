@@ -90,6 +90,10 @@ class OpenSslDtlsInteropTest {
         byte[] material = HexFormat.of().parseHex(server.await(KEYING));
         assertThat(connected.keys()).isEqualTo(
                 SrtpKeyExporter.split(material, SrtpProfile.AEAD_AES_128_GCM, DtlsRole.CLIENT));
+
+        client.close(); // our close_notify must be one OpenSSL understands
+        server.await(Pattern.compile("^DONE$")); // s_server saw close_notify and ended the session
+        assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(new DtlsEvent.Closed(DtlsEvent.CloseReason.LOCAL));
     }
 
     @Test
@@ -114,6 +118,10 @@ class OpenSslDtlsInteropTest {
         byte[] material = HexFormat.of().parseHex(client.await(KEYING));
         assertThat(connected.keys()).isEqualTo(
                 SrtpKeyExporter.split(material, SrtpProfile.AES_CM_128_HMAC_SHA1_80, DtlsRole.SERVER));
+
+        client.type("Q"); // s_client's quit: SSL_shutdown, i.e. close_notify
+        assertThat(events.poll(10, TimeUnit.SECONDS))
+                .isEqualTo(new DtlsEvent.Closed(DtlsEvent.CloseReason.PEER_CLOSE_NOTIFY));
     }
 
     @Test
@@ -138,8 +146,10 @@ class OpenSslDtlsInteropTest {
     /** A running openssl command whose output lines are collected for matching. */
     private final class Output {
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Process process;
 
         Output(Process process) {
+            this.process = process;
             Thread.ofVirtual().start(() -> {
                 try (var r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
@@ -149,6 +159,12 @@ class OpenSslDtlsInteropTest {
                     // process ended
                 }
             });
+        }
+
+        /** Types an s_client/s_server command line, e.g. "Q" (shut down with close_notify). */
+        void type(String command) throws IOException {
+            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+            process.getOutputStream().flush();
         }
 
         /** The first group (or the whole match) of the next line matching {@code p}, within 10 s. */
