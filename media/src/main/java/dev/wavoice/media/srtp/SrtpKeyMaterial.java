@@ -1,7 +1,6 @@
 package dev.wavoice.media.srtp;
 
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * SRTP master keys for one call, already oriented for our DTLS role: {@code local*} protects what we
@@ -48,8 +47,8 @@ public record SrtpKeyMaterial(SrtpProfile profile, byte[] localKey, byte[] local
         return profile.hashCode() * 31 + Arrays.hashCode(localKey);
     }
 
-    /** Keys never reach logs; only a short digest-free prefix of the local key for correlation. */
+    /** Keys never reach logs or events' toString. */
     @Override public String toString() {
-        return "SrtpKeyMaterial[" + profile + ", local=" + HexFormat.of().formatHex(localKey, 0, 2) + "…]";
+        return "SrtpKeyMaterial[" + profile + "]";
     }
 }
