@@ -21,8 +21,9 @@
  * dependency for the cross-check {@code JitsiSrtpInteropTest}). It does not fit a pure-JVM,
  * one-port, many-calls endpoint:
  * <ul>
- *   <li>it ships and loads a native library ({@code libjitsisrtp} against the system OpenSSL)
- *       through JNA, and pulls kotlin-stdlib, kotlin-reflect, JNA and json-simple;</li>
+ *   <li>it ships native libraries ({@code libjitsisrtp_*.so}, bound to the system OpenSSL) and
+ *       loads one by JNI at first use, even when told to use SunJCE for AES (HMAC still goes
+ *       native); it pulls jitsi-utils, kotlin-stdlib, kotlin-reflect, JNA and json-simple;</li>
  *   <li>the AES implementation is elected by a timed benchmark into process-wide statics
  *       ({@code Aes.setFactoryClassName} is the only control, and it is global);</li>
  *   <li>contexts are per SSRC with {@code synchronized} transform methods, logging through its
