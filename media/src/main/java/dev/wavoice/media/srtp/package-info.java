@@ -22,8 +22,7 @@
  * one-port, many-calls endpoint:
  * <ul>
  *   <li>it ships native libraries ({@code libjitsisrtp_*.so}, bound to the system OpenSSL) and
- *       loads one by JNI at first use, even when told to use SunJCE for AES (HMAC still goes
- *       native); it pulls jitsi-utils, kotlin-stdlib, kotlin-reflect, JNA and json-simple;</li>
+ *       loads one by JNI at first use, even when AES is set to SunJCE; it pulls jitsi-utils, kotlin-stdlib, kotlin-reflect, JNA and json-simple;</li>
  *   <li>the AES implementation is elected by a timed benchmark into process-wide statics
  *       ({@code Aes.setFactoryClassName} is the only control, and it is global);</li>
  *   <li>contexts are per SSRC with {@code synchronized} transform methods, logging through its
