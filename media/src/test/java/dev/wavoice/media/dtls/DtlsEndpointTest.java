@@ -208,6 +208,20 @@ class DtlsEndpointTest {
     }
 
     @Test
+    void aForgedPlaintextAlertAfterTheHandshakeIsIgnored() throws Exception {
+        Side[] s = pair(InMemoryLink.perfect(), InMemoryLink.perfect());
+        assertThat(s[0].next()).isInstanceOf(DtlsEvent.Connected.class);
+        assertThat(s[1].next()).isInstanceOf(DtlsEvent.Connected.class);
+        // Epoch 0, fatal handshake_failure: anyone on the path could send it. Once keys are in
+        // use only authenticated (epoch 1) alerts may end the association.
+        byte[] alert = {21, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 99, 0, 2, 2, 40};
+        s[1].endpoint().onDatagram(alert, 0, alert.length);
+        assertThat(s[1].events().poll(300, TimeUnit.MILLISECONDS)).isNull();
+        s[0].endpoint().close();
+        assertThat(s[1].next()).isEqualTo(new DtlsEvent.Closed(DtlsEvent.CloseReason.PEER_CLOSE_NOTIFY));
+    }
+
+    @Test
     void peerCloseNotifyIsObserved() throws Exception {
         Side[] s = pair(InMemoryLink.perfect(), InMemoryLink.perfect());
         assertThat(s[0].next()).isInstanceOf(DtlsEvent.Connected.class);
