@@ -1,0 +1,118 @@
+package dev.wavoice.media.dtls;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.tls.DatagramTransport;
+
+/**
+ * Bridges the shared socket's push model to Bouncy Castle's pull-style {@link DatagramTransport}:
+ * the mux thread pushes copies into a bounded queue (never blocking it: a full queue drops and
+ * counts, and DTLS retransmission recovers); the handshake thread pulls with BC's timeouts.
+ */
+final class DtlsDatagramChannel implements DatagramTransport {
+    /** Largest datagram we accept: an Ethernet MTU's worth of UDP payload. */
+    private static final int RECEIVE_LIMIT = 1500;
+    private static final byte[] CLOSED = new byte[0];
+
+    private final ArrayBlockingQueue<byte[]> queue;
+    private final DatagramSender sender;
+    private final int mtu;
+    private volatile boolean closed;
+    final AtomicLong received = new AtomicLong();
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong droppedFull = new AtomicLong();
+    final AtomicLong droppedClosed = new AtomicLong();
+
+    DtlsDatagramChannel(DatagramSender sender, int mtu, int capacity) {
+        this.sender = sender;
+        this.mtu = mtu;
+        this.queue = new ArrayBlockingQueue<>(capacity + 1); // +1 keeps room for the close marker
+    }
+
+    /** Called by the receive thread; copies because the caller reuses {@code buf}. */
+    void offer(byte[] buf, int off, int len) {
+        if (closed) {
+            droppedClosed.incrementAndGet();
+            return;
+        }
+        if (buf == null || off < 0 || len <= 0 || len > RECEIVE_LIMIT || off + len > buf.length) {
+            droppedFull.incrementAndGet();
+            return;
+        }
+        byte[] copy = new byte[len];
+        System.arraycopy(buf, off, copy, 0, len);
+        if (queue.remainingCapacity() <= 1 || !queue.offer(copy)) {
+            droppedFull.incrementAndGet();
+            return;
+        }
+        received.incrementAndGet();
+    }
+
+    @Override
+    public int getReceiveLimit() {
+        return RECEIVE_LIMIT;
+    }
+
+    @Override
+    public int getSendLimit() {
+        return mtu;
+    }
+
+    @Override
+    public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+        if (closed && queue.isEmpty()) {
+            throw new ChannelClosedException();
+        }
+        byte[] datagram;
+        try {
+            datagram = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("DTLS receive interrupted");
+        }
+        if (datagram == null) {
+            return -1;
+        }
+        if (datagram == CLOSED) {
+            throw new ChannelClosedException();
+        }
+        int n = Math.min(len, datagram.length);
+        System.arraycopy(datagram, 0, buf, off, n);
+        return n;
+    }
+
+    @Override
+    public void send(byte[] buf, int off, int len) throws IOException {
+        if (closed) {
+            return;
+        }
+        sender.send(buf, off, len);
+        sent.incrementAndGet();
+    }
+
+    /** Stops the channel; a thread blocked in {@link #receive} wakes with {@link ChannelClosedException}. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            queue.clear();
+            queue.offer(CLOSED);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Thrown into BC's receive loop when we shut the endpoint down. */
+    static final class ChannelClosedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ChannelClosedException() {
+            super("DTLS channel closed locally");
+        }
+    }
+}

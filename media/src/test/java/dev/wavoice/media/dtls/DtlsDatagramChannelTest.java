@@ -1,0 +1,57 @@
+package dev.wavoice.media.dtls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class DtlsDatagramChannelTest {
+
+    @Test
+    void copiesPushedDatagramsAndHandsThemToThePullSide() throws Exception {
+        var channel = new DtlsDatagramChannel((b, o, l) -> { }, 1200, 8);
+        byte[] shared = {22, 1, 2, 3};
+        channel.offer(shared, 0, 4);
+        shared[1] = 99; // the mux reuses its buffer at once
+        byte[] out = new byte[1500];
+        assertThat(channel.receive(out, 0, out.length, 10)).isEqualTo(4);
+        assertThat(out[1]).isEqualTo((byte) 1);
+        assertThat(channel.receive(out, 0, out.length, 1)).as("timeout").isEqualTo(-1);
+    }
+
+    @Test
+    void fullQueueDropsAndCountsInsteadOfBlockingTheMux() {
+        var channel = new DtlsDatagramChannel((b, o, l) -> { }, 1200, 4);
+        for (int i = 0; i < 10; i++) {
+            channel.offer(new byte[] {22, (byte) i}, 0, 2);
+        }
+        assertThat(channel.received.get()).isEqualTo(4);
+        assertThat(channel.droppedFull.get()).isEqualTo(6);
+    }
+
+    @Test
+    void closeWakesABlockedReceiver() {
+        var channel = new DtlsDatagramChannel((b, o, l) -> { }, 1200, 4);
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            channel.close();
+        });
+        assertThatThrownBy(() -> channel.receive(new byte[100], 0, 100, 5_000))
+                .isInstanceOf(DtlsDatagramChannel.ChannelClosedException.class);
+        channel.offer(new byte[] {22}, 0, 1);
+        assertThat(channel.droppedClosed.get()).isEqualTo(1);
+    }
+
+    @Test
+    void sendLimitIsTheConfiguredMtu() throws Exception {
+        int[] sent = new int[1];
+        var channel = new DtlsDatagramChannel((b, o, l) -> sent[0] = l, 1200, 4);
+        assertThat(channel.getSendLimit()).isEqualTo(1200);
+        channel.send(new byte[300], 0, 300);
+        assertThat(sent[0]).isEqualTo(300);
+    }
+}
