@@ -2,6 +2,7 @@ package dev.wavoice.media.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.nio.file.Files;
@@ -75,63 +76,86 @@ class ChromiumPeerSelfTest {
             return;
         }
         List<ProcessHandle> processes = chrome.processes();
+        long t0 = System.nanoTime();
         chrome.close();
+        System.out.printf("Chromium and chromedriver (%d processes) closed in %d ms%n",
+                processes.size(), (System.nanoTime() - t0) / 1_000_000);
         assertThat(processes).as("chromedriver and Chromium processes after close").noneMatch(ProcessHandle::isAlive);
     }
 
     @Test
-    void chromiumOfferAndAnswerConnectAndCarryEachOthersTone() {
+    void fakeMicrophoneOffersPageToneAnswers() {
         double answererTone = randomTone();
+        long t0 = System.nanoTime();
         try (ChromiumPeer offerer = chrome.newPeer(AudioSource.fakeCapture());
              ChromiumPeer answerer = chrome.newPeer(AudioSource.tone(answererTone))) {
-            long t0 = System.nanoTime();
-            String offer = offerer.createOffer();
-            assertThat(offer).containsPattern(LOOPBACK_HOST_CANDIDATE).doesNotContainPattern(MDNS_CANDIDATE)
-                    .contains("m=audio ").containsIgnoringCase("opus/48000/2")
-                    .doesNotContain("m=video");
-
-            // Each side is shown the other's 127.0.0.1 candidate only, so the pair is the loopback path
-            // our endpoint will use (left alone, two Chromium pages pick another interface, usually IPv6).
-            String answer = answerer.acceptOffer(ChromiumPeer.keepOnlyCandidatesOn(offer, "127.0.0.1"));
-            assertThat(answer).containsPattern(LOOPBACK_HOST_CANDIDATE).doesNotContainPattern(MDNS_CANDIDATE);
-            offerer.acceptAnswer(ChromiumPeer.keepOnlyCandidatesOn(answer, "127.0.0.1"));
-
-            offerer.awaitConnected(CONNECT_TIMEOUT);
-            answerer.awaitConnected(CONNECT_TIMEOUT);
-            long connectedMs = (System.nanoTime() - t0) / 1_000_000;
-
-            ChromiumPeer.ReceivedTone heardByAnswerer = answerer.receivedTone(Duration.ofSeconds(5));
-            ChromiumPeer.ReceivedTone heardByOfferer = offerer.receivedTone(Duration.ofSeconds(5));
-            long measuredMs = (System.nanoTime() - t0) / 1_000_000;
-            System.out.printf("offer to both connected: %d ms; both tones measured: %d ms%n", connectedMs, measuredMs);
-            System.out.printf("offerer sent %.1f Hz, answerer heard %s%n", wavTone, heardByAnswerer);
-            System.out.printf("answerer sent %.1f Hz, offerer heard %s%n", answererTone, heardByOfferer);
-
-            assertThat(heardByAnswerer.frequencyHz()).isCloseTo(wavTone, withinPercentage(2));
-            assertThat(heardByOfferer.frequencyHz()).isCloseTo(answererTone, withinPercentage(2));
-
-            for (ChromiumPeer peer : List.of(offerer, answerer)) {
-                PeerStats stats = peer.stats();
-                System.out.println("stats: " + stats.raw());
-                assertThat(stats.connectionState()).isEqualTo("connected");
-                assertThat(stats.iceState()).isIn("connected", "completed");
-                assertThat(stats.dtlsState()).isEqualTo("connected");
-                assertThat(stats.packetsReceived()).isPositive();
-                assertThat(stats.bytesReceived()).isPositive();
-                assertThat(stats.packetsSent()).isPositive();
-                assertThat(stats.inboundCodec()).isEqualToIgnoringCase("audio/opus");
-                assertThat(stats.selectedPair()).isNotNull();
-                assertThat(stats.selectedPair().local().type()).isEqualTo("host");
-            }
-            // Each side reaches the other's 127.0.0.1 candidate, though Chromium may send from a socket on
-            // another interface (seen: 192.0.2.2 -> 127.0.0.1); such a source shows up as peer-reflexive,
-            // whose address getStats() redacts.
-            assertThat(offerer.stats().selectedPair().remote().address()).isEqualTo("127.0.0.1");
-            assertThat(answerer.stats().selectedPair().local().address()).isEqualTo("127.0.0.1");
-            assertThat(offerer.stats().dtlsRole()).isNotEqualTo(answerer.stats().dtlsRole());
-            assertThat(offerer.events()).extracting(ChromiumPeer.PeerEvent::type, ChromiumPeer.PeerEvent::value)
-                    .contains(org.assertj.core.groups.Tuple.tuple("connectionstatechange", "connected"));
+            System.out.printf("two peer pages opened in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            connectAndHearEachOther("fake microphone offers, page tone answers", offerer, wavTone, answerer, answererTone);
         }
+    }
+
+    @Test
+    void pageToneOffersFakeMicrophoneAnswers() {
+        double offererTone = randomTone();
+        try (ChromiumPeer offerer = chrome.newPeer(AudioSource.tone(offererTone));
+             ChromiumPeer answerer = chrome.newPeer(AudioSource.fakeCapture())) {
+            connectAndHearEachOther("page tone offers, fake microphone answers", offerer, offererTone, answerer, wavTone);
+        }
+    }
+
+    /** Signalling through the harness, as our endpoint will do it: SDP strings handed across by Java. */
+    private static void connectAndHearEachOther(String scenario, ChromiumPeer offerer, double offererTone,
+                                                ChromiumPeer answerer, double answererTone) {
+        long t0 = System.nanoTime();
+        String offer = offerer.createOffer();
+        long offerMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(offer).containsPattern(LOOPBACK_HOST_CANDIDATE).doesNotContainPattern(MDNS_CANDIDATE)
+                .contains("m=audio ").containsIgnoringCase("opus/48000/2").contains("a=setup:actpass")
+                .doesNotContain("m=video").doesNotContainIgnoringCase("telephone-event");
+
+        // Each side is shown the other's 127.0.0.1 candidate only, so the pair is the loopback path
+        // our endpoint will use (left alone, two Chromium pages pick another interface, usually IPv6).
+        String answer = answerer.acceptOffer(ChromiumPeer.keepOnlyCandidatesOn(offer, "127.0.0.1"));
+        assertThat(answer).containsPattern(LOOPBACK_HOST_CANDIDATE).doesNotContainPattern(MDNS_CANDIDATE)
+                .contains("a=setup:active");
+        offerer.acceptAnswer(ChromiumPeer.keepOnlyCandidatesOn(answer, "127.0.0.1"));
+
+        offerer.awaitConnected(CONNECT_TIMEOUT);
+        answerer.awaitConnected(CONNECT_TIMEOUT);
+        long connectedMs = (System.nanoTime() - t0) / 1_000_000;
+
+        ChromiumPeer.ReceivedTone heardByAnswerer = answerer.receivedTone(Duration.ofSeconds(5));
+        ChromiumPeer.ReceivedTone heardByOfferer = offerer.receivedTone(Duration.ofSeconds(5));
+        long measuredMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("%s: offer with candidates %d ms, both connected %d ms, both tones measured %d ms%n",
+                scenario, offerMs, connectedMs, measuredMs);
+        System.out.printf("  offerer sent %.1f Hz, answerer heard %s%n", offererTone, heardByAnswerer);
+        System.out.printf("  answerer sent %.1f Hz, offerer heard %s%n", answererTone, heardByOfferer);
+
+        assertThat(heardByAnswerer.frequencyHz()).isCloseTo(offererTone, withinPercentage(2));
+        assertThat(heardByOfferer.frequencyHz()).isCloseTo(answererTone, withinPercentage(2));
+
+        for (ChromiumPeer peer : List.of(offerer, answerer)) {
+            PeerStats stats = peer.stats();
+            System.out.println("  stats: " + stats.raw());
+            assertThat(stats.connectionState()).isEqualTo("connected");
+            assertThat(stats.iceState()).isIn("connected", "completed");
+            assertThat(stats.dtlsState()).isEqualTo("connected");
+            assertThat(stats.packetsReceived()).isPositive();
+            assertThat(stats.bytesReceived()).isPositive();
+            assertThat(stats.packetsSent()).isPositive();
+            assertThat(stats.inboundCodec()).isEqualToIgnoringCase("audio/opus");
+            assertThat(stats.selectedPair()).isNotNull();
+            assertThat(stats.selectedPair().local().type()).isEqualTo("host");
+        }
+        // Each side reaches the other's 127.0.0.1 candidate, though Chromium may send from a socket on
+        // another interface (seen: 192.0.2.2 -> 127.0.0.1); such a source shows up as peer-reflexive,
+        // whose address getStats() redacts.
+        assertThat(offerer.stats().selectedPair().remote().address()).isEqualTo("127.0.0.1");
+        assertThat(answerer.stats().selectedPair().local().address()).isEqualTo("127.0.0.1");
+        assertThat(offerer.stats().dtlsRole()).isNotEqualTo(answerer.stats().dtlsRole());
+        assertThat(offerer.events()).extracting(ChromiumPeer.PeerEvent::type, ChromiumPeer.PeerEvent::value)
+                .contains(tuple("connectionstatechange", "connected"), tuple("iceconnectionstatechange", "connected"));
     }
 
     @Test
