@@ -154,6 +154,7 @@ public final class ChromiumBrowser implements AutoCloseable {
     private final Duration startupTime;
     private final String version;
     private final Deque<String> freeWindows = new ArrayDeque<>();
+    private Duration scriptTimeout = SCRIPT_TIMEOUT;
     private boolean initialWindowInUse;
     private boolean closed;
 
@@ -310,10 +311,24 @@ public final class ChromiumBrowser implements AutoCloseable {
     }
 
     /** Calls an entry point of the page in the given window; returns its value or throws with the page's error. */
-    synchronized Object call(String windowHandle, String function, Object... args) {
+    Object call(String windowHandle, String function, Object... args) {
+        return call(windowHandle, Duration.ZERO, function, args);
+    }
+
+    /**
+     * As {@link #call(String, String, Object...)}, for an entry point that may itself wait up to
+     * {@code pageWait}: Selenium's script timeout is raised above it so the page's own, clearer timeout
+     * error arrives first.
+     */
+    synchronized Object call(String windowHandle, Duration pageWait, String function, Object... args) {
         ensureOpen();
         Object result;
         try {
+            Duration needed = pageWait.plus(Duration.ofSeconds(10));
+            if (needed.compareTo(scriptTimeout) > 0) {
+                driver.manage().timeouts().scriptTimeout(needed);
+                scriptTimeout = needed;
+            }
             driver.switchTo().window(windowHandle);
             result = ((JavascriptExecutor) driver).executeAsyncScript(
                     "callPeer(arguments[0], arguments[1], arguments[arguments.length - 1]);", function, List.of(args));

@@ -90,7 +90,7 @@ public final class ChromiumPeer implements AutoCloseable {
      */
     public void awaitConnected(Duration timeout) {
         try {
-            browser.call(window, "awaitConnected", timeout.toMillis());
+            browser.call(window, timeout, "awaitConnected", timeout.toMillis());
         } catch (ChromiumPeerException e) {
             throw new ChromiumPeerException(e.getMessage() + "; events: " + events(), e);
         }
@@ -117,7 +117,7 @@ public final class ChromiumPeer implements AutoCloseable {
      * then one full analysis window, so the measurement sees only signal.
      */
     public ReceivedTone receivedTone(Duration timeout) {
-        Map<String, Object> m = asMap(browser.call(window, "receivedFrequency", timeout.toMillis(), MIN_TONE_DB));
+        Map<String, Object> m = asMap(browser.call(window, timeout, "receivedFrequency", timeout.toMillis(), MIN_TONE_DB));
         return new ReceivedTone(number(m.get("hz")), number(m.get("peakDb")), number(m.get("binHz")));
     }
 

@@ -103,6 +103,23 @@ class ChromiumPeerSelfTest {
         }
     }
 
+    @Test
+    void unreachablePeerFailsTheWaitWithTheRecordedStates() {
+        try (ChromiumPeer offerer = chrome.newPeer(AudioSource.tone(440));
+             ChromiumPeer answerer = chrome.newPeer(AudioSource.tone(550))) {
+            // No candidate either way ("0.0.0.0" matches none): nothing can be checked, so never connected.
+            String answer = answerer.acceptOffer(ChromiumPeer.keepOnlyCandidatesOn(offerer.createOffer(), "0.0.0.0"));
+            offerer.acceptAnswer(ChromiumPeer.keepOnlyCandidatesOn(answer, "0.0.0.0"));
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> offerer.awaitConnected(Duration.ofMillis(1500)))
+                    .isInstanceOf(ChromiumPeerException.class)
+                    .hasMessageContaining("not connected after 1500 ms")
+                    .hasMessageContaining("signalingstatechange");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            assertThat(offerer.connectionState()).isNotEqualTo("connected");
+        }
+    }
+
     /** Signalling through the harness, as our endpoint will do it: SDP strings handed across by Java. */
     private static void connectAndHearEachOther(String scenario, ChromiumPeer offerer, double offererTone,
                                                 ChromiumPeer answerer, double answererTone) {
