@@ -1,0 +1,38 @@
+/**
+ * Interop test peers: independent WebRTC implementations our endpoint is judged against.
+ *
+ * <h2>Chromium (libwebrtc, full ICE)</h2>
+ * Needs the Debian packages {@code chromium} and {@code chromium-driver}
+ * ({@code apt-get update && apt-get install -y chromium chromium-driver}); a machine without them fails
+ * the tests with that command in the message, it does not skip them. Selenium drives
+ * {@code /usr/bin/chromedriver} and {@code /usr/bin/chromium} by path and never downloads anything.
+ *
+ * <pre>{@code
+ * static ChromiumBrowser chrome;                       // @BeforeAll: ChromiumBrowser.start(wavOrNothing)
+ *
+ * try (ChromiumPeer peer = chrome.newPeer(AudioSource.tone(660))) {
+ *     // Chromium offers, our endpoint answers:
+ *     String answer = ourEndpointAnswering(peer.createOffer());
+ *     peer.acceptAnswer(answer);
+ *     // or our endpoint offers, Chromium answers: String answer = peer.acceptOffer(ourOffer);
+ *     peer.awaitConnected(Duration.ofSeconds(10));
+ *     PeerStats stats = peer.stats();                  // ICE/DTLS state, selected pair, RTP counters
+ *     double hz = peer.receivedFrequencyHz();          // what our endpoint sent, measured by WebAudio
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@link dev.wavoice.media.interop.AudioSource#tone} makes the tone in the page, so each peer (and
+ *       each test) picks its own frequency; {@link dev.wavoice.media.interop.AudioSource#fakeCapture} sends
+ *       the WAV given to {@link dev.wavoice.media.interop.ChromiumBrowser#start(java.nio.file.Path)} (see
+ *       {@link dev.wavoice.media.interop.ToneWav}) through getUserMedia.</li>
+ *   <li>SDP leaves the page with every candidate gathered (no trickle): plain {@code 127.0.0.1} host
+ *       candidates, never mDNS names, plus the machine's other interfaces and TCP candidates.
+ *       {@link dev.wavoice.media.interop.ChromiumPeer#keepOnlyCandidatesOn} trims them to one address.
+ *       Even toward a peer that announces 127.0.0.1 only, Chromium may send its checks from a socket on
+ *       another local interface: expect peer-reflexive sources such as {@code 192.0.2.2}.</li>
+ *   <li>Offers carry one sendrecv audio m-line, Opus only, BUNDLE, rtcp-mux, {@code a=setup:actpass};
+ *       Chromium's answers to an {@code actpass} offer take {@code a=setup:active}.</li>
+ * </ul>
+ */
+package dev.wavoice.media.interop;
