@@ -1,9 +1,7 @@
 package dev.wavoice.media.ice;
 
 import dev.wavoice.media.stun.MessageIntegrity;
-import dev.wavoice.media.stun.StunAttribute;
 import dev.wavoice.media.stun.StunMessage;
-import dev.wavoice.media.stun.TransactionId;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,52 +19,53 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It owns no socket and no thread. Drive it with {@link #handleStun} for every STUN datagram addressed to it
  * and {@link #tick} at least every {@link IceConfig#checkInterval()} (an {@link IceTicker} does this for many
- * agents on one thread); it sends through a {@link DatagramSender}. All methods are safe to call from different
- * threads: one lock per agent, never a global one. Events go to the listener with that lock held, in order:
+ * agents on one thread); it sends through a {@link DatagramSender}. Methods may be called from different
+ * threads: one lock per agent, never a global one. Events reach the listener with that lock held, in order:
  * hand them off, do not block.
  *
- * <p>Toward an ICE-lite peer (WhatsApp) the agent is controlling and nominates aggressively: every check carries
- * USE-CANDIDATE and the first pair that answers is selected, since a lite peer never checks back. Toward a full
- * peer it uses regular nomination (§8.1.1) as controlling, or follows USE-CANDIDATE as controlled (§7.3.1.5).
+ * <p>Toward an ICE-lite peer (WhatsApp) the agent is controlling and nominates aggressively: every check
+ * carries USE-CANDIDATE and the first pair that answers is selected, since a lite peer never checks back.
+ * Toward a full peer it uses regular nomination (§8.1.1) as controlling, or follows USE-CANDIDATE as
+ * controlled (§7.3.1.5).
  */
 public final class IceAgent {
     private static final Logger log = LoggerFactory.getLogger(IceAgent.class);
 
-    private final String id;
-    private final IceConfig config;
-    private final IceCredentials local;
-    private final DatagramSender sender;
-    private final Consumer<IceEvent> listener;
-    private final RandomGenerator random;
-    private final long tieBreaker;
-    private final MessageIntegrity localKey;
+    final String id;
+    final IceConfig config;
+    final IceCredentials local;
+    final DatagramSender sender;
+    final Consumer<IceEvent> listener;
+    final RandomGenerator random;
+    final long tieBreaker;
+    final MessageIntegrity localKey;
+    final CheckList checkList = new CheckList();
+    final StunTransactions transactions = new StunTransactions();
+    final IceCounters counters = new IceCounters();
     private final ReentrantLock lock = new ReentrantLock();
-    private final CheckList checkList = new CheckList();
-    private final StunTransactions transactions = new StunTransactions();
+    private final ConsentFreshness consent;
     private final List<IceCandidate> localCandidates = new ArrayList<>();
-    private final List<IceCandidate> remoteCandidates = new ArrayList<>();
     private final Set<InetSocketAddress> routed = new HashSet<>();
-    private final List<StunTransactions.Transaction> resend = new ArrayList<>();
-    private final Counters counters = new Counters();
+    private final List<IceCandidate> remoteCandidates = new ArrayList<>();
+    /** Reused by {@link IceChecks#retransmit} so an idle tick allocates nothing. */
+    final List<StunTransactions.Transaction> resendScratch = new ArrayList<>();
 
-    private IceRole role;
-    private IceState state = IceState.NEW;
-    private String remoteUfrag;
-    private MessageIntegrity remoteKey;
+    IceRole role;
+    IceState state = IceState.NEW;
+    String remoteUfrag;
+    MessageIntegrity remoteKey;
     private boolean remoteLite;
     private CheckPair selected;
     private long startedAt;
     private long nextCheckAt;
-    private long firstValidAt;
-    private boolean anyValid;
-    private long lastConsentAt;
-    private long nextConsentAt;
+    long firstValidAt;
+    boolean anyValid;
 
     /**
      * @param id     names the endpoint in logs
      * @param role   the initial role: controlling if we made the offer (RFC 8445 §6.1.1); forced to
      *               controlling when the peer turns out to be ICE-lite
-     * @param random source of transaction ids and the tie-breaker; use a {@code SecureRandom} in production
+     * @param random transaction ids, tie-breaker and jitter; use a {@code SecureRandom} in production
      */
     public IceAgent(String id, IceConfig config, IceCredentials local, IceRole role, DatagramSender sender,
                     Consumer<IceEvent> listener, RandomGenerator random) {
@@ -79,15 +78,20 @@ public final class IceAgent {
         this.random = Objects.requireNonNull(random, "random");
         this.tieBreaker = random.nextLong();
         this.localKey = MessageIntegrity.shortTerm(local.pwd());
+        this.consent = new ConsentFreshness(config.consentInterval(), config.disconnectedAfter(),
+                config.consentTimeout(), random);
     }
 
+    /** A host candidate (a base we send from) or an announced address; host ones are paired at once. */
     public void addLocalCandidate(IceCandidate candidate) {
         lock.lock();
         try {
             localCandidates.add(candidate);
             if (candidate.type() == CandidateType.HOST) {
                 for (IceCandidate r : remoteCandidates) {
-                    pair(candidate, r);
+                    if (r.isIpv4() == candidate.isIpv4()) {
+                        checkList.add(candidate, r, role);
+                    }
                 }
             }
         } finally {
@@ -99,7 +103,7 @@ public final class IceAgent {
     public void setRemoteCredentials(String ufrag, String pwd, boolean iceLite) {
         lock.lock();
         try {
-            remoteUfrag = ufrag;
+            remoteUfrag = Objects.requireNonNull(ufrag, "ufrag");
             remoteKey = MessageIntegrity.shortTerm(pwd);
             remoteLite = iceLite;
             if (iceLite && role != IceRole.CONTROLLING) {
@@ -110,16 +114,14 @@ public final class IceAgent {
         }
     }
 
+    /** Pairs the candidate with our host candidate of the same address family. */
     public void addRemoteCandidate(IceCandidate candidate) {
         lock.lock();
         try {
-            if (checkList.find(candidate.address()) != null) {
-                return;
-            }
             remoteCandidates.add(candidate);
             IceCandidate base = baseFor(candidate);
             if (base != null) {
-                pair(base, candidate);
+                checkList.add(base, candidate, role);
             }
         } finally {
             lock.unlock();
@@ -146,8 +148,8 @@ public final class IceAgent {
     }
 
     /**
-     * Handles one STUN datagram from {@code from}. Never throws for bad input: it is counted in
-     * {@link #stats()} and dropped. {@code buf} is only read during the call.
+     * Handles one STUN datagram from {@code from}; {@code buf} is read only during the call. Never throws for
+     * bad input: it is counted in {@link #stats()} and dropped.
      */
     public void handleStun(byte[] buf, int off, int len, InetSocketAddress from, long nowNanos) {
         lock.lock();
@@ -160,7 +162,13 @@ public final class IceAgent {
             }
             switch (m.stunClass()) {
                 case REQUEST -> IceRequests.handle(this, m, buf, off, from, nowNanos);
-                case SUCCESS_RESPONSE, ERROR_RESPONSE -> onResponse(m, buf, off, from, nowNanos);
+                case SUCCESS_RESPONSE, ERROR_RESPONSE -> {
+                    if (remoteKey != null) {
+                        IceResponses.handle(this, m, buf, off, from, nowNanos);
+                    } else {
+                        counters.unmatchedResponses++;
+                    }
+                }
                 case INDICATION -> { } // RFC 8445 §11: keepalive indications need no answer
             }
         } finally {
@@ -175,31 +183,30 @@ public final class IceAgent {
             if (state == IceState.NEW || state == IceState.FAILED || state == IceState.CLOSED) {
                 return;
             }
-            retransmit(nowNanos);
-            if (state == IceState.CHECKING) {
-                if (nowNanos - startedAt >= config.failureTimeout().toNanos()) {
-                    fail("no candidate pair worked within " + config.failureTimeout().toMillis() + " ms");
-                    return;
-                }
+            IceChecks.retransmit(this, nowNanos);
+            if (state != IceState.CHECKING) {
+                runConsent(nowNanos);
+            } else if (nowNanos - startedAt >= config.failureTimeout().toNanos()) {
+                fail("no candidate pair worked within " + config.failureTimeout().toMillis() + " ms");
+            } else {
                 if (remoteKey != null && nowNanos - nextCheckAt >= 0) {
                     CheckPair next = checkList.next();
                     if (next != null) {
-                        sendCheck(next, remoteLite && role == IceRole.CONTROLLING, nowNanos);
+                        IceChecks.send(this, next, remoteLite && role == IceRole.CONTROLLING,
+                                StunTransactions.Kind.CHECK, nowNanos);
                         nextCheckAt = nowNanos + config.checkInterval().toNanos();
                     }
                 }
                 if (role == IceRole.CONTROLLING && !remoteLite) {
-                    nominate(nowNanos);
+                    IceChecks.nominate(this, nowNanos);
                 }
-            } else {
-                consent(nowNanos);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Stops the agent for good; releases its routes. */
+    /** Stops the agent for good and releases its routes. */
     public void close() {
         lock.lock();
         try {
@@ -208,9 +215,7 @@ public final class IceAgent {
             }
             state = IceState.CLOSED;
             transactions.clear();
-            for (InetSocketAddress a : routed) {
-                sender.unroute(a);
-            }
+            routed.forEach(sender::unroute);
             routed.clear();
             log.info("ice {} closed", id);
             listener.accept(new IceEvent.Closed());
@@ -232,96 +237,34 @@ public final class IceAgent {
     }
 
     public IceRole role() {
-        lock.lock();
-        try {
-            return role;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> role);
     }
 
     public IceState state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> state);
     }
 
     /** The selected pair, or null before {@link IceEvent.Connected}. */
     public CandidatePair selectedPair() {
-        lock.lock();
-        try {
-            return selected == null ? null : selected.toPair();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> selected == null ? null : selected.toPair());
     }
 
     public List<IceCandidate> localCandidates() {
-        lock.lock();
-        try {
-            return List.copyOf(localCandidates);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> List.copyOf(localCandidates));
     }
 
     public IceStats stats() {
-        lock.lock();
-        try {
-            return counters.snapshot();
-        } finally {
-            lock.unlock();
-        }
+        return locked(counters::snapshot);
     }
 
-    // ---- package-private: used by IceRequests with the lock held ----
-
-    Counters counters() {
-        return counters;
-    }
-
-    IceCredentials local() {
-        return local;
-    }
-
-    String remoteUfrag() {
-        return remoteUfrag;
-    }
-
-    MessageIntegrity localKey() {
-        return localKey;
-    }
-
-    IceRole currentRole() {
-        return role;
-    }
-
-    long tieBreakerValue() {
-        return tieBreaker;
-    }
-
-    IceState currentState() {
-        return state;
-    }
-
-    DatagramSender sender() {
-        return sender;
-    }
-
-    CheckList checkList() {
-        return checkList;
-    }
+    // ---- with the lock held, also from IceRequests / IceResponses ----
 
     /** A peer-reflexive remote candidate learnt from a check (RFC 8445 §7.3.1.3), paired at once. */
     CheckPair learnPeerReflexive(InetSocketAddress from, long priority) {
         IceCandidate prflx = new IceCandidate(CandidateType.PEER_REFLEXIVE, from, priority,
                 Integer.toUnsignedString(random.nextInt()), null);
-        remoteCandidates.add(prflx);
         IceCandidate base = baseFor(prflx);
-        return base == null ? null : pair(base, prflx);
+        return base == null ? null : checkList.add(base, prflx, role);
     }
 
     void switchRole(IceRole newRole, String why) {
@@ -330,15 +273,21 @@ public final class IceAgent {
         log.info("ice {} switching to {}: {}", id, role, why);
     }
 
+    void markValid(long now) {
+        if (!anyValid) {
+            anyValid = true;
+            firstValidAt = now;
+        }
+    }
+
     void select(CheckPair pair, long now) {
         if (selected != null || state != IceState.CHECKING) {
             return;
         }
         selected = pair;
         state = IceState.CONNECTED;
-        lastConsentAt = now;
-        nextConsentAt = now + jittered(config.consentInterval().toNanos());
-        // Other remote addresses no longer need our routes; on a shared port they may belong to another call.
+        consent.start(now);
+        // The other remote addresses need no route now; on a shared port they may belong to another call.
         for (CheckPair p : checkList.pairs()) {
             if (p != pair && routed.remove(p.remote.address())) {
                 sender.unroute(p.remote.address());
@@ -348,150 +297,42 @@ public final class IceAgent {
         listener.accept(new IceEvent.Connected(pair.toPair()));
     }
 
+    void consentGranted(long now) {
+        counters.consentResponses++;
+        consent.granted(now);
+        if (state == IceState.DISCONNECTED) {
+            state = IceState.CONNECTED;
+            log.info("ice {} reconnected via {}", id, selected.toPair());
+            listener.accept(new IceEvent.Connected(selected.toPair()));
+        }
+    }
+
     void route(InetSocketAddress remote) {
         if (routed.add(remote)) {
             sender.route(remote);
         }
     }
 
-    // ---- checks and responses ----
+    // ---- private ----
 
-    private void sendCheck(CheckPair pair, boolean useCandidate, long now) {
-        TransactionId tid = TransactionId.random(random);
-        byte[] request = IceMessages.check(tid, remoteUfrag, local.ufrag(), IceMessages.prflxPriority(pair.local),
-                role, tieBreaker, useCandidate, remoteKey);
-        if (!transactions.add(new StunTransactions.Transaction(tid, StunTransactions.Kind.CHECK, pair, request,
-                useCandidate, role, now, config.initialRto().toNanos(), config.maxRetransmissions()))) {
-            return;
-        }
-        if (pair.state != CheckPair.State.SUCCEEDED) {
-            pair.state = CheckPair.State.IN_PROGRESS;
-        }
-        route(pair.remote.address());
-        sender.send(request, 0, request.length, pair.remote.address());
-        counters.checksSent++;
-    }
-
-    private void onResponse(StunMessage m, byte[] buf, int off, InetSocketAddress from, long now) {
-        StunTransactions.Transaction tx = transactions.get(m.transactionId());
-        if (tx == null) {
-            counters.unmatchedResponses++;
-            return;
-        }
-        if (!remoteKey.verify(buf, off, m)) {
-            counters.badIntegrity++; // keep the transaction: the genuine response may still come
-            return;
-        }
-        transactions.remove(tx.id);
-        CheckPair pair = tx.pair;
-        if (!from.equals(tx.destination)) {
-            // RFC 8445 §7.2.5.2.1: a response from elsewhere means the path is not symmetric.
-            if (tx.kind == StunTransactions.Kind.CHECK && pair.state != CheckPair.State.SUCCEEDED) {
-                pair.state = CheckPair.State.FAILED;
-            }
-            return;
-        }
-        if (tx.kind == StunTransactions.Kind.CONSENT) {
-            if (m.stunClass() == dev.wavoice.media.stun.StunClass.SUCCESS_RESPONSE) {
-                consentGranted(now);
-            }
-            return;
-        }
-        pair.nominating = false;
-        if (m.stunClass() == dev.wavoice.media.stun.StunClass.ERROR_RESPONSE) {
-            StunAttribute.ErrorCode error = m.get(StunAttribute.ErrorCode.class);
-            if (error != null && error.code() == StunAttribute.ErrorCode.ROLE_CONFLICT) {
-                counters.roleConflicts++;
-                // RFC 8445 §7.2.5.1: switch only if we still have the role the request claimed, then retry.
-                if (tx.role == role) {
-                    switchRole(role.flip(), "the peer answered 487 Role Conflict");
-                }
-                if (pair.state != CheckPair.State.SUCCEEDED) {
-                    pair.state = CheckPair.State.WAITING;
-                }
-                checkList.trigger(pair);
-            } else if (pair.state != CheckPair.State.SUCCEEDED) {
-                pair.state = CheckPair.State.FAILED;
-            }
-            return;
-        }
-        pair.state = CheckPair.State.SUCCEEDED;
-        if (!anyValid) {
-            anyValid = true;
-            firstValidAt = now;
-        }
-        if (tx.useCandidate && tx.role == IceRole.CONTROLLING && role == IceRole.CONTROLLING) {
-            select(pair, now);
-        } else if (role == IceRole.CONTROLLED && pair.nominatedByPeer) {
-            select(pair, now);
-        }
-    }
-
-    /** Regular nomination (RFC 8445 §8.1.1): re-check the best valid pair with USE-CANDIDATE. */
-    private void nominate(long now) {
-        for (CheckPair p : checkList.pairs()) {
-            if (p.nominating) {
+    private void runConsent(long now) {
+        switch (consent.verdict(now)) {
+            case EXPIRED -> {
+                fail("consent expired: no answer to consent checks for " + consent.millisSinceResponse(now) + " ms");
                 return;
             }
-        }
-        CheckPair best = checkList.bestValid();
-        if (best == null
-                || checkList.betterPending(best) && now - firstValidAt < config.nominationDelay().toNanos()) {
-            return;
-        }
-        best.nominating = true;
-        sendCheck(best, true, now);
-    }
-
-    private void retransmit(long now) {
-        resend.clear();
-        for (StunTransactions.Transaction t : transactions.due(now, config.maxRto().toNanos(), resend)) {
-            if (t.kind == StunTransactions.Kind.CHECK && t.pair.state != CheckPair.State.SUCCEEDED) {
-                t.pair.state = CheckPair.State.FAILED;
-                t.pair.nominating = false;
-            } else if (t.kind == StunTransactions.Kind.CHECK) {
-                t.pair.nominating = false;
+            case LATE -> {
+                if (state == IceState.CONNECTED) {
+                    state = IceState.DISCONNECTED;
+                    String reason = "no consent response for " + consent.millisSinceResponse(now) + " ms";
+                    log.info("ice {} disconnected: {}", id, reason);
+                    listener.accept(new IceEvent.Disconnected(reason));
+                }
             }
+            case FRESH -> { }
         }
-        for (StunTransactions.Transaction t : resend) {
-            sender.send(t.request, 0, t.request.length, t.destination);
-            counters.retransmissions++;
-        }
-    }
-
-    // ---- consent freshness, RFC 7675 ----
-
-    private void consent(long now) {
-        if (now - lastConsentAt >= config.consentTimeout().toNanos()) {
-            fail("consent expired: no answer to consent checks for " + config.consentTimeout().toSeconds() + " s");
-            return;
-        }
-        if (state == IceState.CONNECTED && now - lastConsentAt >= config.disconnectedAfter().toNanos()) {
-            state = IceState.DISCONNECTED;
-            log.info("ice {} disconnected: no consent response for {} ms", id, (now - lastConsentAt) / 1_000_000);
-            listener.accept(new IceEvent.Disconnected("no consent response for " + (now - lastConsentAt) / 1_000_000 + " ms"));
-        }
-        if (now - nextConsentAt >= 0) {
-            // Each consent check is a fresh transaction without retransmissions: a lost one is covered by the
-            // next, well within the 30 s budget, and the jitter keeps thousands of calls from synchronising.
-            TransactionId tid = TransactionId.random(random);
-            byte[] request = IceMessages.check(tid, remoteUfrag, local.ufrag(),
-                    IceMessages.prflxPriority(selected.local), role, tieBreaker, false, remoteKey);
-            transactions.add(new StunTransactions.Transaction(tid, StunTransactions.Kind.CONSENT, selected, request,
-                    false, role, now, config.consentInterval().toNanos() * 2, 0));
-            sender.send(request, 0, request.length, selected.remote.address());
-            counters.consentRequestsSent++;
-            nextConsentAt = now + jittered(config.consentInterval().toNanos());
-        }
-    }
-
-    private void consentGranted(long now) {
-        counters.consentResponses++;
-        lastConsentAt = now;
-        if (state == IceState.DISCONNECTED) {
-            state = IceState.CONNECTED;
-            log.info("ice {} reconnected via {}", id, selected.toPair());
-            listener.accept(new IceEvent.Connected(selected.toPair()));
+        if (consent.checkDue(now)) {
+            IceChecks.send(this, selected, false, StunTransactions.Kind.CONSENT, now);
         }
     }
 
@@ -500,10 +341,6 @@ public final class IceAgent {
         transactions.clear();
         log.info("ice {} failed: {}", id, reason);
         listener.accept(new IceEvent.Failed(reason));
-    }
-
-    private long jittered(long nanos) {
-        return (long) (nanos * (0.8 + 0.4 * random.nextDouble())); // RFC 7675 §5.1: ±20 %
     }
 
     /** Our base for a remote candidate: a host candidate of the same address family. */
@@ -516,19 +353,12 @@ public final class IceAgent {
         return null;
     }
 
-    private CheckPair pair(IceCandidate base, IceCandidate remote) {
-        return checkList.add(base, remote, role);
-    }
-
-    /** Mutable counters behind {@link IceStats}; guarded by the agent lock. */
-    static final class Counters {
-        long stunReceived, malformed, badIntegrity, unknownUsername, unmatchedResponses, requestsAnswered,
-                roleConflicts, checksSent, retransmissions, consentRequestsSent, consentResponses;
-
-        IceStats snapshot() {
-            return new IceStats(stunReceived, malformed, badIntegrity, unknownUsername, unmatchedResponses,
-                    requestsAnswered, roleConflicts, checksSent, retransmissions, consentRequestsSent,
-                    consentResponses);
+    private <T> T locked(java.util.function.Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
         }
     }
 }

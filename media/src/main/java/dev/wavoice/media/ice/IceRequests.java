@@ -10,8 +10,8 @@ final class IceRequests {
     }
 
     static void handle(IceAgent agent, StunMessage m, byte[] buf, int off, InetSocketAddress from, long now) {
-        IceAgent.Counters counters = agent.counters();
-        IceState state = agent.currentState();
+        IceCounters counters = agent.counters;
+        IceState state = agent.state;
         if (state == IceState.FAILED || state == IceState.CLOSED) {
             return; // RFC 7675 §5.1: once consent is gone we stop answering, so the peer notices too
         }
@@ -21,25 +21,25 @@ final class IceRequests {
             return;
         }
         int colon = username.indexOf(':');
-        String remoteUfrag = agent.remoteUfrag();
-        if (colon < 0 || !username.substring(0, colon).equals(agent.local().ufrag())
+        String remoteUfrag = agent.remoteUfrag;
+        if (colon < 0 || !username.substring(0, colon).equals(agent.local.ufrag())
                 || remoteUfrag != null && !username.substring(colon + 1).equals(remoteUfrag)) {
             counters.unknownUsername++;
             return;
         }
-        if (!agent.localKey().verify(buf, off, m)) {
+        if (!agent.localKey.verify(buf, off, m)) {
             counters.badIntegrity++;
             return;
         }
         if (!resolveRoleConflict(agent, m, from)) {
             return;
         }
-        byte[] response = IceMessages.success(m, from, agent.localKey());
+        byte[] response = IceMessages.success(m, from, agent.localKey);
         agent.route(from);
-        agent.sender().send(response, 0, response.length, from);
+        agent.sender.send(response, 0, response.length, from);
         counters.requestsAnswered++;
 
-        CheckPair pair = agent.checkList().find(from);
+        CheckPair pair = agent.checkList.find(from);
         if (pair == null) {
             StunAttribute.Priority priority = m.get(StunAttribute.Priority.class);
             pair = agent.learnPeerReflexive(from, priority == null ? 0 : priority.value());
@@ -50,10 +50,10 @@ final class IceRequests {
         // §7.3.1.4: a triggered check, so the pair becomes valid in our direction too.
         if (pair.state == CheckPair.State.WAITING || pair.state == CheckPair.State.FAILED) {
             pair.state = CheckPair.State.WAITING;
-            agent.checkList().trigger(pair);
+            agent.checkList.trigger(pair);
         }
         // §7.3.1.5: the controlling peer nominated this pair.
-        if (m.has(StunAttribute.UseCandidate.class) && agent.currentRole() == IceRole.CONTROLLED) {
+        if (m.has(StunAttribute.UseCandidate.class) && agent.role == IceRole.CONTROLLED) {
             pair.nominatedByPeer = true;
             if (pair.state == CheckPair.State.SUCCEEDED) {
                 agent.select(pair, now);
@@ -68,17 +68,17 @@ final class IceRequests {
     private static boolean resolveRoleConflict(IceAgent agent, StunMessage m, InetSocketAddress from) {
         StunAttribute.IceControlling controlling = m.get(StunAttribute.IceControlling.class);
         StunAttribute.IceControlled controlled = m.get(StunAttribute.IceControlled.class);
-        IceRole role = agent.currentRole();
-        long ours = agent.tieBreakerValue();
+        IceRole role = agent.role;
+        long ours = agent.tieBreaker;
         if (role == IceRole.CONTROLLING && controlling != null) {
-            agent.counters().roleConflicts++;
+            agent.counters.roleConflicts++;
             if (Long.compareUnsigned(ours, controlling.tieBreaker()) >= 0) {
                 reject(agent, m, from);
                 return false;
             }
             agent.switchRole(IceRole.CONTROLLED, "the peer is controlling with a larger tie-breaker");
         } else if (role == IceRole.CONTROLLED && controlled != null) {
-            agent.counters().roleConflicts++;
+            agent.counters.roleConflicts++;
             if (Long.compareUnsigned(ours, controlled.tieBreaker()) >= 0) {
                 agent.switchRole(IceRole.CONTROLLING, "the peer is controlled and our tie-breaker is larger");
             } else {
@@ -90,7 +90,7 @@ final class IceRequests {
     }
 
     private static void reject(IceAgent agent, StunMessage m, InetSocketAddress from) {
-        byte[] error = IceMessages.roleConflict(m, agent.localKey());
-        agent.sender().send(error, 0, error.length, from);
+        byte[] error = IceMessages.roleConflict(m, agent.localKey);
+        agent.sender.send(error, 0, error.length, from);
     }
 }
