@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A UDP candidate for component 1 (RTP and RTCP are muxed, RFC 8843), with resolved addresses.
@@ -15,6 +16,8 @@ public record IceCandidate(CandidateType type, InetSocketAddress address, long p
                            InetSocketAddress relatedAddress) {
 
     public static final int COMPONENT_RTP = 1;
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
 
     public IceCandidate {
         Objects.requireNonNull(type, "type");
@@ -81,8 +84,8 @@ public record IceCandidate(CandidateType type, InetSocketAddress address, long p
 
     /** Parses an IP literal without ever touching DNS; null for anything else. */
     static InetAddress literal(String text) {
-        boolean v4 = text.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+");
+        boolean v4 = IPV4.matcher(text).matches();
+        boolean v6 = text.indexOf(':') >= 0 && IPV6.matcher(text).matches();
         if (!v4 && !v6) {
             return null;
         }

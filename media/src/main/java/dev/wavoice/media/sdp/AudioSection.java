@@ -64,7 +64,7 @@ record AudioSection(int index, MediaDescription media, String mid, String ufrag,
         }
         String bundle = sd.attribute("group");
         boolean bundled = bundle != null && bundle.startsWith("BUNDLE")
-                && mid != null && List.of(bundle.trim().split(" +")).contains(mid);
+                && mid != null && List.of(Tokens.words(bundle)).contains(mid);
         return new AudioSection(index, m, mid, ufrag.trim(), pwd.trim(), preferredFingerprint(fps), candidates,
                 sd.hasAttribute("ice-lite") || m.hasAttribute("ice-lite"),
                 either(m.attribute("setup"), sd.attribute("setup")), formats(m), Direction.of(m, sd),
@@ -124,7 +124,7 @@ record AudioSection(int index, MediaDescription media, String mid, String ufrag,
         Map<Integer, PayloadFormat> byPt = new LinkedHashMap<>();
         Map<Integer, PayloadFormat> mapped = new LinkedHashMap<>();
         for (String v : m.attributes("rtpmap")) {
-            String[] p = v.trim().split("[ /]");
+            String[] p = Tokens.split(v, " /");
             Integer pt = p.length >= 3 ? parseInt(p[0]) : null;
             Integer clock = p.length >= 3 ? parseInt(p[2]) : null;
             Integer channels = p.length >= 4 ? parseInt(p[3]) : Integer.valueOf(1);
@@ -143,7 +143,7 @@ record AudioSection(int index, MediaDescription media, String mid, String ufrag,
 
     private static OptionalInt audioLevel(MediaDescription m) {
         for (String v : m.attributes("extmap")) {
-            String[] p = v.trim().split(" +");
+            String[] p = Tokens.words(v);
             if (p.length >= 2 && p[1].equals(AUDIO_LEVEL_URI)) {
                 String id = p[0].contains("/") ? p[0].substring(0, p[0].indexOf('/')) : p[0];
                 Integer n = parseInt(id);

@@ -102,7 +102,7 @@ public record Candidate(String foundation, int component, String transport, long
     /** Parses the value after {@code a=candidate:} (a leading {@code candidate:} is accepted too, as trickled). */
     public static Candidate parse(String value) throws SdpParseException {
         String text = value.startsWith("candidate:") ? value.substring("candidate:".length()) : value;
-        String[] p = text.trim().split(" +");
+        String[] p = Tokens.words(text);
         if (p.length < 8 || !p[6].equals("typ")) {
             throw new SdpParseException(0, value,
                     "candidate needs <foundation> <component> <transport> <priority> <address> <port> typ <type>");

@@ -37,7 +37,7 @@ public record Fingerprint(String algorithm, byte[] value) {
     }
 
     public static Fingerprint parse(String text) throws SdpParseException {
-        String[] p = text.trim().split(" +");
+        String[] p = Tokens.words(text);
         if (p.length != 2) {
             throw new SdpParseException(0, text, "fingerprint needs <hash-func> <hex:hex:...>");
         }

@@ -14,7 +14,7 @@ public record Origin(String username, String sessionId, String sessionVersion, S
     }
 
     static Origin parse(String value, int lineNumber, String line) throws SdpParseException {
-        String[] p = value.trim().split(" +");
+        String[] p = Tokens.words(value);
         if (p.length != 6) {
             throw new SdpParseException(lineNumber, line, "origin needs 6 fields, found " + p.length);
         }

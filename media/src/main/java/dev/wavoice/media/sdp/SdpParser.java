@@ -74,7 +74,7 @@ final class SdpParser {
                     }
                 }
                 case 'c' -> {
-                    if (value.trim().split(" +").length != 3) {
+                    if (Tokens.words(value).length != 3) {
                         throw new SdpParseException(lineNumber, line, "connection needs <nettype> <addrtype> <address>");
                     }
                     (current == null ? sessionFields : current.fields).add(new SdpField(type, value));
@@ -114,7 +114,7 @@ final class SdpParser {
         }
 
         static MediaBuilder parse(String value, int lineNumber, String line) throws SdpParseException {
-            String[] p = value.trim().split(" +");
+            String[] p = Tokens.words(value);
             if (p.length < 4) {
                 throw new SdpParseException(lineNumber, line, "m= needs <media> <port> <proto> <fmt> ...");
             }
