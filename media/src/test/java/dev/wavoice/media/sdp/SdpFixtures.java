@@ -8,11 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Loads SDP fixtures: ours from the test classpath, the shared WhatsApp one from {@code <repoRoot>/../shared}. */
-final class SdpFixtures {
+public final class SdpFixtures {
     private SdpFixtures() {
     }
 
-    static String resource(String name) {
+    public static String resource(String name) {
         try (InputStream in = SdpFixtures.class.getResourceAsStream("/sdp/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource /sdp/" + name);
@@ -23,7 +23,7 @@ final class SdpFixtures {
         }
     }
 
-    static String whatsAppOffer() {
+    public static String whatsAppOffer() {
         Path file = repoRoot().resolve("../shared/fixtures/whatsapp/offer.sdp").normalize();
         try {
             return Files.readString(file);
@@ -33,7 +33,7 @@ final class SdpFixtures {
     }
 
     /** The directory holding {@code media/pom.xml}, searched upwards from the working directory. */
-    static Path repoRoot() {
+    public static Path repoRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("media/pom.xml")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 return dir;

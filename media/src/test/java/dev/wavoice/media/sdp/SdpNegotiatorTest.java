@@ -7,11 +7,11 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SdpNegotiatorTest {
+public class SdpNegotiatorTest {
     static final Fingerprint OUR_FINGERPRINT = new Fingerprint("sha-256", HexFormat.of().parseHex(
             "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF"));
 
-    static LocalMediaParameters local(String ufrag) {
+    public static LocalMediaParameters local(String ufrag) {
         return new LocalMediaParameters(ufrag, "abcdefghijklmnopqrstuvwx", OUR_FINGERPRINT, List.of(
                 Candidate.of("1", 1, 2130706431L, "198.51.100.20", 3478, Candidate.HOST),
                 Candidate.of("2", 1, 2130706175L, "10.0.0.5", 3478, Candidate.HOST)),
