@@ -27,6 +27,7 @@ public final class IceTicker implements AutoCloseable {
         thread.start();
     }
 
+    /** Ticks {@code agent} until it is removed or closed. */
     public void add(IceAgent agent) {
         agents.add(agent);
     }
@@ -35,12 +36,20 @@ public final class IceTicker implements AutoCloseable {
         agents.remove(agent);
     }
 
+    public int size() {
+        return agents.size();
+    }
+
     private void run() {
         long next = System.nanoTime();
         while (running) {
             long now = System.nanoTime();
             for (IceAgent agent : agents) {
                 try {
+                    if (agent.state() == IceState.CLOSED) {
+                        agents.remove(agent); // a closed agent needs no clock; saves callers a remove()
+                        continue;
+                    }
                     agent.tick(now);
                 } catch (RuntimeException e) {
                     // One broken agent (e.g. a sender that throws) must not stop the clock for the others.

@@ -172,6 +172,7 @@ class UdpMuxTest {
         await(() -> m1.stats().unknownAddress() == unknownBefore + 1, "the datagram to be dropped as unknown");
         assertThat(m1.endpointCount()).isZero();
         assertThat(a.media).isEmpty();
+        await(() -> ticker.size() == 1, "the ticker to drop the closed agent");
     }
 
     private static byte[] filled(int firstByte, int length, Random r) {
