@@ -287,14 +287,40 @@ public final class IceAgent {
         selected = pair;
         state = IceState.CONNECTED;
         consent.start(now);
-        // The other remote addresses need no route now; on a shared port they may belong to another call.
         for (CheckPair p : checkList.pairs()) {
-            if (p != pair && routed.remove(p.remote.address())) {
-                sender.unroute(p.remote.address());
-            }
+            releaseRoute(p);
         }
         log.info("ice {} connected as {} via {} after {} ms", id, role, pair.toPair(), (now - startedAt) / 1_000_000);
         listener.accept(new IceEvent.Connected(pair.toPair()));
+    }
+
+    /**
+     * Aggressive nomination toward a lite peer can confirm a second, higher-priority pair after we selected
+     * the first; the lite peer then uses the highest-priority nominated pair (RFC 5245 §8.2.2), so we follow.
+     */
+    void nominatedLater(CheckPair pair, long now) {
+        if (selected == null || pair == selected || pair.priority <= selected.priority
+                || state == IceState.FAILED || state == IceState.CLOSED) {
+            return;
+        }
+        CheckPair previous = selected;
+        selected = pair;
+        state = IceState.CONNECTED;
+        consent.start(now);
+        releaseRoute(previous);
+        log.info("ice {} switched to the better nominated pair {}", id, pair.toPair());
+        listener.accept(new IceEvent.Connected(pair.toPair()));
+    }
+
+    /**
+     * After selection, a remote address of another pair needs no route once its last check is over; on a
+     * shared port it may belong to another call.
+     */
+    void releaseRoute(CheckPair pair) {
+        if (selected != null && pair != selected && !transactions.hasOpen(pair)
+                && !pair.remote.address().equals(selected.remote.address()) && routed.remove(pair.remote.address())) {
+            sender.unroute(pair.remote.address());
+        }
     }
 
     void consentGranted(long now) {

@@ -60,6 +60,7 @@ final class IceChecks {
                     t.pair.state = CheckPair.State.FAILED;
                 }
             }
+            agent.releaseRoute(t.pair);
         }
         for (StunTransactions.Transaction t : resend) {
             agent.sender.send(t.request, 0, t.request.length, t.destination);

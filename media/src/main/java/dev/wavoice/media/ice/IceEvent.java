@@ -7,7 +7,10 @@ public sealed interface IceEvent {
     record Checking() implements IceEvent {
     }
 
-    /** A pair was nominated and works; media may flow to {@code pair.remote()}. Also sent on recovery. */
+    /**
+     * A pair was nominated and works; send media to {@code pair.remote()}. Sent again on recovery from
+     * {@link Disconnected} and when a better nominated pair replaces the selected one.
+     */
     record Connected(CandidatePair pair) implements IceEvent {
     }
 

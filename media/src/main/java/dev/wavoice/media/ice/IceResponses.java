@@ -22,6 +22,15 @@ final class IceResponses {
         }
         agent.transactions.remove(tx.id);
         CheckPair pair = tx.pair;
+        try {
+            onAuthenticated(agent, m, tx, pair, from, now);
+        } finally {
+            agent.releaseRoute(pair);
+        }
+    }
+
+    private static void onAuthenticated(IceAgent agent, StunMessage m, StunTransactions.Transaction tx,
+                                        CheckPair pair, InetSocketAddress from, long now) {
         if (!from.equals(tx.destination)) {
             // §7.2.5.2.1: an answer from another address means the path is not symmetric.
             if (tx.kind == StunTransactions.Kind.CHECK && pair.state != CheckPair.State.SUCCEEDED) {
@@ -45,6 +54,7 @@ final class IceResponses {
         IceRole role = agent.role;
         if (tx.useCandidate && tx.role == IceRole.CONTROLLING && role == IceRole.CONTROLLING) {
             agent.select(pair, now); // §8.1.1 / §7.2.5.3.4: our nomination was confirmed
+            agent.nominatedLater(pair, now);
         } else if (role == IceRole.CONTROLLED && pair.nominatedByPeer) {
             agent.select(pair, now); // §7.3.1.5: the peer nominated it and now our check works too
         }

@@ -60,6 +60,15 @@ final class StunTransactions {
         open.remove(id);
     }
 
+    boolean hasOpen(CheckPair pair) {
+        for (Transaction t : open.values()) {
+            if (t.pair == pair) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void clear() {
         open.clear();
     }

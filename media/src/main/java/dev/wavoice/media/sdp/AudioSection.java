@@ -20,6 +20,8 @@ record AudioSection(int index, MediaDescription media, String mid, String ufrag,
                     OptionalLong ssrc, boolean rtcpMux, boolean bundled) {
 
     static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    /** RFC 8827 / RFC 5764 over UDP; plain {@code RTP/SAVPF} is what older libwebrtc still writes. */
+    private static final List<String> DTLS_SRTP_PROTOCOLS = List.of("UDP/TLS/RTP/SAVPF", "RTP/SAVPF", "UDP/TLS/RTP/SAVP");
 
     /** Reads the audio section with {@code wantedMid}, or the first audio section when it is null. */
     static AudioSection read(SessionDescription sd, String wantedMid) throws SdpNegotiationException {
@@ -36,7 +38,7 @@ record AudioSection(int index, MediaDescription media, String mid, String ufrag,
                     ? "no m=audio section" : "no m=audio section with a=mid:" + wantedMid);
         }
         MediaDescription m = sd.media().get(index);
-        if (!m.proto().endsWith("RTP/SAVPF") && !m.proto().equals("UDP/TLS/RTP/SAVP")) {
+        if (!DTLS_SRTP_PROTOCOLS.contains(m.proto())) {
             throw new SdpNegotiationException(UNSUPPORTED_PROTOCOL, "audio uses " + m.proto()
                     + ", WebRTC needs UDP/TLS/RTP/SAVPF");
         }
@@ -62,9 +64,11 @@ record AudioSection(int index, MediaDescription media, String mid, String ufrag,
                 throw new SdpNegotiationException(MALFORMED_ATTRIBUTE, e.getMessage());
             }
         }
-        String bundle = sd.attribute("group");
-        boolean bundled = bundle != null && bundle.startsWith("BUNDLE")
-                && mid != null && List.of(Tokens.words(bundle)).contains(mid);
+        boolean bundled = false;
+        for (String group : sd.attributes("group")) { // RFC 9143: there may be other groups (e.g. LS)
+            List<String> words = List.of(Tokens.words(group));
+            bundled |= mid != null && !words.isEmpty() && words.getFirst().equals("BUNDLE") && words.contains(mid);
+        }
         return new AudioSection(index, m, mid, ufrag.trim(), pwd.trim(), preferredFingerprint(fps), candidates,
                 sd.hasAttribute("ice-lite") || m.hasAttribute("ice-lite"),
                 either(m.attribute("setup"), sd.attribute("setup")), formats(m), Direction.of(m, sd),

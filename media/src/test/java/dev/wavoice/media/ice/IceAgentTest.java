@@ -81,7 +81,34 @@ class IceAgentTest {
         net.runUntil(() -> a.state() == IceState.CONNECTED, 2000);
 
         assertThat(a.selectedPair().remote().address()).isEqualTo(LITE);
-        assertThat(net.routed).containsExactly(LITE); // the dead address was released on selection
+        assertThat(net.routed).contains(blackHole); // its check is still being retransmitted
+        net.run(10_000);
+        assertThat(net.routed).containsExactly(LITE); // released once its last check gave up
+    }
+
+    @Test
+    void towardIceLiteABetterPairConfirmedLaterReplacesTheSelectedOne() {
+        IceAgent a = agent("a", A, IceRole.CONTROLLING, eventsA);
+        IceCredentials edge = IceCredentials.random(random);
+        InetSocketAddress better = new InetSocketAddress("203.0.113.61", 40012);
+        net.attach(LITE, new LiteResponder(edge, net, LITE));
+        net.attach(better, new LiteResponder(edge, net, better));
+        a.setRemoteCredentials(edge.ufrag(), edge.pwd(), true);
+        a.addRemoteCandidate(new IceCandidate(CandidateType.HOST, better, 2130706431L, "b", null));
+        a.addRemoteCandidate(new IceCandidate(CandidateType.HOST, LITE, 2113937151L, "a", null));
+        int[] toDrop = {1};
+        net.drop = d -> d.to().equals(better) && toDrop[0]-- > 0; // the better pair's first check is lost
+
+        a.start(net.now);
+        net.runUntil(() -> a.state() == IceState.CONNECTED, 1000);
+        assertThat(a.selectedPair().remote().address()).isEqualTo(LITE);
+        net.run(1000);
+
+        // The lite peer takes the highest-priority nominated pair, so we must end up there too.
+        assertThat(a.selectedPair().remote().address()).isEqualTo(better);
+        assertThat(eventsA).hasExactlyElementsOfTypes(IceEvent.Checking.class, IceEvent.Connected.class,
+                IceEvent.Connected.class);
+        assertThat(net.routed).containsExactly(better);
     }
 
     @Test

@@ -139,7 +139,28 @@ public class SdpNegotiatorTest {
                 SdpNegotiationException.Reason.MALFORMED_ATTRIBUTE);
         assertReason(wa.replace("a=rtcp-mux\n", ""), SdpNegotiationException.Reason.RTCP_MUX_REQUIRED);
         assertReason(wa.replace("UDP/TLS/RTP/SAVPF", "RTP/AVP"), SdpNegotiationException.Reason.UNSUPPORTED_PROTOCOL);
+        assertReason(wa.replace("UDP/TLS/RTP/SAVPF", "TCP/TLS/RTP/SAVPF"), SdpNegotiationException.Reason.UNSUPPORTED_PROTOCOL);
         assertReason(wa.replace("udp 2113937151", "udp high"), SdpNegotiationException.Reason.MALFORMED_ATTRIBUTE);
+    }
+
+    @Test
+    void bundleIsFoundAmongSeveralGroupsAndLeftOutWhenNotOffered() throws Exception {
+        String wa = SdpFixtures.whatsAppOffer().replace("\r\n", "\n");
+        String twoGroups = wa.replace("a=group:BUNDLE audio\n", "a=group:LS audio\na=group:BUNDLE audio\n");
+        String noBundle = wa.replace("a=group:BUNDLE audio\n", "");
+
+        assertThat(SdpNegotiator.answer(SessionDescription.parse(twoGroups), local("ourU")).sdp().attributes("group"))
+                .containsExactly("BUNDLE audio");
+        assertThat(SdpNegotiator.answer(SessionDescription.parse(noBundle), local("ourU")).sdp().hasAttribute("group"))
+                .isFalse();
+    }
+
+    @Test
+    void answerToSendonlyIsRecvonly() throws Exception {
+        String wa = SdpFixtures.whatsAppOffer().replace("a=sendrecv", "a=sendonly");
+        SdpNegotiator.Answer answer = SdpNegotiator.answer(SessionDescription.parse(wa), local("ourU"));
+        assertThat(answer.sdp().media().getFirst().hasAttribute("recvonly")).isTrue();
+        assertThat(answer.negotiated().localDirection()).isEqualTo(Direction.RECVONLY);
     }
 
     @Test
