@@ -41,6 +41,15 @@ class StunMessageRfc5769Test {
             80 28 00 04 c8 fb 0b 4c
             """);
 
+    /** RFC 5769 §2.4: long-term credentials, user "マトリックス", realm "example.org", password SASLprep'd to "TheMatrIX". */
+    static final byte[] SAMPLE_LONG_TERM_REQUEST = hex("""
+            00 01 00 60 21 12 a4 42 78 ad 34 33 c6 ad 72 c0 29 da 41 2e
+            00 06 00 12 e3 83 9e e3 83 88 e3 83 aa e3 83 83 e3 82 af e3 82 b9 00 00
+            00 15 00 1c 66 2f 2f 34 39 39 6b 39 35 34 64 36 4f 4c 33 34 6f 4c 39 46 53 54 76 79 36 34 73 41
+            00 14 00 0b 65 78 61 6d 70 6c 65 2e 6f 72 67 00
+            00 08 00 14 f6 70 24 65 6d d6 4a 3e 02 b8 e0 71 2e 85 c9 a2 8c a8 96 66
+            """);
+
     static final TransactionId TID = new TransactionId(0xb7e7a701bc34d686L, 0xfa87dfae);
 
     @Test
@@ -92,9 +101,25 @@ class StunMessageRfc5769Test {
     }
 
     @Test
+    void longTermRequestVerifiesWithTheMd5Key() throws Exception {
+        StunMessage m = StunMessage.parse(SAMPLE_LONG_TERM_REQUEST, 0, SAMPLE_LONG_TERM_REQUEST.length);
+        // RFC 8489 §9.2.2: key = MD5(username ":" realm ":" password); MessageIntegrity takes any key bytes.
+        byte[] key = java.security.MessageDigest.getInstance("MD5").digest(
+                "\u30DE\u30C8\u30EA\u30C3\u30AF\u30B9:example.org:TheMatrIX"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(m).isNotNull();
+        assertThat(m.username()).isEqualTo("\u30DE\u30C8\u30EA\u30C3\u30AF\u30B9");
+        assertThat(m.hasFingerprint()).isFalse();
+        assertThat(m.attributes()).extracting(StunAttribute::type)
+                .containsExactly(StunAttributeType.USERNAME, StunAttributeType.NONCE, StunAttributeType.REALM);
+        assertThat(new MessageIntegrity(key).verify(SAMPLE_LONG_TERM_REQUEST, 0, m)).isTrue();
+    }
+
+    @Test
     void encoderReproducesTheIpv4ResponseExactly() throws Exception {
-        // The vector pads SOFTWARE with a space; our encoder pads with zeros, so encode "test vector " (12 bytes
-        // would change the length) -- instead re-encode and compare everything the padding does not touch.
+        // Without MESSAGE-INTEGRITY and FINGERPRINT our bytes must equal the start of the vector, except the
+        // length field (fewer attributes) and SOFTWARE's padding byte (the vector pads with a space, we with 0).
         byte[] encoded = StunMessageBuilder.bindingSuccess(TID)
                 .add(new StunAttribute.Software("test vector"))
                 .add(new StunAttribute.XorMappedAddress(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 32853)))
