@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * hand them off, do not block.
  *
  * <p>Toward an ICE-lite peer (WhatsApp) the agent is controlling and nominates aggressively: every check
- * carries USE-CANDIDATE and the first pair that answers is selected, since a lite peer never checks back.
+ * carries USE-CANDIDATE and the first pair that answers is selected (and replaced if a higher-priority one
+ * answers later, as the lite peer does the same), since a lite peer never checks back.
  * Toward a full peer it uses regular nomination (§8.1.1) as controlling, or follows USE-CANDIDATE as
  * controlled (§7.3.1.5).
  */

@@ -33,8 +33,14 @@ public record IceCandidate(CandidateType type, InetSocketAddress address, long p
         return ((long) type.typePreference() << 24) | ((long) (localPreference & 0xFFFF) << 8) | (256 - component);
     }
 
-    /** A candidate on the socket we actually bound (its own base). */
+    /**
+     * A candidate on the socket we actually bound (its own base). It must be a concrete interface address:
+     * a socket bound to the wildcard is announced once per interface address, with the socket's port.
+     */
     public static IceCandidate host(InetSocketAddress address, int localPreference) {
+        if (address.getAddress() != null && address.getAddress().isAnyLocalAddress()) {
+            throw new IllegalArgumentException("a host candidate needs an interface address, not " + address);
+        }
         return new IceCandidate(CandidateType.HOST, address,
                 priority(CandidateType.HOST, localPreference, COMPONENT_RTP), foundation(CandidateType.HOST, address), null);
     }

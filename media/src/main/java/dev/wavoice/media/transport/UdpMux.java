@@ -65,6 +65,7 @@ public final class UdpMux implements AutoCloseable {
         }
     }
 
+    /** The bound address; when bound to the wildcard, host candidates use the interface addresses with this port. */
     public InetSocketAddress localAddress() {
         return localAddress;
     }

@@ -49,6 +49,13 @@ class IceCandidateTest {
     }
 
     @Test
+    void aWildcardAddressIsNotAHostCandidate() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> IceCandidate.host(new InetSocketAddress("0.0.0.0", 3478), 65535))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void announcedAddressIsWrittenAsServerReflexiveOfItsBase() {
         InetSocketAddress base = new InetSocketAddress("10.0.0.5", 3478);
         IceCandidate announced = IceCandidate.announced(new InetSocketAddress("198.51.100.20", 3478), base, 65535);
