@@ -177,6 +177,24 @@ class IceAgentTest {
     }
 
     @Test
+    void checksArrivingBeforeThePeersCredentialsAreAnsweredAndFollowedUp() {
+        IceAgent a = agent("a", A, IceRole.CONTROLLING, eventsA);
+        IceAgent b = agent("b", B, IceRole.CONTROLLED, eventsB);
+        introduce(b, a, B, true); // a has b's answer; b has not yet received a's credentials (signalling race)
+        a.start(net.now);
+        b.start(net.now);
+        net.run(300);
+        assertThat(b.stats().requestsAnswered()).isPositive();
+        assertThat(b.state()).isEqualTo(IceState.CHECKING);
+
+        introduce(a, b, A, false);
+        net.runUntil(() -> a.state() == IceState.CONNECTED && b.state() == IceState.CONNECTED, 2000);
+
+        assertThat(b.selectedPair().remote().address()).isEqualTo(A);
+        assertThat(a.selectedPair().remote().address()).isEqualTo(B);
+    }
+
+    @Test
     void lostChecksAreRetransmitted() {
         IceAgent a = agent("a", A, IceRole.CONTROLLING, eventsA);
         LiteResponder lite = lite();
