@@ -91,6 +91,39 @@ public class SdpNegotiatorTest {
                 .extracting(PayloadFormat::clockRate).isEqualTo(48000);
     }
 
+    /** Captured from headless Chromium 156 on this machine, which accepted our answer and reached ICE connected. */
+    @Test
+    void answersARealChromium156Offer() throws Exception {
+        SessionDescription offer = SessionDescription.parse(SdpFixtures.resource("chromium-156-offer.sdp"));
+
+        SdpNegotiator.Answer answer = SdpNegotiator.answer(offer, local("ourU"));
+
+        assertThat(answer.negotiated().remoteUfrag()).isEqualTo("DVc9");
+        assertThat(answer.negotiated().remotePwd()).isEqualTo("+JlrYw76ZfeMf7ZGNA0NoIox");
+        assertThat(answer.negotiated().remoteCandidates()).extracting(Candidate::address)
+                .containsExactly("192.0.2.2", "fd00::2");
+        assertThat(answer.sdp().media().getFirst().formats()).containsExactly("111", "110");
+        assertThat(answer.sdp().media().getFirst().attribute("setup")).isEqualTo("active");
+    }
+
+    /** Chromium 156's real answer to an offer of ours: it took DTLS client and, without a track, recvonly. */
+    @Test
+    void appliesARealChromium156Answer() throws Exception {
+        SessionDescription ourOffer = SdpNegotiator.createOffer(local("offr"));
+
+        NegotiatedAudio n = SdpNegotiator.applyAnswer(ourOffer,
+                SessionDescription.parse(SdpFixtures.resource("chromium-156-answer.sdp")));
+
+        assertThat(n.localDtlsRole()).isEqualTo(DtlsRole.SERVER);
+        assertThat(n.localDirection()).isEqualTo(Direction.SENDONLY);
+        assertThat(n.remoteUfrag()).isEqualTo("UFGz");
+        assertThat(n.opusPayloadType()).isEqualTo(111);
+        assertThat(n.telephoneEventPayloadType()).hasValue(126);
+        assertThat(n.audioLevelExtensionId()).hasValue(1);
+        assertThat(n.remoteIceLite()).isFalse();
+        assertThat(n.remoteSsrc()).isEmpty();
+    }
+
     @Test
     void answersPionIceLiteWithSessionLevelFingerprintAndNoTelephoneEvent() throws Exception {
         SessionDescription offer = SessionDescription.parse(SdpFixtures.resource("pion-offer.sdp"));

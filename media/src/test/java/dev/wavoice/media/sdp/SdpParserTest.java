@@ -31,7 +31,7 @@ class SdpParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"whatsapp", "chromium-offer.sdp", "pion-offer.sdp"})
+    @ValueSource(strings = {"whatsapp", "chromium-offer.sdp", "chromium-156-offer.sdp", "chromium-156-answer.sdp", "pion-offer.sdp"})
     void roundTripsParseWriteParse(String name) throws Exception {
         String text = name.equals("whatsapp") ? SdpFixtures.whatsAppOffer() : SdpFixtures.resource(name);
         SessionDescription first = SessionDescription.parse(text);
