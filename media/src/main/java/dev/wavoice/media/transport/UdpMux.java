@@ -4,6 +4,7 @@ import dev.wavoice.media.stun.StunMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -50,10 +51,24 @@ public final class UdpMux implements AutoCloseable {
         this.receiver = Thread.ofPlatform().name("udp-mux-" + name).daemon().unstarted(this::receiveLoop);
     }
 
+    /**
+     * Socket buffers asked for by default: one port carries every call (1000 calls are ~50k datagrams/s), so a
+     * few milliseconds of stall on the receive thread must not overflow the kernel queue. Linux caps the value
+     * at net.core.rmem_max / wmem_max.
+     */
+    public static final int DEFAULT_SOCKET_BUFFER = 4 << 20;
+
     /** Binds {@code bind} (port 0 for any) and starts the receive thread. */
     public static UdpMux open(String name, InetSocketAddress bind) throws IOException {
+        return open(name, bind, DEFAULT_SOCKET_BUFFER);
+    }
+
+    /** As {@link #open(String, InetSocketAddress)}, asking for {@code socketBufferBytes} of kernel buffer each way. */
+    public static UdpMux open(String name, InetSocketAddress bind, int socketBufferBytes) throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, socketBufferBytes);
             channel.bind(bind);
             UdpMux mux = new UdpMux(name, channel);
             mux.receiver.start();
