@@ -58,9 +58,11 @@ final class CheckList {
 
     /** The next pair to check: a triggered one, else the highest-priority Waiting pair (§6.1.4.2). */
     CheckPair next() {
-        CheckPair p = triggered.pollFirst();
-        if (p != null) {
-            return p;
+        CheckPair p;
+        while ((p = triggered.pollFirst()) != null) {
+            if (p.state == CheckPair.State.WAITING) { // it may have been checked in order meanwhile
+                return p;
+            }
         }
         for (CheckPair candidate : pairs) {
             if (candidate.state == CheckPair.State.WAITING) {
