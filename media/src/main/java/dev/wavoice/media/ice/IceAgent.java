@@ -4,10 +4,8 @@ import dev.wavoice.media.stun.MessageIntegrity;
 import dev.wavoice.media.stun.StunMessage;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -46,7 +44,7 @@ public final class IceAgent {
     private final ReentrantLock lock = new ReentrantLock();
     private final ConsentFreshness consent;
     private final List<IceCandidate> localCandidates = new ArrayList<>();
-    private final Set<InetSocketAddress> routed = new HashSet<>();
+    private final Routes routes;
     private final List<IceCandidate> remoteCandidates = new ArrayList<>();
     /** Reused by {@link IceChecks#retransmit} so an idle tick allocates nothing. */
     final List<StunTransactions.Transaction> resendScratch = new ArrayList<>();
@@ -79,6 +77,7 @@ public final class IceAgent {
         this.random = Objects.requireNonNull(random, "random");
         this.tieBreaker = random.nextLong();
         this.localKey = MessageIntegrity.shortTerm(local.pwd());
+        this.routes = new Routes(sender);
         this.consent = new ConsentFreshness(config.consentInterval(), config.disconnectedAfter(),
                 config.consentTimeout(), random);
     }
@@ -216,8 +215,7 @@ public final class IceAgent {
             }
             state = IceState.CLOSED;
             transactions.clear();
-            routed.forEach(sender::unroute);
-            routed.clear();
+            routes.releaseAll();
             log.info("ice {} closed", id);
             listener.accept(new IceEvent.Closed());
         } finally {
@@ -319,8 +317,8 @@ public final class IceAgent {
      */
     void releaseRoute(CheckPair pair) {
         if (selected != null && pair != selected && !transactions.hasOpen(pair)
-                && !pair.remote.address().equals(selected.remote.address()) && routed.remove(pair.remote.address())) {
-            sender.unroute(pair.remote.address());
+                && !pair.remote.address().equals(selected.remote.address())) {
+            routes.release(pair.remote.address());
         }
     }
 
@@ -335,9 +333,7 @@ public final class IceAgent {
     }
 
     void route(InetSocketAddress remote) {
-        if (routed.add(remote)) {
-            sender.route(remote);
-        }
+        routes.add(remote);
     }
 
     // ---- private ----
