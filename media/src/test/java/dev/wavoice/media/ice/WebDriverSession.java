@@ -65,7 +65,11 @@ final class WebDriverSession implements AutoCloseable {
             http.send(HttpRequest.newBuilder(URI.create(base + "/session/" + session)).DELETE().build(),
                     HttpResponse.BodyHandlers.ofString());
         } finally {
+            // Ending the session quits Chromium; make sure nothing of it outlives the test.
+            java.util.List<ProcessHandle> browser = driver.descendants().toList();
             driver.destroy();
+            driver.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            browser.forEach(ProcessHandle::destroy);
         }
     }
 
