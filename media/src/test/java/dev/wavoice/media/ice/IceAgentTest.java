@@ -112,6 +112,22 @@ class IceAgentTest {
     }
 
     @Test
+    void candidatesOfAnotherAddressFamilyAreNotPaired() {
+        IceAgent a = agent("a", A, IceRole.CONTROLLING, eventsA);
+        LiteResponder lite = lite();
+        a.setRemoteCredentials(lite.credentials.ufrag(), lite.credentials.pwd(), true);
+        InetSocketAddress v6 = new InetSocketAddress("2001:db8::60", 40012);
+        a.addRemoteCandidate(new IceCandidate(CandidateType.HOST, v6, 2130706431L, "6", null));
+        a.addRemoteCandidate(host(LITE));
+
+        a.start(net.now);
+        net.runUntil(() -> a.state() == IceState.CONNECTED, 1000);
+
+        assertThat(net.sent).noneMatch(d -> d.to().equals(v6)); // we have no IPv6 base to send from
+        assertThat(a.selectedPair().remote().address()).isEqualTo(LITE);
+    }
+
+    @Test
     void fullAgainstFullUsesRegularNomination() {
         IceAgent a = agent("a", A, IceRole.CONTROLLING, eventsA);
         IceAgent b = agent("b", B, IceRole.CONTROLLED, eventsB);
