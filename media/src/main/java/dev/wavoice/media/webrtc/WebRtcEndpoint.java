@@ -85,8 +85,9 @@ public final class WebRtcEndpoint implements AutoCloseable {
         this.port = transport.mux.register(id, localCredentials.ufrag(), this::onPacket);
         this.ice = new IceAgent(id, transport.config.ice(), localCredentials, role, port, this::onIceEvent,
                 transport.random);
-        transport.localCandidates.forEach(ice::addLocalCandidate);
-        LocalMediaParameters local = localParameters();
+        List<IceCandidate> candidates = transport.localCandidates();
+        candidates.forEach(ice::addLocalCandidate);
+        LocalMediaParameters local = localParameters(candidates);
         try {
             if (offer == null) {
                 this.ownOffer = SdpNegotiator.createOffer(local);
@@ -156,9 +157,9 @@ public final class WebRtcEndpoint implements AutoCloseable {
         return selectedPair;
     }
 
-    private LocalMediaParameters localParameters() {
+    private LocalMediaParameters localParameters(List<IceCandidate> iceCandidates) {
         DtlsFingerprint own = certificate.fingerprint();
-        List<Candidate> candidates = transport.localCandidates.stream().map(IceCandidate::toSdp).toList();
+        List<Candidate> candidates = iceCandidates.stream().map(IceCandidate::toSdp).toList();
         String cname = HexFormat.of().formatHex(transport.random.generateSeed(8));
         return new LocalMediaParameters(localCredentials.ufrag(), localCredentials.pwd(),
                 new Fingerprint(own.algorithm(), own.value()), candidates,

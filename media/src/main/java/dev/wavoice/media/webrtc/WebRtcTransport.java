@@ -6,6 +6,7 @@ import dev.wavoice.media.ice.IceTicker;
 import dev.wavoice.media.sdp.SdpNegotiationException;
 import dev.wavoice.media.sdp.SdpParseException;
 import dev.wavoice.media.sdp.SessionDescription;
+import dev.wavoice.media.transport.ServerReflexiveProbe;
 import dev.wavoice.media.transport.UdpMux;
 import dev.wavoice.media.transport.UdpMuxStats;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,14 +38,36 @@ public final class WebRtcTransport implements AutoCloseable {
     final IceTicker ticker;
     final Supplier<DtlsCertificate> certificates;
     final SecureRandom random = new SecureRandom();
-    final List<IceCandidate> localCandidates;
+    private final List<IceCandidate> fixedCandidates;
+    private final ServerReflexiveProbe stunProbe;
 
     private WebRtcTransport(WebRtcTransportConfig config, UdpMux mux) {
         this.config = config;
         this.mux = mux;
         this.ticker = new IceTicker("ice-ticker", config.tickPeriod());
         this.certificates = DtlsCertificate.perProcess();
-        this.localCandidates = candidates(mux.localAddress(), config.announcedAddress());
+        this.fixedCandidates = candidates(mux.localAddress(), config.announcedAddress());
+        this.stunProbe = config.stunServer() == null ? null
+                : ServerReflexiveProbe.start(mux, config.stunServer(), Duration.ofMillis(500), 4);
+    }
+
+    /**
+     * The candidates a new endpoint announces: host and announced addresses, plus the STUN-learned address once
+     * the probe has answered (never waited for: a call that starts earlier simply goes without it).
+     */
+    List<IceCandidate> localCandidates() {
+        InetSocketAddress mapped = stunProbe == null ? null : stunProbe.addressIfKnown();
+        if (mapped == null || fixedCandidates.stream().anyMatch(c -> c.address().equals(mapped))) {
+            return fixedCandidates;
+        }
+        List<IceCandidate> all = new ArrayList<>(fixedCandidates);
+        all.add(IceCandidate.announced(mapped, firstHost(), 65534));
+        return List.copyOf(all);
+    }
+
+    private InetSocketAddress firstHost() {
+        return fixedCandidates.stream().filter(c -> c.relatedAddress() == null).findFirst()
+                .map(IceCandidate::address).orElse(mux.localAddress());
     }
 
     /** Binds the shared port and generates the certificate, so the first call pays for neither. */
@@ -52,7 +76,7 @@ public final class WebRtcTransport implements AutoCloseable {
         WebRtcTransport transport = new WebRtcTransport(config, mux);
         transport.certificates.get();
         log.info("media.transport_open bind={} candidates={}", mux.localAddress(),
-                transport.localCandidates.stream().map(c -> c.address().toString()).toList());
+                transport.fixedCandidates.stream().map(c -> c.address().toString()).toList());
         return transport;
     }
 

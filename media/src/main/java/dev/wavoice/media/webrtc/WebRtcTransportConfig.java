@@ -12,24 +12,32 @@ import java.time.Duration;
  * @param bind              the one UDP port all endpoints share; a wildcard address announces every interface
  * @param announcedAddress  a public address that reaches {@code bind} through a 1:1 NAT (announced as a
  *                          server-reflexive candidate), or null
+ * @param stunServer        asked once for the port's public address (a server-reflexive candidate for calls
+ *                          created after it answers; no call ever waits for it), or null
  * @param tickPeriod        how often the shared ticker drives every ICE agent (pacing, retransmits, consent)
  */
-public record WebRtcTransportConfig(InetSocketAddress bind, InetAddress announcedAddress, IceConfig ice,
-                                    DtlsConfig dtls, Duration tickPeriod) {
+public record WebRtcTransportConfig(InetSocketAddress bind, InetAddress announcedAddress,
+                                    InetSocketAddress stunServer, IceConfig ice, DtlsConfig dtls,
+                                    Duration tickPeriod) {
 
     public static WebRtcTransportConfig defaults(InetSocketAddress bind) {
-        return new WebRtcTransportConfig(bind, null, IceConfig.defaults(), DtlsConfig.defaults(), Duration.ofMillis(10));
+        return new WebRtcTransportConfig(bind, null, null, IceConfig.defaults(), DtlsConfig.defaults(),
+                Duration.ofMillis(10));
     }
 
     public WebRtcTransportConfig withAnnouncedAddress(InetAddress address) {
-        return new WebRtcTransportConfig(bind, address, ice, dtls, tickPeriod);
+        return new WebRtcTransportConfig(bind, address, stunServer, ice, dtls, tickPeriod);
+    }
+
+    public WebRtcTransportConfig withStunServer(InetSocketAddress server) {
+        return new WebRtcTransportConfig(bind, announcedAddress, server, ice, dtls, tickPeriod);
     }
 
     public WebRtcTransportConfig withIce(IceConfig config) {
-        return new WebRtcTransportConfig(bind, announcedAddress, config, dtls, tickPeriod);
+        return new WebRtcTransportConfig(bind, announcedAddress, stunServer, config, dtls, tickPeriod);
     }
 
     public WebRtcTransportConfig withDtls(DtlsConfig config) {
-        return new WebRtcTransportConfig(bind, announcedAddress, ice, config, tickPeriod);
+        return new WebRtcTransportConfig(bind, announcedAddress, stunServer, ice, config, tickPeriod);
     }
 }
