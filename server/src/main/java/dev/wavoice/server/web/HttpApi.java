@@ -7,6 +7,7 @@ import dev.wavoice.server.store.CallLogRepository;
 import dev.wavoice.server.store.QueuedCallLog;
 import dev.wavoice.server.whatsapp.WebhookProcessor;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +32,9 @@ public final class HttpApi implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             // The webhook handler enforces its own 1 MiB limit with a 413; let Jetty hand it the stream.
             cfg.http.maxRequestSize = 4L << 20;
+            // Responses are a few bytes (webhook acks) or scraped on a private network (metrics); the compression
+            // layer was the top CPU item under webhook load.
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.jetty.host = config.httpHost();
             cfg.jetty.port = config.httpPort();
             cfg.routes.get("/webhook", webhook::verify);
