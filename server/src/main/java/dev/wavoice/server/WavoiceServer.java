@@ -19,6 +19,8 @@ import dev.wavoice.server.whatsapp.GraphApiClient;
 import dev.wavoice.server.whatsapp.RetryPolicy;
 import dev.wavoice.server.whatsapp.WebhookProcessor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.wavoice.server.media.CallMediaFactory;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,8 +42,20 @@ public final class WavoiceServer implements AutoCloseable {
     private final ExecutorService work;
     private final ScheduledExecutorService timers;
     private final HttpApi http;
+    private final AutoCloseable mediaResources;
+
+    /** The service as configured: media transport and audio route chosen from the configuration. */
+    public static WavoiceServer create(WavoiceConfig config) throws IOException {
+        CallMediaFactory.Opened media = CallMediaFactory.open(config);
+        return new WavoiceServer(config, media.media(), media.resources());
+    }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media) {
+        this(config, media, () -> { });
+    }
+
+    public WavoiceServer(WavoiceConfig config, CallMedia media, AutoCloseable mediaResources) {
+        this.mediaResources = mediaResources;
         this.config = config;
         this.metrics = Metrics.prometheus();
         ObjectMapper json = objectMapper();
@@ -102,6 +116,11 @@ public final class WavoiceServer implements AutoCloseable {
         http.close();
         work.close();
         timers.shutdownNow();
+        try {
+            mediaResources.close();
+        } catch (Exception e) {
+            log.warn("wavoice.media_close_failed error=\"{}\"", e.toString());
+        }
         callLog.close(Duration.ofSeconds(5));
         database.close();
         log.info("wavoice.stopped");

@@ -69,7 +69,8 @@ final class PionPeerBinary {
 
     static Path moduleDir() {
         Path here = Path.of("").toAbsolutePath();
-        for (Path p : List.of(here, here.resolve("media"))) {
+        // The server module's end-to-end tests reuse this harness from the media test-jar: look beside it too.
+        for (Path p : List.of(here, here.resolve("media"), here.resolveSibling("media"))) {
             if (Files.isDirectory(p.resolve("src/test/go/pionpeer"))) {
                 return p;
             }

@@ -247,8 +247,9 @@ public final class CallController implements CallWebhookListener {
                 session.close();
             }
             registry.remove(call);
-            callLog.saveCall(call.snapshot());
+            // The event goes first: the writer applies in order, so a reader that sees the ended row sees it too.
             callLog.event(call.callId(), "call.ended", reason.wireName() + (detail == null ? "" : ": " + detail));
+            callLog.saveCall(call.snapshot());
             metrics.counter("wavoice.calls", "outcome", reason.wireName()).increment();
             log.info("call.ended reason={} detail=\"{}\" state_before={} durationMs={}", reason.wireName(), detail,
                     before, call.snapshot().durationMs());

@@ -32,14 +32,13 @@ public interface CallMedia {
     }
 
     /**
-     * What runs until the media transport is part of the build: every connect is refused with a reason the
-     * caller log shows, rather than answered with an SDP that could never carry audio.
+     * Refuses every call with a reason the call log shows (e.g. the configured agent is not part of this build),
+     * rather than answering with an SDP whose audio would go nowhere.
      */
-    final class Unavailable implements CallMedia {
+    record Unavailable(String reason) implements CallMedia {
         @Override
         public MediaSession answer(String callId, String offerSdp) throws MediaException {
-            throw new MediaException(EndReason.REJECTED_MEDIA_UNAVAILABLE,
-                    "this build has no media transport yet (WebRTC endpoint not implemented); call rejected");
+            throw new MediaException(EndReason.REJECTED_MEDIA_UNAVAILABLE, reason);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.wavoice.server.cli;
 
 import dev.wavoice.server.WavoiceServer;
-import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
@@ -27,6 +26,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--media-port", description = "The one UDP port all calls' media share (env WAVOICE_MEDIA_PORT, default 40000).")
     Integer mediaPort;
+
+    @Option(names = "--media-host", description = "Address the media UDP port binds (env WAVOICE_MEDIA_HOST, default 0.0.0.0).")
+    String mediaHost;
+
+    @Option(names = "--stun-server", description = "host:port of a STUN server asked once for the media port's public address (env WAVOICE_STUN_SERVER).")
+    String stunServer;
 
     @Option(names = "--public-ip", description = "Address announced in ICE candidates when behind NAT (env WAVOICE_PUBLIC_IP).")
     String publicIp;
@@ -84,7 +89,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .httpHost(in.text(httpHost, "WAVOICE_HTTP_HOST", "0.0.0.0"))
                 .httpPort(in.number(httpPort, "WAVOICE_HTTP_PORT", WavoiceConfig.DEFAULT_HTTP_PORT))
                 .mediaPort(in.number(mediaPort, "WAVOICE_MEDIA_PORT", WavoiceConfig.DEFAULT_MEDIA_PORT))
+                .mediaHost(in.text(mediaHost, "WAVOICE_MEDIA_HOST", "0.0.0.0"))
                 .publicIp(in.text(publicIp, "WAVOICE_PUBLIC_IP", null))
+                .stunServer(in.text(stunServer, "WAVOICE_STUN_SERVER", null))
                 .dbUrl(in.text(dbUrl, "WAVOICE_DB_URL", WavoiceConfig.defaultDbUrl()))
                 .appSecret(in.text(appSecret, "WHATSAPP_APP_SECRET", null))
                 .verifyToken(in.text(verifyToken, "WHATSAPP_VERIFY_TOKEN", null))
@@ -112,7 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("wavoice: " + e.getMessage());
             return 2;
         }
-        WavoiceServer server = new WavoiceServer(config, new CallMedia.Unavailable()).start();
+        WavoiceServer server = WavoiceServer.create(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

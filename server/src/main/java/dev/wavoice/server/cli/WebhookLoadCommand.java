@@ -53,7 +53,7 @@ public final class WebhookLoadCommand implements Callable<Integer> {
             tmp = Files.createTempDirectory("wavoice-load");
             local = new WavoiceServer(WavoiceConfig.builder().httpHost("127.0.0.1").httpPort(0)
                     .dbUrl("jdbc:h2:file:" + tmp.resolve("db")).appSecret(appSecret).build(),
-                    new CallMedia.Unavailable()).start();
+                    new CallMedia.Unavailable("webhook load test: calls are not answered")).start();
             target = URI.create("http://127.0.0.1:" + local.httpPort());
         }
         try {

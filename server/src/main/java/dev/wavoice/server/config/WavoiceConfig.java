@@ -12,7 +12,9 @@ public record WavoiceConfig(
         String httpHost,
         int httpPort,
         int mediaPort,
+        String mediaHost,
         String publicIp,
+        String stunServer,
         String dbUrl,
         Secret appSecret,
         Secret verifyToken,
@@ -39,6 +41,9 @@ public record WavoiceConfig(
         }
         if (mediaPort < 0 || mediaPort > 65535) {
             throw new ConfigException("WAVOICE_MEDIA_PORT must be 0..65535 (got " + mediaPort + ")");
+        }
+        if (stunServer != null && !stunServer.matches("[^:\\s]+:\\d{1,5}")) {
+            throw new ConfigException("WAVOICE_STUN_SERVER must be host:port (got '" + stunServer + "')");
         }
         if (maxCalls < 1) {
             throw new ConfigException("WAVOICE_MAX_CALLS must be at least 1 (got " + maxCalls + ")");
@@ -79,7 +84,9 @@ public record WavoiceConfig(
         private String httpHost = "0.0.0.0";
         private int httpPort = DEFAULT_HTTP_PORT;
         private int mediaPort = DEFAULT_MEDIA_PORT;
+        private String mediaHost = "0.0.0.0";
         private String publicIp;
+        private String stunServer;
         private String dbUrl = defaultDbUrl();
         private Secret appSecret = Secret.none();
         private Secret verifyToken = Secret.none();
@@ -97,7 +104,7 @@ public record WavoiceConfig(
         private Builder(WavoiceConfig from) {
             if (from != null) {
                 httpHost = from.httpHost; httpPort = from.httpPort; mediaPort = from.mediaPort;
-                publicIp = from.publicIp; dbUrl = from.dbUrl; appSecret = from.appSecret;
+                mediaHost = from.mediaHost; publicIp = from.publicIp; stunServer = from.stunServer; dbUrl = from.dbUrl; appSecret = from.appSecret;
                 verifyToken = from.verifyToken; accessToken = from.accessToken; phoneNumberId = from.phoneNumberId;
                 graphUrl = from.graphUrl; graphVersion = from.graphVersion; agent = from.agent;
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
@@ -108,7 +115,9 @@ public record WavoiceConfig(
         public Builder httpHost(String v) { httpHost = v; return this; }
         public Builder httpPort(int v) { httpPort = v; return this; }
         public Builder mediaPort(int v) { mediaPort = v; return this; }
+        public Builder mediaHost(String v) { mediaHost = v; return this; }
         public Builder publicIp(String v) { publicIp = v; return this; }
+        public Builder stunServer(String v) { stunServer = v; return this; }
         public Builder dbUrl(String v) { dbUrl = v; return this; }
         public Builder appSecret(String v) { appSecret = Secret.of(v); return this; }
         public Builder verifyToken(String v) { verifyToken = Secret.of(v); return this; }
@@ -124,7 +133,8 @@ public record WavoiceConfig(
         public Builder mediaConnectTimeout(Duration v) { mediaConnectTimeout = v; return this; }
 
         public WavoiceConfig build() {
-            return new WavoiceConfig(httpHost, httpPort, mediaPort, blankToNull(publicIp), dbUrl, appSecret,
+            return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
+                    blankToNull(stunServer), dbUrl, appSecret,
                     verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, agent, maxCalls,
                     adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout);
         }

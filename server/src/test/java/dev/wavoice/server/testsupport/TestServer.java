@@ -31,19 +31,22 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final WebhookSignature signature = new WebhookSignature(APP_SECRET);
 
+    /** @param media the call media, or null for what the configuration chooses (as {@code wavoice serve}) */
     public TestServer(Path dbDir, CallMedia media, UnaryOperator<WavoiceConfig.Builder> tweak) throws IOException {
         graph = new FakeGraphApi();
         WavoiceConfig.Builder b = WavoiceConfig.builder()
                 .httpHost("127.0.0.1")
                 .httpPort(0)
                 .mediaPort(0)
+                .mediaHost("127.0.0.1")
                 .dbUrl("jdbc:h2:file:" + dbDir.resolve("wavoice"))
                 .appSecret(APP_SECRET)
                 .verifyToken(VERIFY_TOKEN)
                 .accessToken(ACCESS_TOKEN)
                 .graphUrl(graph.url());
         config = tweak.apply(b).build();
-        server = new WavoiceServer(config, media).start();
+        // No media given: the server chooses as `wavoice serve` does, from the configuration.
+        server = (media == null ? WavoiceServer.create(config) : new WavoiceServer(config, media)).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!server.callLog().isMigrated()) { // what /ready reports: the schema is in place
             if (System.nanoTime() > deadline) {

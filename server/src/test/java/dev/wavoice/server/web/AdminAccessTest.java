@@ -2,7 +2,6 @@ package dev.wavoice.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.testsupport.TestServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,7 @@ class AdminAccessTest {
 
     @Test
     void aConfiguredTokenIsRequired() throws Exception {
-        try (TestServer t = new TestServer(dir, new CallMedia.Unavailable(), b -> b.adminToken("admin-123"))) {
+        try (TestServer t = new TestServer(dir, null, b -> b.adminToken("admin-123"))) {
             assertThat(t.get("/api/calls").statusCode()).isEqualTo(401);
             assertThat(t.get("/api/calls", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
             assertThat(t.get("/api/calls", "Authorization", "Bearer admin-123").statusCode()).isEqualTo(200);
@@ -24,7 +23,7 @@ class AdminAccessTest {
 
     @Test
     void withoutATokenANonLoopbackServerRefusesTheAdminApi() throws Exception {
-        try (TestServer t = new TestServer(dir, new CallMedia.Unavailable(), b -> b.httpHost("0.0.0.0"))) {
+        try (TestServer t = new TestServer(dir, null, b -> b.httpHost("0.0.0.0"))) {
             var r = t.get("/api/calls");
             assertThat(r.statusCode()).isEqualTo(403);
             assertThat(r.body()).contains("WAVOICE_ADMIN_TOKEN");

@@ -2,7 +2,6 @@ package dev.wavoice.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallRecord;
 import dev.wavoice.server.testsupport.Fixtures;
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The webhook as Meta and a user see it, against the production call path of this build (no media transport
- * yet, so a connect is rejected through Graph with its reason stored).
+ * The webhook as Meta and a user see it, on the production call path with the default (local) agent, which this
+ * build does not have yet: a connect is rejected through Graph with its reason stored.
  */
 class WebhookEndpointTest {
     static final String FIXTURE_CALL_ID = "wacid.HBgLMTU1NTc2NTQzMjEVAgASGCA0QzFGRTdCMEQ5";
@@ -33,7 +32,7 @@ class WebhookEndpointTest {
 
     @BeforeEach
     void start() throws Exception {
-        t = new TestServer(dir, new CallMedia.Unavailable(), b -> b);
+        t = new TestServer(dir, null, b -> b);
     }
 
     @AfterEach
@@ -60,7 +59,7 @@ class WebhookEndpointTest {
 
         CallRecord row = t.awaitCall(FIXTURE_CALL_ID, c -> c.state().equals("ENDED"));
         assertThat(row.endReason()).isEqualTo("rejected_media_unavailable");
-        assertThat(row.endDetail()).contains("no media transport");
+        assertThat(row.endDetail()).contains("'local' agent is not part of this build");
         assertThat(row.callerPhone()).isEqualTo("15557654321");
         assertThat(row.callerBsuid()).isEqualTo("US.13491208655302741918");
         assertThat(row.callerName()).isEqualTo("Ada Caller");

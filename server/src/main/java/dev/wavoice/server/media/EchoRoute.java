@@ -1,0 +1,36 @@
+package dev.wavoice.server.media;
+
+import dev.wavoice.media.webrtc.EndpointEvent;
+import dev.wavoice.media.webrtc.MediaListener;
+
+/**
+ * {@code WAVOICE_AGENT=echo}: no agent at all; the caller's audio goes straight back (a line test). It works on
+ * RTP, without decoding: each packet is re-sent at once under our SSRC, so the caller hears exactly what
+ * arrived, with only the bridge's own delay added.
+ */
+public final class EchoRoute implements WebRtcCallMedia.AudioRoute {
+
+    @Override
+    public MediaListener attach(WebRtcCallMedia.EndpointHandle endpoint) {
+        return new MediaListener() {
+            @Override
+            public void onEvent(EndpointEvent event) {
+            }
+
+            @Override
+            public void onRtp(byte[] buf, int off, int len) {
+                // The buffer is ours for the duration of the callback: restamp in place, no copy.
+                restamp(buf, off, endpoint.localSsrc());
+                endpoint.sendRtp(buf, off, len);
+            }
+        };
+    }
+
+    /** Writes our SSRC into an RTP header (RFC 3550 §5.1: bytes 8..11); the peer drops undeclared SSRCs. */
+    static void restamp(byte[] packet, int off, long ssrc) {
+        packet[off + 8] = (byte) (ssrc >>> 24);
+        packet[off + 9] = (byte) (ssrc >>> 16);
+        packet[off + 10] = (byte) (ssrc >>> 8);
+        packet[off + 11] = (byte) ssrc;
+    }
+}
