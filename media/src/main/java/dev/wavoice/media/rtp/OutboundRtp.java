@@ -20,11 +20,11 @@ public final class OutboundRtp {
     private volatile long lastTimestampNanos;
 
     /**
-     * @param audioLevelExtensionId negotiated id of ssrc-audio-level (1..14), or 0 to send none
+     * @param audioLevelExtensionId negotiated id of ssrc-audio-level (1..255), or 0 to send none
      */
     public OutboundRtp(long ssrc, int clockRate, int initialSequence, int audioLevelExtensionId) {
-        if (audioLevelExtensionId < 0 || audioLevelExtensionId > 14) {
-            throw new IllegalArgumentException("audio-level extension id must be 1..14 (one-byte form) or 0: "
+        if (audioLevelExtensionId < 0 || audioLevelExtensionId > 255) {
+            throw new IllegalArgumentException("audio-level extension id must be 1..255, or 0 for none: "
                     + audioLevelExtensionId);
         }
         this.ssrc = ssrc & 0xFFFF_FFFFL;

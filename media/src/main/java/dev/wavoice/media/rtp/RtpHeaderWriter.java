@@ -2,14 +2,15 @@ package dev.wavoice.media.rtp;
 
 /**
  * Writes RTP headers (RFC 3550 §5.1) into a caller's buffer: no CSRCs (we are an end point, not a mixer), and
- * optionally one RFC 6464 audio-level element in the RFC 8285 one-byte form, the form libwebrtc and WhatsApp use
- * for ids 1..14. Static and allocation-free; the caller owns sequence and timestamp state
- * ({@link OutboundRtp} does it for a call).
+ * optionally one RFC 6464 audio-level element: in the RFC 8285 one-byte form for ids 1..14 (what libwebrtc and
+ * WhatsApp negotiate), in the two-byte form for ids 15..255 (§4.3, only reachable with extmap-allow-mixed). Both
+ * take one 32-bit word of elements, so the header is 20 bytes either way. Static and allocation-free; the caller
+ * owns sequence and timestamp state ({@link OutboundRtp} does it for a call).
  */
 public final class RtpHeaderWriter {
     /** Fixed header only. */
     public static final int BASIC_HEADER = RtpPacket.FIXED_HEADER;
-    /** Fixed header + 4 bytes extension header + 1 byte element header + 1 byte level + 2 bytes padding. */
+    /** Fixed header + 4 bytes extension header + one word: element header, level, padding. */
     public static final int HEADER_WITH_AUDIO_LEVEL = RtpPacket.FIXED_HEADER + 8;
 
     private RtpHeaderWriter() {}
@@ -29,7 +30,7 @@ public final class RtpHeaderWriter {
     }
 
     /**
-     * Writes a header carrying the ssrc-audio-level element under the negotiated {@code extensionId} (1..14).
+     * Writes a header carrying the ssrc-audio-level element under the negotiated {@code extensionId} (1..255).
      *
      * @param packedLevel {@link AudioLevel#pack} output
      * @return the header length (20), or -1 when the buffer is too small or a field is out of range
@@ -37,16 +38,23 @@ public final class RtpHeaderWriter {
     public static int writeWithAudioLevel(byte[] buf, int off, boolean marker, int payloadType, int sequence,
             long timestamp, long ssrc, int extensionId, int packedLevel) {
         if (!fits(buf, off, HEADER_WITH_AUDIO_LEVEL) || (payloadType & ~0x7F) != 0 || extensionId < 1
-                || extensionId > 14) {
+                || extensionId > 255) {
             return -1;
         }
         writeFixed(buf, off, true, marker, payloadType, sequence, timestamp, ssrc);
         int p = off + RtpPacket.FIXED_HEADER;
-        RtpPacket.put16(buf, p, RtpPacket.ONE_BYTE_PROFILE);
         RtpPacket.put16(buf, p + 2, 1); // one 32-bit word of elements
-        buf[p + 4] = (byte) (extensionId << 4); // length field is (bytes - 1) = 0
-        buf[p + 5] = (byte) packedLevel;
-        buf[p + 6] = 0; // RFC 8285 §4.2 padding to the word boundary
+        if (extensionId <= 14) {
+            RtpPacket.put16(buf, p, RtpPacket.ONE_BYTE_PROFILE);
+            buf[p + 4] = (byte) (extensionId << 4); // §4.2: the length field is (bytes - 1) = 0
+            buf[p + 5] = (byte) packedLevel;
+            buf[p + 6] = 0; // padding to the word boundary
+        } else {
+            RtpPacket.put16(buf, p, RtpPacket.TWO_BYTE_PROFILE);
+            buf[p + 4] = (byte) extensionId;
+            buf[p + 5] = 1; // §4.3: the length field is the byte count
+            buf[p + 6] = (byte) packedLevel;
+        }
         buf[p + 7] = 0;
         return HEADER_WITH_AUDIO_LEVEL;
     }

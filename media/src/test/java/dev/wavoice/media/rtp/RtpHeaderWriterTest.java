@@ -34,13 +34,24 @@ class RtpHeaderWriterTest {
     }
 
     @Test
+    void idsAbove14UseTheTwoByteForm() {
+        byte[] b = new byte[21];
+        int n = RtpHeaderWriter.writeWithAudioLevel(b, 0, false, 111, 1, 2, 3, 200, AudioLevel.pack(127, false));
+        assertThat(n).isEqualTo(20);
+        assertThat(HexFormat.of().formatHex(b, 12, 20)).isEqualTo("10000001c8017f00");
+        assertThat(p.wrap(b, 0, 21)).isTrue();
+        assertThat(p.audioLevel(200)).isEqualTo(127);
+        assertThat(p.payloadLength()).isEqualTo(1);
+    }
+
+    @Test
     void refusesWhatDoesNotFitOrIsOutOfRange() {
         assertThat(RtpHeaderWriter.write(new byte[11], 0, false, 111, 1, 1, 1)).isEqualTo(-1);
         assertThat(RtpHeaderWriter.write(new byte[20], 9, false, 111, 1, 1, 1)).isEqualTo(-1);
         assertThat(RtpHeaderWriter.write(new byte[20], 0, false, 128, 1, 1, 1)).isEqualTo(-1);
         assertThat(RtpHeaderWriter.write(null, 0, false, 111, 1, 1, 1)).isEqualTo(-1);
         assertThat(RtpHeaderWriter.writeWithAudioLevel(new byte[19], 0, false, 111, 1, 1, 1, 1, 0)).isEqualTo(-1);
-        assertThat(RtpHeaderWriter.writeWithAudioLevel(new byte[20], 0, false, 111, 1, 1, 1, 15, 0)).isEqualTo(-1);
+        assertThat(RtpHeaderWriter.writeWithAudioLevel(new byte[20], 0, false, 111, 1, 1, 1, 256, 0)).isEqualTo(-1);
         assertThat(RtpHeaderWriter.writeWithAudioLevel(new byte[20], 0, false, 111, 1, 1, 1, 0, 0)).isEqualTo(-1);
     }
 

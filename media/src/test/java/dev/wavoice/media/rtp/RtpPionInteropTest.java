@@ -158,6 +158,10 @@ class RtpPionInteropTest {
             System.out.printf("pion interop: inbound %s; rtcp %s; types seen %s; from pion: expected %d lost %d "
                     + "jitter %.2f ms; pion counters %s%n", in, rtcp, call.rtcpTypes.stream().distinct().toList(),
                     fromPion.expected(), fromPion.lost(), fromPion.jitterMillis(), edge.counters());
+            // Pion's edge offers ssrc-audio-level as WhatsApp does: we answered it and send it on every packet.
+            assertThat(endpoint.negotiated().audioLevelExtensionId()).isPresent();
+            assertThat(call.out.audioLevelEnabled()).isTrue();
+            assertThat(edge.counters().packetsReceived()).isPositive();
             assertThat(in.malformed()).isZero();
             assertThat(in.events()).isGreaterThanOrEqualTo(5 * 7 - 2);
             assertThat(rtcp.malformed()).isZero();
