@@ -53,6 +53,11 @@ public final class InboundRtp {
         }
         // Events share the stream's sequence numbers (RFC 4733 §2.1), so both count for loss and jitter.
         boolean counted = rtcp.onRtp(packet, nowNanos);
+        if (dtmf != null && dtmf.inEvent()) {
+            // Ends an event whose E packets were all lost once its packets have stopped; done here, on the receive
+            // thread, so the receiver needs no lock (audio, or DTX at least every 400 ms, keeps arriving).
+            dtmf.poll(nowNanos);
+        }
         if (isEvent) {
             // Events are delivered even on probation: a digit must not be lost to the first two packets.
             events.increment();
@@ -68,13 +73,6 @@ public final class InboundRtp {
             lastAudioLevel = packet.audioLevel(audioLevelExtensionId);
         }
         return packet;
-    }
-
-    /** Call every tick: ends DTMF events whose end packets were all lost. */
-    public void poll(long nowNanos) {
-        if (dtmf != null) {
-            dtmf.poll(nowNanos);
-        }
     }
 
     /** The packed RFC 6464 level of the last audio packet ({@link AudioLevel}), -1 if none carried one. */

@@ -20,6 +20,11 @@ import java.util.function.Consumer;
 public final class TelephoneEventReceiver {
     /** Recently ended events, to recognise their late duplicates; a handful covers any reordering depth we see. */
     private static final int REMEMBERED = 8;
+    /**
+     * An event packet with an older timestamp is a late one only this soon after the last event packet; later, the
+     * sender has restarted its timeline (a new SSRC, a re-INVITE) and it is a new event.
+     */
+    private static final long REORDER_WINDOW_NANOS = 2_000_000_000L;
 
     private final int eventClockRate;
     private final long endTimeoutNanos;
@@ -83,7 +88,8 @@ public final class TelephoneEventReceiver {
             }
             return true;
         }
-        if (wasEnded(timestamp) || (currentTs >= 0 && (int) (timestamp - currentTs) < 0)) {
+        boolean recent = nowNanos - lastPacketNanos < REORDER_WINDOW_NANOS;
+        if (recent && (wasEnded(timestamp) || (currentTs >= 0 && (int) (timestamp - currentTs) < 0))) {
             late++;
             return false;
         }
@@ -111,6 +117,7 @@ public final class TelephoneEventReceiver {
         }
     }
 
+    /** Every packet that belongs to an event, counted or late, keeps the reorder window open. */
     private void update(int duration, int volume, long nowNanos) {
         currentDuration = Math.max(currentDuration, duration);
         currentVolume = volume;

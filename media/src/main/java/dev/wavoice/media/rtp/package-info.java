@@ -23,5 +23,20 @@
  * No exception for bad input (false, null or -1, and a counter), no allocation per RTP packet after warm-up
  * ({@code RtpAllocationTest} reports the figure), no logging. RTCP and DTMF events allocate a little per report
  * or digit, which happen every few seconds, never per packet.
+ *
+ * <h2>Measured</h2>
+ * Steady state on the shared 2-core machine under load (other builds running), 1M packets per round after two
+ * warm-up rounds: {@code InboundRtp.accept} (wrap, A.1/A.8 statistics under the call's lock, audio-level read)
+ * ≈ 32-47 ns and 0 bytes per packet; {@code OutboundRtp.writeHeader} with the audio level ≈ 20 ns and 0 bytes.
+ * <pre>
+ * mvn -q -pl media test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp media/target/test-classes:media/target/classes:$(cat /tmp/cp.txt) dev.wavoice.media.rtp.RtpAllocationTest 1000000
+ * </pre>
+ *
+ * <h2>Interop</h2>
+ * {@code RtpPionInteropTest}: Pion as WhatsApp's edge sends "1234#" as RFC 4733 events (48 kHz timestamps, 8 kHz
+ * durations, three E packets) and its report interceptors' RTCP: a bare SR about its stream and a bare RR about
+ * ours (no SDES), about once a second. We report each digit once, in order; parse both; compute RTT from its RR;
+ * and Pion counts our SR/RR + SDES compounds.
  */
 package dev.wavoice.media.rtp;

@@ -51,6 +51,24 @@ class InboundRtpTest {
     }
 
     @Test
+    void anEventWithoutEndPacketsEndsWhenAudioHasFlowedPastTheTimeout() {
+        TelephoneEventSender tx = TelephoneEventSender.defaults(126);
+        tx.send("4");
+        for (int slot = 0; slot < 4; slot++) { // tone packets only: every E packet lost
+            int n = tx.poll(peer, 4800, b, 0, 0);
+            in.accept(b, 0, n, slot * 20 * MS);
+        }
+        int n = audio(4800 + 960 * 8, 0);
+        in.accept(b, 0, n, 200 * MS);
+        assertThat(digits).hasSize(1);
+        n = audio(4800 + 960 * 9, 0);
+        in.accept(b, 0, n, 300 * MS);
+        assertThat(digits).hasSize(2);
+        assertThat(digits.getLast()).isInstanceOfSatisfying(DtmfEvent.Ended.class,
+                e -> assertThat(e.endSeen()).isFalse());
+    }
+
+    @Test
     void malformedAndUnknownPayloadTypesAreCountedAndDropped() {
         assertThat(in.accept(new byte[] {1, 2, 3}, 0, 3, 0)).isNull();
         int h = RtpHeaderWriter.write(b, 0, false, 0, 1, 1, 1); // PCMU: not negotiated
@@ -67,6 +85,5 @@ class InboundRtpTest {
         int h = RtpHeaderWriter.write(b, 0, true, 126, 1, 1, 1);
         assertThat(plain.accept(b, 0, h + 4, 0)).isNull();
         assertThat(plain.stats().unknownPayloadType()).isEqualTo(1);
-        plain.poll(0);
     }
 }

@@ -161,6 +161,13 @@ class TelephoneEventReceiverTest {
     }
 
     @Test
+    void aRestartedTimelineIsNotMistakenForLatePackets() {
+        play(digit('1', 1_000_000, 0));
+        play(digit('2', 5_000, 5_000)); // 5 s later, from a timestamp far below: the sender restarted
+        assertThat(ended()).isEqualTo("12");
+    }
+
+    @Test
     void timestampsWrappingAround32Bits() {
         play(digits("#*", 0xFFFFFFFFL - 960 * 5));
         assertThat(ended()).isEqualTo("#*");
