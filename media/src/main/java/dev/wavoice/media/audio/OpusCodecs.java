@@ -1,0 +1,88 @@
+package dev.wavoice.media.audio;
+
+import java.util.Locale;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * Chooses the Opus implementation for a process: native libopus when it can be opened (cheaper per
+ * frame), otherwise pure-Java Concentus, and always says why. Config can force either. The result
+ * is an object to pass to whatever creates calls, not a global.
+ */
+public final class OpusCodecs {
+    /** What config asks for. */
+    public enum Preference {
+        /** libopus if present, else Concentus. */
+        AUTO,
+        /** Concentus only. */
+        JAVA,
+        /** libopus or fail at startup. */
+        NATIVE;
+
+        /** Parses {@code auto|java|native} (case-insensitive). */
+        public static Preference parse(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "java", "concentus" -> JAVA;
+                case "native", "libopus" -> NATIVE;
+                default -> throw new IllegalArgumentException(
+                        "opus codec must be auto, java or native, not '" + value + "'");
+            };
+        }
+    }
+
+    /** The chosen codec and a sentence for the startup log. */
+    public record Selection(OpusCodec codec, String reason) {
+    }
+
+    private OpusCodecs() {
+    }
+
+    /** {@code select(AUTO, null)}: libopus from the usual names if it loads, else Concentus. */
+    public static Selection best() {
+        return select(Preference.AUTO, null);
+    }
+
+    /**
+     * Picks a codec. {@code nativeLibrary} is a path or loader name for libopus, {@code null} for the
+     * usual names. With {@link Preference#NATIVE} a missing library is a startup error
+     * ({@link IllegalStateException} with the reason); with {@link Preference#AUTO} it is a fallback.
+     */
+    public static Selection select(Preference preference, String nativeLibrary) {
+        if (preference == Preference.JAVA) {
+            return new Selection(new ConcentusOpusCodec(), "concentus: configured (opus codec = java)");
+        }
+        try {
+            OpusCodec codec = openNative(nativeLibrary);
+            String why = preference == Preference.NATIVE ? "configured (opus codec = native)" : "found";
+            return new Selection(codec, "libopus: " + why + ", " + codec);
+        } catch (IllegalStateException e) {
+            if (preference == Preference.NATIVE) {
+                throw new IllegalStateException("opus codec = native, but " + e.getMessage(), e);
+            }
+            return new Selection(new ConcentusOpusCodec(), "concentus: native libopus unavailable: " + e.getMessage());
+        }
+    }
+
+    /** Opens libopus or throws {@link IllegalStateException} saying why not. */
+    public static OpusCodec openNative(String nativeLibrary) {
+        NativeOpusLoader loader;
+        try {
+            loader = ServiceLoader.load(NativeOpusLoader.class, OpusCodecs.class.getClassLoader())
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the FFM codec is not on the class path"));
+        } catch (ServiceConfigurationError | LinkageError e) {
+            // NativeOpusCodec is compiled for Java 22: a Java 21 runtime refuses its class version.
+            throw new IllegalStateException("the FFM codec needs Java 22 or newer (running "
+                    + Runtime.version().feature() + "): " + e.getMessage(), e);
+        }
+        try {
+            return loader.load(nativeLibrary);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (LinkageError | RuntimeException e) {
+            // e.g. IllegalCallerException when the JVM denies native access to this code
+            throw new IllegalStateException("cannot link libopus: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.wavoice.media.audio;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * One libopus encoder state plus the off-heap buffers it reads and writes, allocated once: a frame
+ * costs two copies (PCM in, packet out) and one downcall, no allocation. Not thread-safe.
+ */
+public final class NativeOpusEncoder implements OpusEncoder {
+    /** 120 ms at 48 kHz, the longest Opus frame. */
+    private static final int MAX_FRAME = 5760;
+    /** Well above the 1275-byte single-frame maximum, for callers that pass a generous maxBytes. */
+    private static final int MAX_PACKET = 4000;
+
+    private final NativeOpusCodec lib;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment pcmBuf;
+    private final MemorySegment packetBuf;
+    private MemorySegment state;
+    private long errors;
+
+    NativeOpusEncoder(NativeOpusCodec lib) {
+        this.lib = lib;
+        pcmBuf = arena.allocate(JAVA_SHORT, MAX_FRAME);
+        packetBuf = arena.allocate(MAX_PACKET);
+        MemorySegment error = arena.allocate(JAVA_INT);
+        try {
+            state = (MemorySegment) lib.encoderCreate.invokeExact(
+                    ConcentusOpusCodec.SAMPLE_RATE, 1, NativeOpusCodec.OPUS_APPLICATION_VOIP, error);
+        } catch (Throwable e) {
+            arena.close();
+            throw new IllegalStateException("opus_encoder_create failed", e);
+        }
+        if (error.get(JAVA_INT, 0) != NativeOpusCodec.OPUS_OK || state.equals(MemorySegment.NULL)) {
+            arena.close();
+            throw new IllegalStateException("opus_encoder_create returned error " + error.get(JAVA_INT, 0));
+        }
+        ctl(NativeOpusCodec.OPUS_SET_SIGNAL, NativeOpusCodec.OPUS_SIGNAL_VOICE);
+    }
+
+    @Override
+    public int encode(short[] pcm, int pcmOff, int frameSize, byte[] out, int outOff, int maxBytes) {
+        if (state == null || frameSize <= 0 || frameSize > MAX_FRAME || maxBytes <= 0) {
+            errors++;
+            return -1;
+        }
+        int room = Math.min(maxBytes, MAX_PACKET);
+        int written;
+        try {
+            MemorySegment.copy(pcm, pcmOff, pcmBuf, JAVA_SHORT, 0, frameSize);
+            written = (int) lib.encode.invokeExact(state, pcmBuf, frameSize, packetBuf, room);
+        } catch (Throwable e) {
+            // bounds errors on the caller's arrays land here too: the packet path never throws
+            errors++;
+            return -1;
+        }
+        if (written < 0) {
+            errors++;
+            return -1;
+        }
+        MemorySegment.copy(packetBuf, JAVA_BYTE, 0, out, outOff, written);
+        return written;
+    }
+
+    @Override
+    public void setBitrate(int bitsPerSecond) {
+        ctl(NativeOpusCodec.OPUS_SET_BITRATE, bitsPerSecond);
+    }
+
+    @Override
+    public void setComplexity(int complexity) {
+        ctl(NativeOpusCodec.OPUS_SET_COMPLEXITY, Math.clamp(complexity, 0, 10));
+    }
+
+    @Override
+    public void setInbandFec(boolean enabled, int expectedLossPercent) {
+        ctl(NativeOpusCodec.OPUS_SET_INBAND_FEC, enabled ? 1 : 0);
+        ctl(NativeOpusCodec.OPUS_SET_PACKET_LOSS_PERC, Math.clamp(expectedLossPercent, 0, 100));
+    }
+
+    @Override
+    public void setDtx(boolean enabled) {
+        ctl(NativeOpusCodec.OPUS_SET_DTX, enabled ? 1 : 0);
+    }
+
+    /** Frames that could not be encoded. */
+    public long errors() {
+        return errors;
+    }
+
+    private void ctl(int request, int value) {
+        if (state == null) {
+            return;
+        }
+        int rc;
+        try {
+            rc = (int) lib.encoderCtl.invokeExact(state, request, value);
+        } catch (Throwable e) {
+            throw new IllegalStateException("opus_encoder_ctl(" + request + ") failed", e);
+        }
+        if (rc != NativeOpusCodec.OPUS_OK) {
+            throw new IllegalArgumentException("opus_encoder_ctl(" + request + ", " + value + ") returned " + rc);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (state == null) {
+            return;
+        }
+        try {
+            lib.encoderDestroy.invokeExact(state);
+        } catch (Throwable e) {
+            throw new IllegalStateException("opus_encoder_destroy failed", e);
+        } finally {
+            state = null;
+            arena.close();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.wavoice.media.audio;
+
+import java.util.List;
+
+/** Both codecs for parameterised tests. libopus must be present: CI installs it with Chromium. */
+final class TestCodecs {
+    private static OpusCodec nativeCodec;
+
+    private TestCodecs() {
+    }
+
+    static synchronized OpusCodec libopus() {
+        if (nativeCodec == null) {
+            try {
+                nativeCodec = OpusCodecs.openNative(null);
+            } catch (IllegalStateException e) {
+                throw new AssertionError("libopus is needed for these tests (Debian: apt-get install libopus0): "
+                        + e.getMessage(), e);
+            }
+        }
+        return nativeCodec;
+    }
+
+    static OpusCodec concentus() {
+        return new ConcentusOpusCodec();
+    }
+
+    static List<OpusCodec> both() {
+        return List.of(concentus(), libopus());
+    }
+
+    /** Encodes {@code pcm} frame by frame (960 samples) and decodes it again, without loss. */
+    static short[] roundTrip(OpusEncoder encoder, OpusDecoder decoder, short[] pcm) {
+        short[] out = new short[pcm.length];
+        byte[] packet = new byte[1500];
+        for (int off = 0; off + 960 <= pcm.length; off += 960) {
+            int bytes = encoder.encode(pcm, off, 960, packet, 0, packet.length);
+            if (bytes <= 0) {
+                throw new AssertionError("encode returned " + bytes + " at sample " + off);
+            }
+            int samples = decoder.decode(packet, 0, bytes, out, off, 960, false);
+            if (samples != 960) {
+                throw new AssertionError("decode returned " + samples + " at sample " + off);
+            }
+        }
+        return out;
+    }
+}
