@@ -1,0 +1,329 @@
+package dev.wavoice.media.stream;
+
+import dev.wavoice.media.audio.OpusCodec;
+import dev.wavoice.media.audio.OpusDecoder;
+import dev.wavoice.media.audio.OpusEncoder;
+import dev.wavoice.media.audio.Resampler;
+import dev.wavoice.media.playout.JitterBuffer;
+import dev.wavoice.media.playout.OutboundQueue;
+import dev.wavoice.media.playout.Pacer;
+import dev.wavoice.media.playout.PcmFrame;
+import dev.wavoice.media.playout.Playout;
+import dev.wavoice.media.rtp.AudioLevel;
+import dev.wavoice.media.rtp.DtmfEvent;
+import dev.wavoice.media.rtp.InboundRtp;
+import dev.wavoice.media.rtp.OutboundRtp;
+import dev.wavoice.media.rtp.RtcpScheduler;
+import dev.wavoice.media.rtp.RtcpSession;
+import dev.wavoice.media.rtp.RtpPacket;
+import dev.wavoice.media.rtp.TelephoneEventReceiver;
+import dev.wavoice.media.rtp.TelephoneEventSender;
+import dev.wavoice.media.sdp.NegotiatedAudio;
+import dev.wavoice.media.webrtc.EndpointEvent;
+import dev.wavoice.media.webrtc.MediaListener;
+import dev.wavoice.media.webrtc.WebRtcEndpoint;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One call's audio over a {@link WebRtcEndpoint}: the public face the bridge uses. Inbound: SRTP-decrypted RTP →
+ * jitter buffer → Opus decode (FEC, PLC) → resample → {@link AudioStreamListener#onPcm} every 20 ms. Outbound:
+ * {@link #send} PCM → frame queue → the shared 20 ms {@link Pacer} → Opus encode → RTP → endpoint (SRTP).
+ * DTMF both ways (RFC 4733), RTCP reports on schedule.
+ *
+ * <p>Threads: packets arrive on the shared port's receive thread; the pacer thread plays out and sends; one
+ * application thread calls {@link #send}/{@link #clear}. The jitter buffer and RTCP state are shared by the first
+ * two under a per-call lock held for microseconds (never a global one); decoding and encoding run outside it.
+ */
+public final class AudioStream implements MediaListener, AutoCloseable {
+    private static final int MAX_OPUS = 1275;
+    private static final int FRAME = AudioStreamConfig.FRAME_48K;
+
+    private final AudioStreamConfig config;
+    private final AudioStreamListener listener;
+    private final Pacer pacer;
+    private final OpusEncoder encoder;
+    private final OpusDecoder decoder;
+    private final Resampler down;
+    private final Resampler up;
+    private final JitterBuffer jitter;
+    private final OutboundQueue outbound;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    // Pacer-thread state.
+    private final short[] decoded = new short[FRAME * 6];
+    private final short[] delivered;
+    private final byte[] opusIn = new byte[MAX_OPUS];
+    private final byte[] packet = new byte[1500];
+    private final short[] silence = new short[FRAME];
+    private long timestampBase;
+    private boolean talking;
+    // Producer-thread state.
+    private final short[] upsampled;
+
+    private final LongAdder framesDelivered = new LongAdder(), framesEncoded = new LongAdder(),
+            dtxSkipped = new LongAdder(), decodeErrors = new LongAdder(), droppedBeforeStart = new LongAdder(),
+            dtmfReceived = new LongAdder(), framesAfterClear = new LongAdder();
+
+    private volatile WebRtcEndpoint endpoint;
+    private volatile InboundRtp inbound;
+    private volatile OutboundRtp rtp;
+    private volatile RtcpSession rtcp;
+    private volatile TelephoneEventSender dtmfOut;
+    private volatile int opusPayloadType;
+    private volatile Pacer.Registration registration;
+
+    public AudioStream(AudioStreamConfig config, OpusCodec codec, Pacer pacer, AudioStreamListener listener) {
+        this.config = config;
+        this.listener = listener;
+        this.pacer = pacer;
+        this.encoder = codec.newEncoder(config.bitrate(), config.complexity());
+        encoder.setInbandFec(config.expectedLossPercent() > 0, config.expectedLossPercent());
+        encoder.setDtx(true);
+        this.decoder = codec.newDecoder();
+        this.down = config.pcmRate() == 48000 ? null : Resampler.create(48000, config.pcmRate());
+        this.up = config.pcmRate() == 48000 ? null : Resampler.create(config.pcmRate(), 48000);
+        this.delivered = new short[Math.max(config.pcmFrame() * 6, 64)];
+        this.upsampled = new short[4096];
+        this.jitter = new JitterBuffer(config.jitter());
+        this.outbound = new OutboundQueue(config.outbound());
+    }
+
+    /**
+     * Binds the stream to its endpoint once offer/answer is settled (payload types, SSRC) and joins the pacer.
+     * Media that arrives before is dropped and counted.
+     */
+    public void start(WebRtcEndpoint endpoint) {
+        NegotiatedAudio agreed = endpoint.negotiated();
+        SecureRandom random = new SecureRandom();
+        int te = agreed.telephoneEventPayloadType().orElse(-1);
+        int level = agreed.audioLevelExtensionId().orElse(-1);
+        OutboundRtp out = OutboundRtp.create(endpoint.localSsrc(), 48000, Math.max(level, 0), random);
+        long now = System.nanoTime();
+        RtcpSession session = new RtcpSession(out, HexFormat.of().formatHex(random.generateSeed(8)),
+                RtcpScheduler.audio(random, now), 48000, now, System.currentTimeMillis() * 1_000_000L);
+        TelephoneEventReceiver dtmfIn = te < 0 ? null : TelephoneEventReceiver.withDefaults(this::onDtmfEvent);
+        this.opusPayloadType = agreed.opusPayloadType();
+        this.timestampBase = random.nextLong(0, 1L << 32);
+        this.rtp = out;
+        this.rtcp = session;
+        this.dtmfOut = te < 0 ? null : TelephoneEventSender.defaults(te);
+        this.inbound = new InboundRtp(opusPayloadType, te, level, session, dtmfIn);
+        this.endpoint = endpoint;
+        this.registration = pacer.register(this::tick);
+    }
+
+    // ---- application side ----
+
+    /** Queues caller-bound audio at the configured PCM rate, in chunks of any size (one producer thread). */
+    public void send(short[] pcm, int off, int len) {
+        if (up == null) {
+            outbound.offer(pcm, off, len);
+            return;
+        }
+        while (len > 0) {
+            int n = Math.min(len, upsampled.length / 2 / (48000 / config.pcmRate()));
+            int produced = up.process(pcm, off, n, upsampled, 0);
+            outbound.offer(upsampled, 0, produced);
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Marks the start of an utterance (an agent response); its played time is then tracked. */
+    public void beginUtterance(long utteranceId) {
+        outbound.beginUtterance(utteranceId);
+    }
+
+    public void endUtterance() {
+        outbound.endUtterance();
+    }
+
+    /** Milliseconds of the utterance actually sent to the caller: what to truncate the agent's transcript at. */
+    public long playedMillis(long utteranceId) {
+        return outbound.playedMillis(utteranceId);
+    }
+
+    /** Barge-in: drops everything queued; effective on the next tick (at most the frame being sent goes out). */
+    public void clear() {
+        outbound.clear();
+        framesAfterClear.reset();
+    }
+
+    /** Sends DTMF digits (RFC 4733) in place of audio; false when telephone-event was not negotiated or busy. */
+    public boolean sendDtmf(String digits) {
+        TelephoneEventSender s = dtmfOut;
+        return s != null && s.send(digits);
+    }
+
+    // ---- receive thread ----
+
+    @Override
+    public void onEvent(EndpointEvent event) {
+        listener.onEvent(event);
+    }
+
+    @Override
+    public void onRtp(byte[] buf, int off, int len) {
+        InboundRtp in = inbound;
+        if (in == null) {
+            droppedBeforeStart.increment();
+            return;
+        }
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            RtpPacket p = in.accept(buf, off, len, now);
+            if (p != null) {
+                jitter.put(p.sequence(), p.timestamp(), buf, p.payloadOffset(), p.payloadLength(), now);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onRtcp(byte[] buf, int off, int len) {
+        RtcpSession session = rtcp;
+        if (session == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            session.onRtcp(buf, off, len, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onDtmfEvent(DtmfEvent event) {
+        if (event instanceof DtmfEvent.Ended ended && ended.digit() != 0) {
+            dtmfReceived.increment();
+            listener.onDtmf(ended.digit());
+        }
+    }
+
+    // ---- pacer thread, every 20 ms ----
+
+    private void tick(long tickIndex, long nowNanos) {
+        WebRtcEndpoint ep = endpoint;
+        if (ep == null) {
+            return;
+        }
+        playOut(nowNanos);
+        sendFrame(ep, tickIndex, nowNanos);
+        int n;
+        lock.lock();
+        try {
+            n = rtcp.poll(packet, 0, nowNanos);
+        } finally {
+            lock.unlock();
+        }
+        if (n > 0) {
+            ep.sendRtcp(packet, 0, n);
+        }
+    }
+
+    private void playOut(long nowNanos) {
+        int samples;
+        int payload = 0;
+        boolean fec = false;
+        Playout what;
+        lock.lock();
+        try {
+            what = jitter.poll(nowNanos);
+            switch (what) {
+                case Playout.Packet p -> payload = p.payload().copyTo(opusIn, 0);
+                case Playout.Fec f -> {
+                    payload = f.nextPayload().copyTo(opusIn, 0);
+                    fec = true;
+                }
+                default -> { }
+            }
+            samples = Math.min(what.samples(), decoded.length);
+        } finally {
+            lock.unlock();
+        }
+        int produced = switch (what) {
+            case Playout.Packet p -> decoder.decode(opusIn, 0, payload, decoded, 0, samples, false);
+            case Playout.Fec f -> decoder.decode(opusIn, 0, payload, decoded, 0, samples, true);
+            case Playout.Conceal c -> decoder.conceal(decoded, 0, samples);
+            case Playout.Silence s -> {
+                java.util.Arrays.fill(decoded, 0, samples, (short) 0);
+                yield samples;
+            }
+            case Playout.Empty e -> 0;
+        };
+        if (produced < 0) {
+            decodeErrors.increment();
+            produced = decoder.conceal(decoded, 0, samples);
+        }
+        if (produced <= 0) {
+            return;
+        }
+        int out = down == null ? copy(decoded, produced) : down.process(decoded, 0, produced, delivered, 0);
+        framesDelivered.increment();
+        listener.onPcm(delivered, 0, out);
+    }
+
+    private int copy(short[] from, int n) {
+        System.arraycopy(from, 0, delivered, 0, n);
+        return n;
+    }
+
+    private void sendFrame(WebRtcEndpoint ep, long tickIndex, long nowNanos) {
+        long timestamp = timestampBase + tickIndex * FRAME;
+        TelephoneEventSender events = dtmfOut;
+        if (events != null && !events.idle()) {
+            int n = events.poll(rtp, timestamp, packet, 0, nowNanos);
+            if (n > 0) {
+                ep.sendRtp(packet, 0, n);
+                return;
+            }
+        }
+        short[] pcm;
+        int level;
+        if (outbound.poll()) {
+            PcmFrame frame = outbound.current();
+            pcm = frame.samples();
+            level = AudioLevel.fromPcm(pcm, 0, FRAME);
+            framesAfterClear.increment();
+        } else {
+            pcm = silence;
+            level = AudioLevel.SILENCE;
+        }
+        int header = rtp.headerLength();
+        int n = encoder.encode(pcm, 0, FRAME, packet, header, MAX_OPUS);
+        if (n <= 2) {
+            // RFC 6716 / libopus: a DTX frame of 1-2 bytes need not be sent; the decoder conceals the gap.
+            dtxSkipped.increment();
+            talking = false;
+            return;
+        }
+        rtp.writeHeader(packet, 0, opusPayloadType, !talking, timestamp, level, n, nowNanos);
+        talking = true;
+        if (ep.sendRtp(packet, 0, header + n)) {
+            framesEncoded.increment();
+        }
+    }
+
+    public AudioStreamStats stats() {
+        TelephoneEventSender events = dtmfOut;
+        RtcpSession session = rtcp;
+        return new AudioStreamStats(framesDelivered.sum(), framesEncoded.sum(), dtxSkipped.sum(), decodeErrors.sum(),
+                droppedBeforeStart.sum(), dtmfReceived.sum(), events == null ? 0 : events.sentDigits(),
+                framesAfterClear.sum(), jitter.stats(), outbound.stats(), session == null ? null : session.stats());
+    }
+
+    @Override
+    public void close() {
+        Pacer.Registration r = registration;
+        if (r != null) {
+            r.close();
+        }
+        encoder.close();
+        decoder.close();
+    }
+}

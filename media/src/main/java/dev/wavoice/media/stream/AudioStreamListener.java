@@ -1,0 +1,21 @@
+package dev.wavoice.media.stream;
+
+import dev.wavoice.media.webrtc.EndpointEvent;
+
+/**
+ * What the application receives from an {@link AudioStream}. {@link #onPcm} runs on the shared pacer thread once
+ * per 20 ms while the caller's audio is playing: copy or queue, never block.
+ */
+public interface AudioStreamListener {
+
+    /** One frame of caller audio at the configured PCM rate; the array is reused after the call returns. */
+    void onPcm(short[] pcm, int off, int len);
+
+    /** A DTMF key the caller pressed (RFC 4733), once per key, in order. */
+    default void onDtmf(char digit) {
+    }
+
+    /** Transport events (connected, failed, closed). */
+    default void onEvent(EndpointEvent event) {
+    }
+}
