@@ -121,7 +121,7 @@ public final class Resampler {
         int o = outOff;
         int newest = taps - 1 + skip;
         for (; newest < end; newest += factor) {
-            out[o++] = clamp(dot(h, w, newest - taps + 1, taps));
+            out[o++] = clamp(symmetricDot(h, w, newest - taps + 1, taps));
         }
         skip = newest - end;
         return o - outOff;
@@ -134,7 +134,12 @@ public final class Resampler {
         for (int i = 0; i < inLength; i++) {
             // w[i + taps - 1] is the newest input sample; phases are stored time-reversed so the
             // inner loop runs forward over both arrays
-            for (int p = 0; p < factor; p++) {
+            int p = 0;
+            for (; p + 1 < factor; p += 2) {
+                pairDot(phases[p], phases[p + 1], w, i, taps, out, o);
+                o += 2;
+            }
+            if (p < factor) {
                 out[o++] = clamp(dot(phases[p], w, i, taps));
             }
         }
@@ -161,6 +166,52 @@ public final class Resampler {
             a0 += h[k] * w[from + k];
         }
         return (a0 + a1) + (a2 + a3);
+    }
+
+    /**
+     * Like {@link #dot} for a linear-phase (symmetric) filter: samples that share a coefficient are
+     * added first, halving the multiplies.
+     */
+    private static float symmetricDot(float[] h, float[] w, int from, int taps) {
+        int half = taps / 2;
+        int last = from + taps - 1;
+        float a0 = 0;
+        float a1 = 0;
+        int k = 0;
+        for (; k + 1 < half; k += 2) {
+            a0 += h[k] * (w[from + k] + w[last - k]);
+            a1 += h[k + 1] * (w[from + k + 1] + w[last - k - 1]);
+        }
+        for (; k < half; k++) {
+            a0 += h[k] * (w[from + k] + w[last - k]);
+        }
+        if ((taps & 1) != 0) {
+            a0 += h[half] * w[from + half];
+        }
+        return a0 + a1;
+    }
+
+    /** Two interpolation phases over the same input window: one pass over w feeds both outputs. */
+    private static void pairDot(float[] h0, float[] h1, float[] w, int from, int taps, short[] out, int o) {
+        float a0 = 0;
+        float a1 = 0;
+        float b0 = 0;
+        float b1 = 0;
+        int k = 0;
+        for (; k + 1 < taps; k += 2) {
+            float x0 = w[from + k];
+            float x1 = w[from + k + 1];
+            a0 += h0[k] * x0;
+            a1 += h0[k + 1] * x1;
+            b0 += h1[k] * x0;
+            b1 += h1[k + 1] * x1;
+        }
+        for (; k < taps; k++) {
+            a0 += h0[k] * w[from + k];
+            b0 += h1[k] * w[from + k];
+        }
+        out[o] = clamp(a0 + a1);
+        out[o + 1] = clamp(b0 + b1);
     }
 
     private static short clamp(float v) {
