@@ -8,6 +8,18 @@ import java.util.ServiceLoader;
  * Chooses the Opus implementation for a process: native libopus when it can be opened (cheaper per
  * frame), otherwise pure-Java Concentus, and always says why. Config can force either. The result
  * is an object to pass to whatever creates calls, not a global.
+ * <pre>
+ * OpusCodecs.Selection opus = OpusCodecs.select(Preference.parse(config.opusCodec()), config.libopusPath());
+ * log.info("opus codec: {}", opus.reason());      // e.g. "libopus: found, libopus 1.3.1 (native, libopus.so.0)"
+ * OpusEncoder out = opus.codec().newEncoder(RECOMMENDED_BITRATE, RECOMMENDED_COMPLEXITY);
+ * out.setInbandFec(true, 10);
+ * out.setDtx(true);
+ * OpusDecoder in = opus.codec().newDecoder();     // per call; close() both when the call ends
+ * </pre>
+ * The native codec lives in {@code src/main/java22} (compiled for Java 22, where FFM is final) and
+ * is reached through {@link NativeOpusLoader}, so on Java 21 or without libopus AUTO gives
+ * Concentus and the reason says which. Native code needs {@code --enable-native-access=ALL-UNNAMED}
+ * to run without a warning (the server jar's manifest says {@code Enable-Native-Access}).
  */
 public final class OpusCodecs {
     /**
