@@ -99,7 +99,7 @@ public final class Tones {
     }
 
     /** In-place iterative radix-2 FFT; {@code re.length} must be a power of two. */
-    private static void fft(double[] re, double[] im) {
+    static void fft(double[] re, double[] im) {
         int n = re.length;
         for (int i = 1, j = 0; i < n; i++) {
             int bit = n >> 1;

@@ -16,7 +16,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * libopus through the FFM API: no JNI glue to build, only the system's {@code libopus.so.0}.
  * Compiled for Java 22 (see {@link NativeOpusLoader}). The method handles live in this object, not
  * in statics, so a codec that was never opened costs nothing and two libraries can coexist in tests.
+ * Restricted FFM methods are the point of this class; the server jar's manifest grants native access.
  */
+@SuppressWarnings("restricted")
 public final class NativeOpusCodec implements OpusCodec {
     /** Names tried, in order, when no library is configured: Debian/Ubuntu, other Unixes, macOS. */
     static final String[] DEFAULT_NAMES = {"libopus.so.0", "libopus.so", "libopus.0.dylib", "opus"};
