@@ -58,6 +58,7 @@ class RtpPionInteropTest {
             Random random = new Random();
             out = OutboundRtp.create(localSsrc, 48000, n.audioLevelExtensionId().orElse(0), random);
             long now = System.nanoTime();
+            // 500 ms rather than the 5 s of RtcpSession.forCall, so reports flow within the test
             rtcp = new RtcpSession(out, "wavoice-test", new RtcpScheduler(Duration.ofMillis(500), random, now),
                     48000, now, System.currentTimeMillis() * 1_000_000L);
             int eventRate = n.telephoneEvent().orElseThrow().clockRate();
