@@ -48,6 +48,19 @@ public final class RtcpSession {
         this.anchorEpochNanos = anchorEpochNanos;
     }
 
+    /**
+     * A session on the system clocks with the 5 s audio schedule, starting now.
+     *
+     * @param remoteClockRate the clock of the peer's audio timestamps (48000 for Opus), for jitter
+     */
+    public static RtcpSession forCall(OutboundRtp out, String cname, int remoteClockRate,
+            java.util.random.RandomGenerator random) {
+        long now = System.nanoTime();
+        java.time.Instant wall = java.time.Instant.now();
+        long epochNanos = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+        return new RtcpSession(out, cname, RtcpScheduler.audio(random, now), remoteClockRate, now, epochNanos);
+    }
+
     /** NTP time of a monotonic instant. */
     public long ntpAt(long nowNanos) {
         return NtpTime.fromEpochNanos(anchorEpochNanos + (nowNanos - anchorNanos));
@@ -62,7 +75,7 @@ public final class RtcpSession {
     public boolean onRtp(RtpPacket p, long nowNanos) {
         lock.lock();
         try {
-            ReceptionStats s = source(p.ssrc());
+            ReceptionStats s = find(p.ssrc());
             if (s == null) {
                 if (sourceCount == MAX_SOURCES) {
                     droppedSources++;
@@ -89,7 +102,7 @@ public final class RtcpSession {
             while (reader.next()) {
                 switch (reader.type()) {
                     case RtcpReader.SR -> {
-                        ReceptionStats s = source(reader.senderSsrc());
+                        ReceptionStats s = find(reader.senderSsrc());
                         if (s != null) {
                             s.onSenderReport(reader.ntpTimestamp(), nowNanos);
                         }
@@ -98,7 +111,7 @@ public final class RtcpSession {
                     case RtcpReader.RR -> reportBlocks(nowNanos);
                     case RtcpReader.BYE -> {
                         for (int i = 0; i < reader.count(); i++) {
-                            byeReceived |= source(reader.byeSsrc(i)) != null;
+                            byeReceived |= find(reader.byeSsrc(i)) != null;
                         }
                     }
                     default -> { } // SDES, feedback, XR: nothing an audio endpoint acts on yet
@@ -180,8 +193,17 @@ public final class RtcpSession {
         return m < 0 ? -1 : n + m;
     }
 
-    /** Reception statistics of a remote source, or null if unknown (read them on the receive thread). */
+    /** Reception statistics of a remote source, or null if unknown (read its figures on the receive thread). */
     public ReceptionStats source(long ssrc) {
+        lock.lock();
+        try {
+            return find(ssrc);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ReceptionStats find(long ssrc) {
         for (int i = 0; i < sourceCount; i++) {
             if (sources[i].ssrc() == ssrc) {
                 return sources[i];

@@ -136,6 +136,16 @@ class RtcpSessionTest {
     }
 
     @Test
+    void forCallMapsTheMonotonicClockOntoWallClockNtp() {
+        RtcpSession s = RtcpSession.forCall(new OutboundRtp(1, 48000, 0, 0), "c", 48000, new Random(2));
+        long wall = NtpTime.toEpochNanos(s.ntpAt(System.nanoTime()));
+        long now = java.time.Instant.now().toEpochMilli() * 1_000_000L;
+        assertThat(Math.abs(wall - now)).isLessThan(1_000 * MS);
+        assertThat(NtpTime.toEpochNanos(NtpTime.fromEpochNanos(EPOCH + 123_456_789L)))
+                .isCloseTo(EPOCH + 123_456_789L, org.assertj.core.data.Offset.offset(1L));
+    }
+
+    @Test
     void pollWritesOnlyWhenDue() {
         OutboundRtp ours = new OutboundRtp(0xA, 48000, 0, 0);
         RtcpSession s = new RtcpSession(ours, "c", RtcpScheduler.audio(new Random(3), 0), 48000, 0, EPOCH);

@@ -116,7 +116,7 @@ class RtpPacketTest {
                 "90 6f 0001 00000001 00000002 bede 0002 10050000", // extension says 2 words, has 1
                 "a0 6f 0001 00000001 00000002 aa00",           // padding count 0
                 "a0 6f 0001 00000001 00000002 aa05",           // padding past the payload
-                "a0 6f 0001 00000001 00000002",                // padding bit, no byte to count it... header only
+                "a0 6f 0001 00000001 00000002",                // padding bit on a header-only packet
         };
         for (String s : bad) {
             byte[] b = hex(s);
@@ -143,8 +143,7 @@ class RtpPacketTest {
     @Test
     void paddingThatFillsThePayloadIsLegal() {
         // RFC 3550 §5.1: padding may fill everything after the header (e.g. for encryption block sizes)
-        byte[] b = hex("a0 6f 0001 00000001 00000002 000004");
-        b = hex("a0 6f 0001 00000001 00000002 00000004");
+        byte[] b = hex("a0 6f 0001 00000001 00000002 00000004");
         assertThat(p.wrap(b, 0, b.length)).isTrue();
         assertThat(p.payloadLength()).isZero();
         assertThat(p.paddingLength()).isEqualTo(4);

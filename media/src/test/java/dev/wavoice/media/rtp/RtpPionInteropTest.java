@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.wavoice.media.interop.PionPeer;
+import dev.wavoice.media.interop.RecordedPacket;
 import dev.wavoice.media.sdp.NegotiatedAudio;
 import dev.wavoice.media.webrtc.EndpointEvent;
 import dev.wavoice.media.webrtc.MediaListener;
@@ -58,6 +59,7 @@ class RtpPionInteropTest {
             Random random = new Random();
             out = OutboundRtp.create(localSsrc, 48000, n.audioLevelExtensionId().orElse(0), random);
             long now = System.nanoTime();
+            // 500 ms rather than the 5 s of RtcpSession.forCall, so reports flow within the test
             rtcp = new RtcpSession(out, "wavoice-test", new RtcpScheduler(Duration.ofMillis(500), random, now),
                     48000, now, System.currentTimeMillis() * 1_000_000L);
             int eventRate = n.telephoneEvent().orElseThrow().clockRate();
@@ -172,6 +174,63 @@ class RtpPionInteropTest {
             assertThat(fromPion.lost()).isZero();
             assertThat(edge.counters().rtcpReceived()).isPositive();
             endpoint.close();
+        }
+    }
+
+    @Test
+    void pionRecordsOurDigitsInTheAudioStream() throws Exception {
+        java.nio.file.Path rec = java.nio.file.Files.createTempDirectory("rtp-pion-rec").resolve("rec.bin");
+        Call call = new Call();
+        try (PionPeer edge = PionPeer.start(PionPeer.Options.edge().withRecord(rec))) {
+            WebRtcEndpoint endpoint = transport.answer("rtp-pion-dtmf-out", edge.offer(T), call);
+            call.start(endpoint.negotiated(), endpoint.localSsrc());
+            edge.sendAnswer(endpoint.localDescription());
+            endpoint.connected().get(10, TimeUnit.SECONDS);
+            edge.awaitConnected(T);
+            int opus = endpoint.negotiated().opusPayloadType();
+            int eventPt = endpoint.negotiated().telephoneEventPayloadType().orElseThrow();
+            TelephoneEventSender dtmf = TelephoneEventSender.defaults(eventPt);
+            byte[] buf = new byte[1500];
+            long ts = 123_456;
+            int sent = 0;
+            for (int slot = 0; slot < 100 && (slot <= 5 || !dtmf.idle()); slot++, ts += 960) {
+                if (slot == 5) {
+                    assertThat(dtmf.send("1234#")).isTrue();
+                }
+                long now = System.nanoTime();
+                int n = dtmf.poll(call.out, ts, buf, 0, now);
+                if (n == 0) {
+                    byte[] payload = ("\u00f8frame-" + slot).getBytes(StandardCharsets.ISO_8859_1);
+                    int h = call.out.writeHeader(buf, 0, opus, slot == 0, ts, AudioLevel.pack(30, true),
+                            payload.length, now);
+                    System.arraycopy(payload, 0, buf, h, payload.length);
+                    n = h + payload.length;
+                }
+                assertThat(endpoint.sendRtp(buf, 0, n)).isTrue();
+                sent++;
+                Thread.sleep(20);
+            }
+            assertThat(dtmf.sentDigits()).isEqualTo(5);
+            edge.awaitPacketsReceived(sent, T);
+            endpoint.close();
+            edge.requestClose();
+            edge.awaitExit(T);
+            List<RecordedPacket> got = edge.recording();
+            assertThat(got).hasSize(sent);
+            // one sequence space for audio and events, no gaps
+            for (int i = 1; i < got.size(); i++) {
+                assertThat(got.get(i).sequence()).isEqualTo((got.get(i - 1).sequence() + 1) & 0xFFFF);
+            }
+            List<RecordedPacket> events = got.stream().filter(p -> p.payloadType() == eventPt).toList();
+            assertThat(events).hasSize(5 * 7);
+            assertThat(events.stream().filter(RecordedPacket::marker)).hasSize(5);
+            List<DtmfEvent> decoded = new java.util.ArrayList<>();
+            TelephoneEventReceiver rx = TelephoneEventReceiver.withDefaults(decoded::add);
+            for (RecordedPacket p : events) {
+                rx.onPacket(p.timestamp(), p.payload(), 0, p.payload().length, p.arrivalMicros() * 1000);
+            }
+            assertThat(decoded.stream().filter(e -> e instanceof DtmfEvent.Ended).map(DtmfEvent::digit))
+                    .containsExactly('1', '2', '3', '4', '#');
         }
     }
 }
