@@ -299,8 +299,9 @@ public final class WebRtcEndpoint implements AutoCloseable {
                 srtp = SrtpSession.create(c.keys(), SrtpOptions.defaults());
                 long setup = System.nanoTime() - createdNanos;
                 log.info("media.connected endpoint={} profile={} setupMs={}", id, c.profile(), setup / 1_000_000);
-                connected.complete(null);
+                // The event first: whoever waits on connected() may look at the listener's events at once.
                 listener.onEvent(new EndpointEvent.Connected(selectedPair, c.profile(), setup));
+                connected.complete(null);
             }
             case DtlsEvent.Failed f -> fail("DTLS: " + f.cause().getMessage());
             case DtlsEvent.Closed c -> {
