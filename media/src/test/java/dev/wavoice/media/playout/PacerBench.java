@@ -62,7 +62,7 @@ public final class PacerBench {
             byte[] wire = new byte[160]; // not in place: the JDK copies overlapping input first
             pacer.register(queue.pacedInto(new OutboundSink() {
                 @Override
-                public void send(PcmFrame frame, long tickIndex, long nowNanos) {
+                public void send(OutboundFrame frame, long tickIndex, long nowNanos) {
                     short[] s = frame.samples();
                     for (int i = 0; i < 120; i++) { // stands in for the encoder's output
                         packet[12 + i] = (byte) (s[i * 8] ^ tickIndex);
