@@ -14,7 +14,7 @@ public final class JitterBuffer {
 
     private final JitterBufferConfig config;
     private final int mask;
-    private final Slot[] slots;
+    private final BufferSlot[] slots;
     private final DelayEstimator delay;
     private final long minTargetSamples;
     private final long maxTargetSamples;
@@ -45,9 +45,9 @@ public final class JitterBuffer {
     public JitterBuffer(JitterBufferConfig config) {
         this.config = config;
         this.mask = config.capacityPackets() - 1;
-        this.slots = new Slot[config.capacityPackets()];
+        this.slots = new BufferSlot[config.capacityPackets()];
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot(config.maxPayloadBytes());
+            slots[i] = new BufferSlot(config.maxPayloadBytes(), NONE);
         }
         this.delay = new DelayEstimator(config.clockRate());
         this.minTargetSamples = config.samples(config.minTarget());
@@ -89,7 +89,7 @@ public final class JitterBuffer {
             }
             return false;
         }
-        Slot slot = slots[(int) seq & mask];
+        BufferSlot slot = slots[(int) seq & mask];
         if (slot.seq == seq) {
             duplicates++;
             return false;
@@ -130,7 +130,7 @@ public final class JitterBuffer {
         // over a few frames instead of being cut at once.
         level = level < 0 ? target : level + (depth - level) / 8;
         long hysteresis = Math.max(frameSamples, target / 4);
-        Slot slot = slots[(int) playSeq & mask];
+        BufferSlot slot = slots[(int) playSeq & mask];
         if (slot.held && slot.seq == playSeq) {
             underrunFrames = 0;
             PayloadView view = slot.view;
@@ -155,7 +155,7 @@ public final class JitterBuffer {
                 release(slot);
                 level -= frameSamples;
                 driftDropped++;
-                return poll2(nowNanos);
+                return playAfterDrop(nowNanos);
             }
             // Draining below target (sender clock slow): insert one PLC frame now rather than wait for an
             // underrun, preferring a silent moment; the packet keeps its place.
@@ -187,7 +187,7 @@ public final class JitterBuffer {
         lost++;
         playSeq++;
         playTs += frameSamples;
-        Slot next = slots[(int) playSeq & mask];
+        BufferSlot next = slots[(int) playSeq & mask];
         if (next.held && next.seq == playSeq) {
             fecRecovered++;
             next.view.samples = frameSamples;
@@ -198,8 +198,8 @@ public final class JitterBuffer {
     }
 
     /** After a drift drop the frame is still owed this tick: play the next one if it is there. */
-    private Playout poll2(long nowNanos) {
-        Slot slot = slots[(int) playSeq & mask];
+    private Playout playAfterDrop(long nowNanos) {
+        BufferSlot slot = slots[(int) playSeq & mask];
         if (slot.held && slot.seq == playSeq && slot.view.timestamp <= playTs) {
             release(slot);
             return slot.packet;
@@ -255,7 +255,7 @@ public final class JitterBuffer {
 
     private long lowestHeld() {
         for (long s = highestSeq - slots.length + 2; s < highestSeq; s++) {
-            Slot slot = slots[(int) s & mask];
+            BufferSlot slot = slots[(int) s & mask];
             if (slot.held && slot.seq == s) {
                 return s;
             }
@@ -263,7 +263,7 @@ public final class JitterBuffer {
         return highestSeq;
     }
 
-    private void release(Slot slot) {
+    private void release(BufferSlot slot) {
         slot.held = false;
         held--;
         playSeq++;
@@ -272,8 +272,8 @@ public final class JitterBuffer {
     }
 
     private void learnFrame(long earlier, long later) {
-        Slot a = slots[(int) earlier & mask];
-        Slot b = slots[(int) later & mask];
+        BufferSlot a = slots[(int) earlier & mask];
+        BufferSlot b = slots[(int) later & mask];
         if (a.seq != earlier || b.seq != later) {
             return;
         }
@@ -313,7 +313,7 @@ public final class JitterBuffer {
     }
 
     private void resync() {
-        for (Slot slot : slots) {
+        for (BufferSlot slot : slots) {
             slot.held = false;
             slot.seq = NONE;
         }
@@ -325,19 +325,5 @@ public final class JitterBuffer {
 
     private int millis(long samples) {
         return (int) (samples * 1000 / config.clockRate());
-    }
-
-    private static final class Slot {
-        final PayloadView view;
-        final Playout.Packet packet;
-        final Playout.Fec fec;
-        long seq = NONE;
-        boolean held;
-
-        Slot(int capacity) {
-            view = new PayloadView(capacity);
-            packet = new Playout.Packet(view);
-            fec = new Playout.Fec(view);
-        }
     }
 }

@@ -3,13 +3,15 @@ package dev.wavoice.media.playout;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Lateness in 10 µs buckets up to 20 ms (beyond that only the count and the max), written by one thread
+ * Lateness in 10 µs buckets up to 20 ms, then 1 ms buckets up to 1 s (beyond: the max), written by one thread
  * and read by any: each bucket is updated with a plain read and an ordered write, no atomics on the hot
  * path, and readers see a consistent-enough picture for percentiles.
  */
 public final class LatenessHistogram {
-    private static final long BUCKET_NANOS = 10_000;
-    private static final int BUCKETS = 2_000;
+    private static final long FINE_NANOS = 10_000;
+    private static final int FINE = 2_000;
+    private static final long COARSE_NANOS = 1_000_000;
+    private static final int BUCKETS = FINE + 980;
 
     private final AtomicLongArray counts = new AtomicLongArray(BUCKETS + 1);
     private final long lateThresholdNanos;
@@ -24,7 +26,8 @@ public final class LatenessHistogram {
     /** Single writer only. Early values (negative) count as zero. */
     public void record(long latenessNanos) {
         long v = Math.max(0, latenessNanos);
-        int bucket = (int) Math.min(BUCKETS, v / BUCKET_NANOS);
+        int bucket = v < FINE * FINE_NANOS ? (int) (v / FINE_NANOS)
+                : (int) Math.min(BUCKETS, FINE + (v - FINE * FINE_NANOS) / COARSE_NANOS);
         counts.lazySet(bucket, counts.getPlain(bucket) + 1);
         if (v > max) {
             max = v;
@@ -58,9 +61,13 @@ public final class LatenessHistogram {
         for (int i = 0; i < BUCKETS; i++) {
             seen += counts.get(i);
             if (seen >= rank) {
-                return Math.min((i + 1) * BUCKET_NANOS, max);
+                return Math.min(upperEdge(i), max);
             }
         }
         return max;
+    }
+
+    private static long upperEdge(int bucket) {
+        return bucket < FINE ? (bucket + 1) * FINE_NANOS : FINE * FINE_NANOS + (bucket - FINE + 1) * COARSE_NANOS;
     }
 }

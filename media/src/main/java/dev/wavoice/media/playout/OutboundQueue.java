@@ -8,12 +8,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * One call's outbound audio: the agent side (one producer thread) queues PCM of any chunk size, the pacer
- * side (one consumer thread) takes exactly one frame per tick. A bounded ring of pooled frames; nothing is
+ * One call's outbound audio: the agent side (one producer thread) queues PCM of any chunk size, or encoded
+ * frames, and the pacer side (one consumer thread) takes exactly one frame per tick. Encoding on the
+ * producer side keeps codec work off the one pacer thread, which 200 calls' encoders would overrun. A bounded ring of pooled frames; nothing is
  * allocated per frame and no lock is taken.
  *
  * <p>Hand-off: the producer fills the slot at {@code tail} and publishes it with an ordered write. The
- * consumer copies the slot at {@code head} into its own {@link PcmFrame} and then claims it with a CAS on
+ * consumer copies the slot at {@code head} into its own {@link OutboundFrame} and then claims it with a CAS on
  * {@code head}; the producer's drop-oldest and {@link #clear()} move {@code head} with the same CAS, so a
  * consumer whose copy raced with a drop simply fails the CAS and retries. While {@code head} is unchanged
  * the producer never writes that slot, so a successful CAS proves the copy whole.
@@ -38,6 +39,8 @@ public final class OutboundQueue {
     private final short[][] pcm;
     private final int[] lengths;
     private final long[] utterances;
+    private final byte[][] encoded;     // empty arrays when the queue is PCM-only
+    private final int[] encodedLengths; // 0: the slot holds PCM
     private volatile long head;
     private volatile long tail;
     private final AtomicInteger clearEpoch = new AtomicInteger();
@@ -50,7 +53,7 @@ public final class OutboundQueue {
     private volatile long overflowDropped;
 
     // Consumer-owned.
-    private final PcmFrame current;
+    private final OutboundFrame current;
     private final AtomicLongArray historyIds = new AtomicLongArray(HISTORY);
     private final AtomicLongArray historySamples = new AtomicLongArray(HISTORY);
     private int historyPos = -1;
@@ -69,7 +72,9 @@ public final class OutboundQueue {
         this.pcm = new short[size][frameSamples];
         this.lengths = new int[size];
         this.utterances = new long[size];
-        this.current = new PcmFrame(frameSamples);
+        this.encoded = new byte[size][config.maxEncodedBytes()];
+        this.encodedLengths = new int[size];
+        this.current = new OutboundFrame(frameSamples, config.maxEncodedBytes());
         for (int i = 0; i < HISTORY; i++) {
             historyIds.set(i, NO_UTTERANCE);
         }
@@ -96,7 +101,7 @@ public final class OutboundQueue {
             offset += n;
             length -= n;
             if (fill == frameSamples) {
-                publish(frameSamples);
+                publish(frameSamples, 0);
             }
         }
     }
@@ -106,8 +111,25 @@ public final class OutboundQueue {
         checkCleared();
         if (fill > 0) {
             Arrays.fill(pcm[(int) tail & mask], fill, frameSamples, (short) 0);
-            publish(fill);
+            publish(fill, 0);
         }
+    }
+
+    /**
+     * Queues one already encoded frame playing {@code samples} (at the queue's rate); the bytes are copied.
+     * A partial PCM frame before it is flushed first so order is kept.
+     *
+     * @return false if the payload is empty or larger than {@link OutboundQueueConfig#maxEncodedBytes()}
+     */
+    public boolean offerEncoded(byte[] payload, int offset, int length, int samples) {
+        if (length <= 0 || length > config.maxEncodedBytes()) {
+            return false;
+        }
+        endUtterance();
+        makeRoom();
+        System.arraycopy(payload, offset, encoded[(int) tail & mask], 0, length);
+        publish(samples, length);
+        return true;
     }
 
     private void makeRoom() {
@@ -123,10 +145,11 @@ public final class OutboundQueue {
         }
     }
 
-    private void publish(int length) {
+    private void publish(int length, int encodedLength) {
         long t = tail;
         int i = (int) t & mask;
         lengths[i] = length;
+        encodedLengths[i] = encodedLength;
         utterances[i] = utterance;
         tail = t + 1;
         enqueued = enqueued + 1;
@@ -200,10 +223,18 @@ public final class OutboundQueue {
                 return false;
             }
             int i = (int) h & mask;
-            System.arraycopy(pcm[i], 0, current.samples, 0, frameSamples);
+            int encodedLength = encodedLengths[i];
+            if (encodedLength > 0) {
+                // A racing drop can show another slot's length; the CAS below rejects the copy anyway.
+                int n = Math.min(encodedLength, current.encoded.length);
+                System.arraycopy(encoded[i], 0, current.encoded, 0, n);
+            } else {
+                System.arraycopy(pcm[i], 0, current.samples, 0, frameSamples);
+            }
             int length = lengths[i];
             long id = utterances[i];
             if (HEAD.compareAndSet(this, h, h + 1)) {
+                current.encodedLength = encodedLength;
                 current.length = length;
                 current.utteranceId = id;
                 break;
@@ -215,7 +246,7 @@ public final class OutboundQueue {
     }
 
     /** The frame the last successful {@link #poll()} took; consumer thread only. */
-    public PcmFrame current() {
+    public OutboundFrame current() {
         return current;
     }
 

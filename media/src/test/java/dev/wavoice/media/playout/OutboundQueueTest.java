@@ -95,7 +95,7 @@ class OutboundQueueTest {
         int[] idle = {0};
         PacedStream stream = queue.pacedInto(new OutboundSink() {
             @Override
-            public void send(PcmFrame frame, long tickIndex, long nowNanos) {
+            public void send(OutboundFrame frame, long tickIndex, long nowNanos) {
                 sent.add(tickIndex);
             }
 
@@ -152,6 +152,24 @@ class OutboundQueueTest {
         assertThat(seen[1]).as("torn frames").isZero();
         assertThat(s.sent()).isEqualTo(seen[0]);
         assertThat(s.sent() + s.overflowDropped() + s.cleared()).isEqualTo(frames);
+    }
+
+    @Test
+    void encodedFramesPassThroughInOrderWithPcmAndCountPlayedTime() {
+        OutboundQueue q = new OutboundQueue(OutboundQueueConfig.of(48_000, 20, 50).withEncodedFrames(1275));
+        q.beginUtterance(5);
+        q.offer(ramp(100, 1), 0, 100); // a partial PCM frame, flushed before the encoded one
+        byte[] opus = {(byte) 0xFC, 1, 2, 3};
+        assertThat(q.offerEncoded(opus, 0, opus.length, 960)).isTrue();
+        assertThat(q.offerEncoded(new byte[1276], 0, 1276, 960)).isFalse();
+        assertThat(q.poll()).isTrue();
+        assertThat(q.current().isEncoded()).isFalse();
+        assertThat(q.current().length()).isEqualTo(100);
+        assertThat(q.poll()).isTrue();
+        assertThat(q.current().isEncoded()).isTrue();
+        assertThat(java.util.Arrays.copyOf(q.current().encoded(), q.current().encodedLength())).isEqualTo(opus);
+        assertThat(q.playedMillis(5)).isEqualTo(22); // 100 samples + 960 samples at 48 kHz
+        assertThat(q.poll()).isFalse();
     }
 
     @Test

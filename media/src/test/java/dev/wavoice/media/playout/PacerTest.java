@@ -109,7 +109,7 @@ class PacerTest {
                 counts[i] = new AtomicLong();
                 lastTick[i] = -1;
                 pacer.register((tick, now) -> {
-                    if (lastTick[id] >= 0 && tick != lastTick[id] + 1 && pacer.stats().skippedTicks() == 0) {
+                    if (lastTick[id] >= 0 && tick != lastTick[id] + 1) {
                         gap[0] = true;
                     }
                     lastTick[id] = tick;
@@ -122,7 +122,9 @@ class PacerTest {
             for (AtomicLong c : counts) {
                 assertThat(c.get()).isBetween(first - 1, first + 1);
             }
-            assertThat(gap[0]).isFalse();
+            // Indices only jump when a stall beyond the catch-up limit made the pacer skip ticks.
+            boolean skipped = pacer.stats().skippedTicks() > 0;
+            assertThat(gap[0] && !skipped).isFalse();
             assertThat(pacer.stats().ticks()).isGreaterThanOrEqualTo(10);
         }
     }
