@@ -7,7 +7,7 @@ import dev.wavoice.media.audio.Resampler;
 import dev.wavoice.media.playout.JitterBuffer;
 import dev.wavoice.media.playout.OutboundQueue;
 import dev.wavoice.media.playout.Pacer;
-import dev.wavoice.media.playout.PcmFrame;
+import dev.wavoice.media.playout.OutboundFrame;
 import dev.wavoice.media.playout.Playout;
 import dev.wavoice.media.rtp.AudioLevel;
 import dev.wavoice.media.rtp.DtmfEvent;
@@ -130,6 +130,14 @@ public final class AudioStream implements MediaListener, AutoCloseable {
             off += n;
             len -= n;
         }
+    }
+
+    /**
+     * Queues one already-encoded 20 ms Opus frame (Opus passthrough: an agent that speaks Opus costs no
+     * transcoding here).
+     */
+    public boolean sendOpus(byte[] opus, int off, int len) {
+        return outbound.offerEncoded(opus, off, len, FRAME);
     }
 
     /** Marks the start of an utterance (an agent response); its played time is then tracked. */
@@ -285,17 +293,24 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         }
         short[] pcm;
         int level;
-        if (outbound.poll()) {
-            PcmFrame frame = outbound.current();
-            pcm = frame.samples();
-            level = AudioLevel.fromPcm(pcm, 0, FRAME);
-            framesAfterClear.increment();
-        } else {
-            pcm = silence;
-            level = AudioLevel.SILENCE;
-        }
         int header = rtp.headerLength();
-        int n = encoder.encode(pcm, 0, FRAME, packet, header, MAX_OPUS);
+        int n;
+        if (outbound.poll()) {
+            OutboundFrame frame = outbound.current();
+            framesAfterClear.increment();
+            if (frame.isEncoded()) {
+                n = Math.min(frame.encodedLength(), MAX_OPUS);
+                System.arraycopy(frame.encoded(), 0, packet, header, n);
+                level = AudioLevel.pack(30, true); // -30 dBov: unknown without decoding, so marked as voice
+            } else {
+                pcm = frame.samples();
+                level = AudioLevel.fromPcm(pcm, 0, FRAME);
+                n = encoder.encode(pcm, 0, FRAME, packet, header, MAX_OPUS);
+            }
+        } else {
+            level = AudioLevel.SILENCE;
+            n = encoder.encode(silence, 0, FRAME, packet, header, MAX_OPUS);
+        }
         if (n <= 2) {
             // RFC 6716 / libopus: a DTX frame of 1-2 bytes need not be sent; the decoder conceals the gap.
             dtxSkipped.increment();

@@ -24,9 +24,14 @@ public record AudioStreamConfig(int pcmRate, int bitrate, int complexity, int ex
         }
     }
 
-    /** Speech at 32 kbit/s, complexity 5, FEC for 10 % loss, PCM at {@code pcmRate}. */
+    /**
+     * Speech at 32 kbit/s, complexity 5 (the quality knee measured for both codecs), FEC for 10 % loss, PCM at
+     * {@code pcmRate}; 10 s of outbound audio may be queued (agents send faster than real time), as PCM or as
+     * Opus frames of up to 400 bytes (160 kbit/s).
+     */
     public static AudioStreamConfig speech(int pcmRate) {
-        return new AudioStreamConfig(pcmRate, 32_000, 5, 10, JitterBufferConfig.opus(), OutboundQueueConfig.opus48k());
+        return new AudioStreamConfig(pcmRate, 32_000, 5, 10, JitterBufferConfig.opus(),
+                new OutboundQueueConfig(48_000, FRAME_48K, 500, 400));
     }
 
     public int pcmFrame() {

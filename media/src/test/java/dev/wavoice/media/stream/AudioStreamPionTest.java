@@ -140,6 +140,23 @@ class AudioStreamPionTest {
     }
 
     @Test
+    void opusFramesPassThroughWithoutTranscoding() throws Exception {
+        double hz = randomTone();
+        Path rec = dir.resolve("passthrough.rec");
+        try (Call c = call(PionPeer.Options.edge().withRecord(rec), s -> s)) {
+            for (byte[] frame : OpusStreamFile.read(toneFile(dir, hz, 100))) {
+                assertThat(c.stream().sendOpus(frame, 0, frame.length)).isTrue();
+            }
+            c.edge().awaitPacketsReceived(80, T);
+            c.edge().requestClose();
+            c.edge().awaitExit(T);
+            short[] pcm = decode(c.edge().recording());
+            assertThat(Tones.dominantFrequency(pcm, pcm.length / 4, pcm.length / 2, 48000))
+                    .isCloseTo(hz, org.assertj.core.data.Percentage.withPercentage(2));
+        }
+    }
+
+    @Test
     void lossAndReorderingAreConcealedWithoutGaps() throws Exception {
         double hz = randomTone();
         Random random = new Random(11);
