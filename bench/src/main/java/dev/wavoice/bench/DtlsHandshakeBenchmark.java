@@ -6,8 +6,6 @@ import dev.wavoice.media.dtls.DtlsConfig;
 import dev.wavoice.media.dtls.DtlsEndpoint;
 import dev.wavoice.media.dtls.DtlsEvent;
 import dev.wavoice.media.dtls.DtlsRole;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +21,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * One complete DTLS-SRTP handshake (ECDHE with ECDSA P-256 certificates, use_srtp, fingerprint check, key
@@ -44,7 +44,6 @@ public class DtlsHandshakeBenchmark {
     DtlsCertificate clientCertificate;
     DtlsCertificate serverCertificate;
     DtlsConfig config;
-    ThreadMXBean threads;
     CpuSamples clientCpu;
     CpuSamples serverCpu;
     boolean measuring;
@@ -54,27 +53,22 @@ public class DtlsHandshakeBenchmark {
         clientCertificate = DtlsCertificate.generate();
         serverCertificate = DtlsCertificate.generate();
         config = DtlsConfig.defaults().withThreads(Thread.ofPlatform().daemon().name("bench-dtls-", 0).factory());
-        threads = ManagementFactory.getThreadMXBean();
-        if (!threads.isCurrentThreadCpuTimeSupported()) {
-            throw new IllegalStateException("this JVM cannot read a thread's CPU time");
-        }
-        threads.setThreadCpuTimeEnabled(true);
-        clientCpu = new CpuSamples();
-        serverCpu = new CpuSamples();
+        CpuSamples.requireThreadCpuClock();
+        clientCpu = new CpuSamples("dtls handshake, client thread");
+        serverCpu = new CpuSamples("dtls handshake, server thread");
     }
 
     /** Only measurement iterations feed the CPU figures; JMH calls iteration setup before warm-up ones too. */
     @Setup(Level.Iteration)
-    public void iteration(org.openjdk.jmh.infra.IterationParams params) {
-        measuring = params.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT;
+    public void iteration(IterationParams params) {
+        measuring = params.getType() == IterationType.MEASUREMENT;
     }
 
     @TearDown(Level.Trial)
     public void report() {
-        System.out.println();
-        System.out.println("dtls handshake CPU, client thread: " + clientCpu.summary());
-        System.out.println("dtls handshake CPU, server thread: " + serverCpu.summary());
-        System.out.println("dtls handshake CPU, both ends:      " + CpuSamples.sum(clientCpu, serverCpu).summary());
+        clientCpu.print(true);
+        serverCpu.print(true);
+        CpuSamples.sum("dtls handshake, both ends", clientCpu, serverCpu).print(true);
     }
 
     @Benchmark
@@ -102,7 +96,7 @@ public class DtlsHandshakeBenchmark {
 
     private void onEvent(DtlsEvent event, BlockingQueue<Long> done) {
         // Negative CPU time marks a failure; await() turns it into an exception on the benchmark thread.
-        done.offer(event instanceof DtlsEvent.Connected ? threads.getCurrentThreadCpuTime() : -1L);
+        done.offer(event instanceof DtlsEvent.Connected ? CpuSamples.threadCpuNanos() : -1L);
     }
 
     private static long await(BlockingQueue<Long> done, String side) throws InterruptedException {

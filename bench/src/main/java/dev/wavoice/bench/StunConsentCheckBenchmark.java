@@ -11,13 +11,17 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * What one ICE consent or connectivity check costs on the packet path (RFC 7675 sends one every ~5 s per call,
@@ -45,9 +49,38 @@ public class StunConsentCheckBenchmark {
     MessageIntegrity remoteKey;
     TransactionId transactionId;
     long tieBreaker;
+    CpuSamples cpu;
+    boolean measuring;
+    long operations;
+    long iterationCpu;
 
-    @Setup
+    /**
+     * CPU per operation for each measurement iteration: the thread's CPU clock over the iteration divided by the
+     * calls counted, so JMH's loop and blackhole (a few ns) are in it too.
+     */
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams params) {
+        measuring = params.getType() == IterationType.MEASUREMENT;
+        operations = 0;
+        iterationCpu = CpuSamples.threadCpuNanos();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        if (measuring && operations > 0) {
+            cpu.add((CpuSamples.threadCpuNanos() - iterationCpu) / (double) operations);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void report() {
+        cpu.print(false);
+    }
+
+    @Setup(Level.Trial)
     public void setUp() {
+        CpuSamples.requireThreadCpuClock();
+        cpu = new CpuSamples("stun, per operation (one sample per iteration)");
         SplittableRandom random = new SplittableRandom(7);
         transactionId = TransactionId.random(random);
         tieBreaker = random.nextLong();
@@ -72,12 +105,14 @@ public class StunConsentCheckBenchmark {
     /** Returns the verdict so JMH consumes it and the JIT cannot drop the work. */
     @Benchmark
     public boolean parseAndVerifyRequest() {
+        operations++;
         StunMessage m = StunMessage.parse(request, 0, request.length);
         return m != null && m.isBindingRequest() && localKey.verify(request, 0, m);
     }
 
     @Benchmark
     public boolean parseAndVerifyResponse() {
+        operations++;
         StunMessage m = StunMessage.parse(response, 0, response.length);
         return m != null && remoteKey.verify(response, 0, m);
     }
@@ -85,6 +120,7 @@ public class StunConsentCheckBenchmark {
     /** What the ICE agent does for each check or consent request it sends (IceMessages.check). */
     @Benchmark
     public byte[] buildRequest() {
+        operations++;
         return StunMessageBuilder.bindingRequest(transactionId)
                 .add(new StunAttribute.Username(REMOTE_UFRAG + ":" + LOCAL_UFRAG))
                 .add(new StunAttribute.Priority(1853824767L))
