@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
@@ -72,15 +73,17 @@ public class StunConsentCheckBenchmark {
         }
     }
 
+    /** The three benchmarks share this class: the line names the one that ran. */
     @TearDown(Level.Trial)
-    public void report() {
-        cpu.print(false);
+    public void report(BenchmarkParams params) {
+        System.out.println();
+        System.out.println(params.getBenchmark() + " " + cpu.summary(false));
     }
 
     @Setup(Level.Trial)
     public void setUp() {
         CpuSamples.requireThreadCpuClock();
-        cpu = new CpuSamples("stun, per operation (one sample per iteration)");
+        cpu = new CpuSamples("per operation (one sample per iteration)");
         SplittableRandom random = new SplittableRandom(7);
         transactionId = TransactionId.random(random);
         tieBreaker = random.nextLong();
