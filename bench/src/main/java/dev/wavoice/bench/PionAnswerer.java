@@ -17,11 +17,13 @@ final class PionAnswerer {
              PionPeer answerer = PionPeer.start(PionPeer.Options.answerer())) {
             String offer = edge.offer(T);
             SetupVsPion.settle();
+            ProcessCpu cpu0 = ProcessCpu.of(answerer.pid());
             answerer.sendOffer(offer);
             String answer = answerer.answer(T);
             edge.sendAnswer(answer);
             PionEvent edgeConnected = edge.awaitConnected(T);
             PionEvent answererConnected = answerer.awaitConnected(T);
+            double cpu = ProcessCpu.of(answerer.pid()).totalMsSince(cpu0);
             double offerReceived = answerer.event("offer_received").orElseThrow().tMs();
             double answered = answerer.events().stream().filter(e -> e.signal() && e.name().equals("answer"))
                     .findFirst().orElseThrow().tMs();
@@ -31,7 +33,7 @@ final class PionAnswerer {
             double offerToAnswer = answered - offerReceived;
             return new CallSetup(offerToAnswer, answererConnected.tMs() - offerReceived,
                     iceConnected - applied, edgeConnected.tMs() - applied,
-                    offerToAnswer + edgeConnected.tMs() - received);
+                    offerToAnswer + edgeConnected.tMs() - received, cpu, cpu);
         }
     }
 }

@@ -29,6 +29,7 @@ final class WavoiceAnswerer {
         try (PionPeer edge = PionPeer.start(PionPeer.Options.edge())) {
             String offer = edge.offer(T);
             SetupVsPion.settle();
+            ProcessCpu cpu0 = ProcessCpu.self();
             long t0 = System.nanoTime();
             WebRtcEndpoint endpoint = transport.answer(id, offer, listener);
             String answer = endpoint.localDescription();
@@ -37,12 +38,14 @@ final class WavoiceAnswerer {
                 edge.sendAnswer(answer);
                 long connected = connectedAt.get(T.toMillis(), TimeUnit.MILLISECONDS);
                 PionEvent edgeConnected = edge.awaitConnected(T);
+                ProcessCpu cpu = ProcessCpu.self();
                 double received = edge.event("answer_received").orElseThrow().tMs();
                 double applied = edge.event("answer_applied").orElseThrow().tMs();
                 double iceConnected = edge.awaitState("ice", "connected", T).tMs();
                 double offerToAnswer = (answered - t0) / 1e6;
                 return new CallSetup(offerToAnswer, (connected - t0) / 1e6, iceConnected - applied,
-                        edgeConnected.tMs() - applied, offerToAnswer + edgeConnected.tMs() - received);
+                        edgeConnected.tMs() - applied, offerToAnswer + edgeConnected.tMs() - received,
+                        cpu.totalMsSince(cpu0), cpu.withoutJitAndGcMsSince(cpu0));
             } finally {
                 endpoint.close();
             }
