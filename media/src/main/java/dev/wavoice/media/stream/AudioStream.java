@@ -60,6 +60,11 @@ public final class AudioStream implements MediaListener, AutoCloseable {
     private final short[] silence = new short[FRAME];
     private long timestampBase;
     private boolean talking;
+    // Receive-thread state: the packet just accepted, for the raw-Opus callback outside the lock.
+    private int opusSequence;
+    private long opusTimestamp;
+    private int opusOffset;
+    private int opusLength;
     // Producer-thread state.
     private final short[] upsampled;
 
@@ -184,12 +189,18 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         lock.lock();
         try {
             RtpPacket p = in.accept(buf, off, len, now);
-            if (p != null) {
-                jitter.put(p.sequence(), p.timestamp(), buf, p.payloadOffset(), p.payloadLength(), now);
+            if (p == null) {
+                return;
             }
+            jitter.put(p.sequence(), p.timestamp(), buf, p.payloadOffset(), p.payloadLength(), now);
+            opusSequence = p.sequence();
+            opusTimestamp = p.timestamp();
+            opusOffset = p.payloadOffset();
+            opusLength = p.payloadLength();
         } finally {
             lock.unlock();
         }
+        listener.onOpus(buf, opusOffset, opusLength, opusSequence, opusTimestamp);
     }
 
     @Override

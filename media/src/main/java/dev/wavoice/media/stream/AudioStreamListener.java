@@ -11,6 +11,13 @@ public interface AudioStreamListener {
     /** One frame of caller audio at the configured PCM rate; the array is reused after the call returns. */
     void onPcm(short[] pcm, int off, int len);
 
+    /**
+     * The caller's raw Opus payload as it arrives, before the jitter buffer (for an agent that takes Opus and
+     * does its own buffering). Runs on the shared receive thread; the array is reused after the call returns.
+     */
+    default void onOpus(byte[] payload, int off, int len, int sequence, long timestamp) {
+    }
+
     /** A DTMF key the caller pressed (RFC 4733), once per key, in order. */
     default void onDtmf(char digit) {
     }

@@ -115,6 +115,8 @@ class AudioStreamPionTest {
             double measured = Tones.dominantFrequency(s, s.length / 4, 24000, 24000);
             assertThat(measured).as("tone sent at %.0f Hz", hz).isCloseTo(hz, org.assertj.core.data.Percentage.withPercentage(2));
             assertThat(c.stream().stats().decodeErrors()).isZero();
+            assertThat(c.heard().opusPackets.get()).as("raw Opus packets offered before the jitter buffer")
+                    .isGreaterThanOrEqualTo(100);
         }
     }
 

@@ -10,6 +10,7 @@ final class PcmRecorder implements AudioStreamListener {
     private volatile int length;
     final List<Character> digits = new CopyOnWriteArrayList<>();
     final List<EndpointEvent> events = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger opusPackets = new java.util.concurrent.atomic.AtomicInteger();
 
     PcmRecorder(int capacitySamples) {
         this.pcm = new short[capacitySamples];
@@ -20,6 +21,13 @@ final class PcmRecorder implements AudioStreamListener {
         int n = Math.min(len, pcm.length - length);
         System.arraycopy(frame, off, pcm, length, n);
         length += n;
+    }
+
+    @Override
+    public void onOpus(byte[] payload, int off, int len, int sequence, long timestamp) {
+        if (len > 0) {
+            opusPackets.incrementAndGet();
+        }
     }
 
     @Override
