@@ -51,6 +51,12 @@ public final class AudioStream implements MediaListener, AutoCloseable {
     private final JitterBuffer jitter;
     private final OutboundQueue outbound;
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held by the pacer for a whole tick and by {@link #close()} before it frees the codecs: a native codec freed
+     * while a tick is inside {@code opus_encode} would crash the process, not just the call.
+     */
+    private final ReentrantLock codecs = new ReentrantLock();
+    private volatile boolean closed;
 
     // Pacer-thread state.
     private final short[] decoded = new short[FRAME * 6];
@@ -227,6 +233,17 @@ public final class AudioStream implements MediaListener, AutoCloseable {
     // ---- pacer thread, every 20 ms ----
 
     private void tick(long tickIndex, long nowNanos) {
+        codecs.lock();
+        try {
+            if (!closed) {
+                tickOpen(tickIndex, nowNanos);
+            }
+        } finally {
+            codecs.unlock();
+        }
+    }
+
+    private void tickOpen(long tickIndex, long nowNanos) {
         WebRtcEndpoint ep = endpoint;
         if (ep == null) {
             return;
@@ -343,13 +360,23 @@ public final class AudioStream implements MediaListener, AutoCloseable {
                 framesAfterClear.sum(), jitter.stats(), outbound.stats(), session == null ? null : session.stats());
     }
 
+    /** Leaves the pacer and frees the codecs once no tick is using them; idempotent. */
     @Override
     public void close() {
         Pacer.Registration r = registration;
         if (r != null) {
             r.close();
         }
-        encoder.close();
-        decoder.close();
+        codecs.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            encoder.close();
+            decoder.close();
+        } finally {
+            codecs.unlock();
+        }
     }
 }
