@@ -152,7 +152,7 @@ public final class CallController implements CallWebhookListener {
         log.info("call.connected setupMs={}", call.elapsedMillis());
         schedule(call, limits.maxCallDuration(), () -> end(call, EndReason.MAX_DURATION,
                 "maximum call duration " + limits.maxCallDuration() + " reached", null));
-        session.failed().thenAccept(why -> work.execute(() -> end(call, EndReason.MEDIA_FAILED, why, null)));
+        session.ended().thenAccept(e -> work.execute(() -> end(call, e.reason(), e.detail(), null)));
     }
 
     /** A {@code calls[]} entry with {@code event=terminate}: the call is over on WhatsApp's side. */

@@ -17,6 +17,9 @@ public interface CallMedia {
      */
     MediaSession answer(String callId, String offerSdp) throws MediaException;
 
+    /** Why a call's media ended by itself. */
+    record MediaEnd(EndReason reason, String detail) {}
+
     /** One call's media. */
     interface MediaSession extends AutoCloseable {
         String answerSdp();
@@ -24,8 +27,12 @@ public interface CallMedia {
         /** Completes when ICE and DTLS are connected; completes exceptionally on failure. */
         CompletableFuture<Void> connected();
 
-        /** Completes when media fails after having connected (consent lost, peer closed). */
-        CompletableFuture<String> failed();
+        /**
+         * Completes when the media ends on its own after having connected: {@link EndReason#MEDIA_FAILED} when it
+         * failed (consent lost), {@link EndReason#CALLER_HANGUP} when the caller's side closed it (DTLS
+         * close_notify), so wavoice does not send a terminate for a call the user already ended.
+         */
+        CompletableFuture<MediaEnd> ended();
 
         @Override
         void close();

@@ -54,7 +54,7 @@ public final class WebRtcCallMedia implements CallMedia {
     private static final class Session implements MediaSession, MediaListener, EndpointHandle {
         volatile WebRtcEndpoint endpoint;
         volatile MediaListener audio;
-        private final CompletableFuture<String> failed = new CompletableFuture<>();
+        private final CompletableFuture<MediaEnd> ended = new CompletableFuture<>();
 
         @Override
         public String answerSdp() {
@@ -67,8 +67,8 @@ public final class WebRtcCallMedia implements CallMedia {
         }
 
         @Override
-        public CompletableFuture<String> failed() {
-            return failed;
+        public CompletableFuture<MediaEnd> ended() {
+            return ended;
         }
 
         @Override
@@ -79,8 +79,9 @@ public final class WebRtcCallMedia implements CallMedia {
         @Override
         public void onEvent(EndpointEvent event) {
             switch (event) {
-                case EndpointEvent.Failed f -> failed.complete(f.reason());
-                case EndpointEvent.Closed c -> failed.complete(c.reason());
+                case EndpointEvent.Failed f -> ended.complete(new MediaEnd(EndReason.MEDIA_FAILED, f.reason()));
+                // A close we did not ask for is the caller's side ending the call (its DTLS close_notify).
+                case EndpointEvent.Closed c -> ended.complete(new MediaEnd(EndReason.CALLER_HANGUP, c.reason()));
                 case EndpointEvent.Connected c -> { }
             }
             MediaListener a = audio;

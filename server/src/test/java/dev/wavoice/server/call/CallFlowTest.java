@@ -141,12 +141,25 @@ class CallFlowTest {
         start(b -> b);
         t.postSigned(TestServer.connectWebhook("wacid.CONSENT", "1764000010", v -> v));
         t.awaitCall("wacid.CONSENT", c -> c.state().equals("CONNECTED"));
-        media.session("wacid.CONSENT").failed.complete("ICE consent lost (no response for 30 s)");
+        media.session("wacid.CONSENT").ended.complete(
+                new CallMedia.MediaEnd(EndReason.MEDIA_FAILED, "ICE consent lost (no response for 30 s)"));
 
         CallRecord ended = t.awaitCall("wacid.CONSENT", c -> c.state().equals("ENDED"));
         assertThat(ended.endReason()).isEqualTo("media_failed");
         assertThat(ended.endDetail()).contains("consent lost");
         assertThat(t.graph.actions()).containsExactly("pre_accept", "accept", "terminate");
+    }
+
+    @Test
+    void theCallersSideClosingTheMediaEndsTheCallWithoutATerminate() throws Exception {
+        start(b -> b);
+        t.postSigned(TestServer.connectWebhook("wacid.BYE", "1764000015", v -> v));
+        t.awaitCall("wacid.BYE", c -> c.state().equals("CONNECTED"));
+        media.session("wacid.BYE").ended.complete(new CallMedia.MediaEnd(EndReason.CALLER_HANGUP, "peer ended DTLS"));
+
+        CallRecord ended = t.awaitCall("wacid.BYE", c -> c.state().equals("ENDED"));
+        assertThat(ended.endReason()).isEqualTo("caller_hangup");
+        assertThat(t.graph.actions()).containsExactly("pre_accept", "accept");
     }
 
     @Test

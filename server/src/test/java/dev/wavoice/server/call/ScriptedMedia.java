@@ -17,7 +17,7 @@ final class ScriptedMedia implements CallMedia {
     static final class Session implements MediaSession {
         final String callId;
         final CompletableFuture<Void> connected = new CompletableFuture<>();
-        final CompletableFuture<String> failed = new CompletableFuture<>();
+        final CompletableFuture<MediaEnd> ended = new CompletableFuture<>();
         volatile boolean closed;
 
         Session(String callId) {
@@ -35,8 +35,8 @@ final class ScriptedMedia implements CallMedia {
         }
 
         @Override
-        public CompletableFuture<String> failed() {
-            return failed;
+        public CompletableFuture<MediaEnd> ended() {
+            return ended;
         }
 
         @Override
