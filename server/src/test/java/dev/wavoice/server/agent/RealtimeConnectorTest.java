@@ -1,11 +1,15 @@
 package dev.wavoice.server.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wavoice.server.config.Secret;
 import dev.wavoice.server.testsupport.LogCapture;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -107,7 +111,7 @@ class RealtimeConnectorTest {
 
     @Test
     void errorsAreSurfacedAndJunkIsCountedNotFatal() throws Exception {
-        try (RealtimeSession session = open()) {
+        try (LogCapture logs = new LogCapture(); RealtimeSession session = open()) {
             server.send("""
                     {"type":"error","error":{"type":"invalid_request_error","code":"invalid_value","message":"bad voice"}}""");
             server.send("""
@@ -126,6 +130,23 @@ class RealtimeConnectorTest {
             assertThat(session.counters().unknownEvents()).isEqualTo(2);
             assertThat(session.counters().malformedEvents()).isEqualTo(2);
             assertThat(listener.of(AgentEvent.Closed.class)).isEmpty();
+            assertThat(logs.lines()).filteredOn(l -> l.contains("response.future_thing")).hasSize(1);
+            assertThat(logs.lines()).filteredOn(l -> l.contains("malformed")).hasSize(1);
+        }
+    }
+
+    @Test
+    void anUnreachableEndpointFailsTheOpenWithoutTheKey() throws Exception {
+        URI nowhere;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nowhere = URI.create("ws://127.0.0.1:" + s.getLocalPort() + "/v1/realtime");
+        }
+        try (LogCapture logs = new LogCapture();
+             RealtimeConnector c = new RealtimeConnector(AgentConfig.defaults(nowhere, Secret.of(KEY)))) {
+            assertThatThrownBy(() -> c.open("call-2", listener).get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(AgentConnectException.class)
+                    .hasMessageContaining(nowhere.toString()).hasMessageNotContaining(KEY);
+            assertThat(logs.all()).contains("agent connect failed").doesNotContain(KEY);
         }
     }
 
