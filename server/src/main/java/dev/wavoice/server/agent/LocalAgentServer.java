@@ -3,6 +3,7 @@ package dev.wavoice.server.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ public final class LocalAgentServer implements AutoCloseable {
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.host = "127.0.0.1";
             cfg.jetty.port = port;
+            // Sessions open while the call rings (up to a minute with no audio); Jetty's 30 s default would cut them.
+            cfg.jetty.modifyWebSocketServletFactory(f -> f.setIdleTimeout(Duration.ofMinutes(5)));
             cfg.routes.ws(PATH, ws -> {
                 ws.onConnect(ctx -> {
                     LocalAgentConversation c = new LocalAgentConversation(json, text -> ctx.send(text));
