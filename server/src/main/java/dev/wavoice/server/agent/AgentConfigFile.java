@@ -1,0 +1,78 @@
+package dev.wavoice.server.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wavoice.server.config.ConfigException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The optional agent config file: what the agent is, kept out of env vars because instructions and tool
+ * schemas are long. Every field is optional; absent ones keep the base value.
+ *
+ * <pre>{@code
+ * {"instructions": "...", "voice": "marin", "greeting": "...", "turn_detection": "semantic_vad",
+ *  "transcription_model": "gpt-4o-mini-transcribe",
+ *  "tools": [{"name": "lookup_order", "description": "...", "parameters": {...JSON schema...},
+ *             "url": "https://example.internal/tools/lookup_order"}]}
+ * }</pre>
+ */
+public final class AgentConfigFile {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AgentConfigFile() {
+    }
+
+    public static AgentConfig apply(AgentConfig base, Path file) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException("agent config file " + file + " is not readable JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("agent config file " + file + " must hold a JSON object");
+        }
+        List<AgentTool> tools = new ArrayList<>(base.tools());
+        for (JsonNode t : root.path("tools")) {
+            tools.add(tool(file, t));
+        }
+        return new AgentConfig(base.url(), base.model(), base.apiKey(),
+                text(root, "instructions", base.instructions()),
+                text(root, "voice", base.voice()),
+                text(root, "greeting", base.greeting()),
+                root.hasNonNull("turn_detection") ? TurnDetection.parse(root.get("turn_detection").asText())
+                        : base.turnDetection(),
+                text(root, "transcription_model", base.transcriptionModel()),
+                tools);
+    }
+
+    private static AgentTool tool(Path file, JsonNode t) {
+        String name = t.path("name").asText("");
+        if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new ConfigException("agent config file " + file + ": tool name must be 1-64 of [A-Za-z0-9_-] (got '"
+                    + name + "')");
+        }
+        JsonNode parameters = t.path("parameters");
+        if (!parameters.isObject()) {
+            throw new ConfigException("agent config file " + file + ": tool " + name
+                    + " needs \"parameters\", a JSON schema object");
+        }
+        URI url = null;
+        if (t.hasNonNull("url")) {
+            url = URI.create(t.get("url").asText());
+            if (url.getScheme() == null || !url.getScheme().startsWith("http")) {
+                throw new ConfigException("agent config file " + file + ": tool " + name + " url must be http(s)");
+            }
+        }
+        return new AgentTool(name, t.path("description").asText(""), parameters.toString(), url);
+    }
+
+    private static String text(JsonNode root, String field, String fallback) {
+        return root.hasNonNull(field) ? root.get(field).asText() : fallback;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.wavoice.server.agent;
+
+/**
+ * What an agent session reports to the call bridge. One family, so a bridge's {@code switch} over it is
+ * checked for completeness by the compiler when a new kind is added.
+ */
+public sealed interface AgentEvent {
+
+    /** Who spoke a transcript line. */
+    enum Speaker { CALLER, ASSISTANT }
+
+    /** Assistant audio to play: PCM16 mono at 24 kHz, for the assistant item {@code itemId}. */
+    record AudioDelta(String itemId, short[] pcm24k) implements AgentEvent {
+        @Override
+        public String toString() {
+            return "AudioDelta[itemId=" + itemId + ", samples=" + pcm24k.length + "]";
+        }
+    }
+
+    /** The caller started talking: barge-in, so queued assistant audio must be dropped at once. */
+    record SpeechStarted(String itemId) implements AgentEvent {
+    }
+
+    /** The caller stopped talking (the agent will now answer). */
+    record SpeechStopped(String itemId) implements AgentEvent {
+    }
+
+    /** A transcript line; partial lines ({@code isFinal} false) are deltas to append. */
+    record Transcript(Speaker speaker, String text, boolean isFinal, String itemId) implements AgentEvent {
+    }
+
+    /** The agent asks for a function call; answer with {@link AgentSession#sendToolOutput}. */
+    record ToolCall(String callId, String name, String argumentsJson) implements AgentEvent {
+    }
+
+    /** Token usage of one finished response, for cost accounting. */
+    record Usage(long inputTokens, long outputTokens, long inputAudioTokens, long outputAudioTokens)
+            implements AgentEvent {
+    }
+
+    /** An {@code error} event from the agent; the session stays open. */
+    record Error(String type, String code, String message) implements AgentEvent {
+    }
+
+    /** The session ended (by either side, or the socket failed); no event follows. */
+    record Closed(String reason) implements AgentEvent {
+    }
+}

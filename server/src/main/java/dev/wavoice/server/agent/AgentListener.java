@@ -1,0 +1,11 @@
+package dev.wavoice.server.agent;
+
+/**
+ * Receives a session's events in order, on the session's I/O thread: keep it quick (hand audio to the outbound
+ * queue, never block on the network). The final {@link AgentEvent.Closed} comes on the thread that called
+ * {@link AgentSession#close()} when the bridge closed the session itself.
+ */
+@FunctionalInterface
+public interface AgentListener {
+    void onEvent(AgentEvent event);
+}

@@ -1,0 +1,27 @@
+package dev.wavoice.server.agent;
+
+/**
+ * One conversation with a voice agent, as the call bridge sees it: caller PCM in, {@link AgentEvent}s out.
+ * Audio is PCM16 mono at 24 kHz both ways. Methods do not block on the network; sends are queued in order.
+ */
+public interface AgentSession extends AutoCloseable {
+
+    /** Caller audio; the session batches it into 20–40 ms appends, so any frame size may be passed. */
+    void appendAudio(short[] pcm24k, int off, int len);
+
+    /** Asks the agent to speak first, with the configured greeting instructions (once the call connects). */
+    void greet();
+
+    /**
+     * After a barge-in: the caller heard only {@code audioEndMs} of the assistant item {@code itemId}, so the
+     * agent's transcript is cut to match.
+     */
+    void truncate(String itemId, long audioEndMs);
+
+    /** Answers a {@link AgentEvent.ToolCall} and lets the agent continue. */
+    void sendToolOutput(String callId, String outputJson);
+
+    /** Ends the session; a {@link AgentEvent.Closed} follows if it had not closed already. */
+    @Override
+    void close();
+}

@@ -1,0 +1,85 @@
+package dev.wavoice.server.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The client → server events of the GA Realtime protocol, as JSON text. */
+final class RealtimeClientEvents {
+    static final int SAMPLE_RATE = 24_000;
+    private final ObjectMapper json;
+
+    RealtimeClientEvents(ObjectMapper json) {
+        this.json = json;
+    }
+
+    String sessionUpdate(AgentConfig config) {
+        ObjectNode root = json.createObjectNode().put("type", "session.update");
+        ObjectNode session = root.putObject("session");
+        session.put("type", "realtime");
+        session.put("model", config.model());
+        session.put("instructions", config.instructions());
+        session.putArray("output_modalities").add("audio");
+        ObjectNode audio = session.putObject("audio");
+        ObjectNode input = audio.putObject("input");
+        pcmFormat(input.putObject("format"));
+        input.putObject("turn_detection").put("type", config.turnDetection().wireName());
+        input.putObject("transcription").put("model", config.transcriptionModel());
+        ObjectNode output = audio.putObject("output");
+        pcmFormat(output.putObject("format"));
+        output.put("voice", config.voice());
+        ArrayNode tools = session.putArray("tools");
+        tool(tools, AgentTool.endCall());
+        config.tools().forEach(t -> tool(tools, t));
+        session.put("tool_choice", "auto");
+        return write(root);
+    }
+
+    String append(short[] pcm, int off, int len) {
+        return write(json.createObjectNode().put("type", "input_audio_buffer.append")
+                .put("audio", Pcm16.toBase64(pcm, off, len)));
+    }
+
+    String responseCreate(String instructions) {
+        ObjectNode root = json.createObjectNode().put("type", "response.create");
+        if (instructions != null) {
+            root.putObject("response").put("instructions", instructions);
+        }
+        return write(root);
+    }
+
+    String truncate(String itemId, long audioEndMs) {
+        return write(json.createObjectNode().put("type", "conversation.item.truncate")
+                .put("item_id", itemId).put("content_index", 0).put("audio_end_ms", audioEndMs));
+    }
+
+    String toolOutput(String callId, String output) {
+        ObjectNode root = json.createObjectNode().put("type", "conversation.item.create");
+        root.putObject("item").put("type", "function_call_output").put("call_id", callId).put("output", output);
+        return write(root);
+    }
+
+    private void tool(ArrayNode tools, AgentTool tool) {
+        ObjectNode node = tools.addObject().put("type", "function").put("name", tool.name())
+                .put("description", tool.description());
+        try {
+            node.set("parameters", json.readTree(tool.parametersSchema()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("tool " + tool.name() + " parameters are not JSON", e);
+        }
+    }
+
+    private static void pcmFormat(ObjectNode format) {
+        format.put("type", "audio/pcm").put("rate", SAMPLE_RATE);
+    }
+
+    private String write(ObjectNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
