@@ -7,12 +7,11 @@ import dev.wavoice.media.audio.OpusCodecs;
 import dev.wavoice.media.audio.SineGenerator;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.playout.PacerConfig;
+import dev.wavoice.media.sdp.SdpFixtures;
 import dev.wavoice.media.webrtc.WebRtcEndpoint;
 import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,7 +24,7 @@ class AudioStreamCloseTest {
 
     @Test
     void closingWhileThePacerEncodesNeverTouchesAFreedCodec() throws Exception {
-        String offer = offer();
+        String offer = SdpFixtures.whatsAppOffer();
         OpusCodec codec = OpusCodecs.select(OpusCodecs.Preference.NATIVE, null).codec();
         try (WebRtcTransport transport = WebRtcTransport.open(
                 WebRtcTransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
@@ -49,16 +48,5 @@ class AudioStreamCloseTest {
             }
             assertThat(transport.endpointCount()).isZero();
         }
-    }
-
-    private static String offer() throws Exception {
-        Path dir = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
-            Path f = dir.resolve("shared/fixtures/whatsapp/offer.sdp");
-            if (Files.isRegularFile(f)) {
-                return Files.readString(f);
-            }
-        }
-        throw new IllegalStateException("shared/fixtures/whatsapp/offer.sdp not found beside the repository");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.wavoice.media.sdp.SdpFixtures;
 import dev.wavoice.media.sdp.SdpNegotiationException;
 import dev.wavoice.media.sdp.SdpParseException;
 import dev.wavoice.media.stun.StunAttribute;
@@ -15,8 +16,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -25,24 +24,13 @@ import org.junit.jupiter.api.Test;
 class WebRtcTransportTest {
     static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
 
-    static String whatsAppOffer() throws IOException {
-        Path dir = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
-            Path f = dir.resolve("shared/fixtures/whatsapp/offer.sdp");
-            if (Files.isRegularFile(f)) {
-                return Files.readString(f);
-            }
-        }
-        throw new IllegalStateException("shared/fixtures/whatsapp/offer.sdp not found beside the repository");
-    }
-
     @Test
     void answersTheWhatsAppFixtureWithHostAndAnnouncedCandidatesAtOnce() throws Exception {
         InetAddress publicIp = InetAddress.getByName("203.0.113.5");
         try (WebRtcTransport t = WebRtcTransport.open(WebRtcTransportConfig.defaults(LOOPBACK)
                 .withAnnouncedAddress(publicIp))) {
             int port = t.localAddress().getPort();
-            WebRtcEndpoint e = t.answer("fixture", whatsAppOffer(), new RecordingListener());
+            WebRtcEndpoint e = t.answer("fixture", SdpFixtures.whatsAppOffer(), new RecordingListener());
             String answer = e.localDescription();
 
             assertThat(answer).contains("a=setup:active", "a=mid:audio", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2",
@@ -68,12 +56,12 @@ class WebRtcTransportTest {
             Thread.ofVirtual().start(() -> answerAfter(stun, release, mapped));
             try (WebRtcTransport t = WebRtcTransport.open(WebRtcTransportConfig.defaults(LOOPBACK)
                     .withStunServer((InetSocketAddress) stun.getLocalSocketAddress()))) {
-                String early = t.answer("early", whatsAppOffer(), new RecordingListener()).localDescription();
+                String early = t.answer("early", SdpFixtures.whatsAppOffer(), new RecordingListener()).localDescription();
                 assertThat(early).doesNotContain("198.51.100.77");
 
                 release.countDown();
                 await().atMost(Duration.ofSeconds(10)).until(() -> t.answer("late-" + System.nanoTime(),
-                        whatsAppOffer(), new RecordingListener()).localDescription().contains("198.51.100.77 61000 typ srflx"));
+                        SdpFixtures.whatsAppOffer(), new RecordingListener()).localDescription().contains("198.51.100.77 61000 typ srflx"));
             }
         }
     }
@@ -81,7 +69,7 @@ class WebRtcTransportTest {
     @Test
     void badOffersGetTypedErrorsAndLeaveNothingBehind() throws Exception {
         try (WebRtcTransport t = WebRtcTransport.open(WebRtcTransportConfig.defaults(LOOPBACK))) {
-            String offer = whatsAppOffer();
+            String offer = SdpFixtures.whatsAppOffer();
             assertThatThrownBy(() -> t.answer("bad", offer.replace("m=audio 40012", "m=audio forty"), new RecordingListener()))
                     .isInstanceOf(SdpParseException.class).hasMessageContaining("m=audio forty");
             assertThatThrownBy(() -> t.answer("video", offer.replace("m=audio", "m=video"), new RecordingListener()))
