@@ -23,7 +23,6 @@ import dev.wavoice.media.webrtc.EndpointEvent;
 import dev.wavoice.media.webrtc.MediaListener;
 import dev.wavoice.media.webrtc.WebRtcEndpoint;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -113,7 +112,7 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         int level = agreed.audioLevelExtensionId().orElse(-1);
         OutboundRtp out = OutboundRtp.create(endpoint.localSsrc(), 48000, Math.max(level, 0), random);
         long now = System.nanoTime();
-        RtcpSession session = new RtcpSession(out, HexFormat.of().formatHex(random.generateSeed(8)),
+        RtcpSession session = new RtcpSession(out, endpoint.localCname(),
                 RtcpScheduler.audio(random, now), 48000, now, System.currentTimeMillis() * 1_000_000L);
         TelephoneEventReceiver dtmfIn = te < 0 ? null : TelephoneEventReceiver.withDefaults(this::onDtmfEvent);
         this.opusPayloadType = agreed.opusPayloadType();

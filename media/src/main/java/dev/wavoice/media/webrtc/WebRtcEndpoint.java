@@ -53,6 +53,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private final MediaListener listener;
     private final IceCredentials localCredentials;
     private final long localSsrc;
+    private final String localCname;
     private final DtlsCertificate certificate;
     private final long createdNanos = System.nanoTime();
     private final MuxEndpoint port;
@@ -82,6 +83,9 @@ public final class WebRtcEndpoint implements AutoCloseable {
         this.localCredentials = IceCredentials.random(transport.random);
         this.certificate = transport.certificates.get();
         this.localSsrc = transport.random.nextLong(1, 0xFFFFFFFFL);
+        byte[] cnameBytes = new byte[8];
+        transport.random.nextBytes(cnameBytes);
+        this.localCname = HexFormat.of().formatHex(cnameBytes);
         this.port = transport.mux.register(id, localCredentials.ufrag(), this::onPacket);
         this.ice = new IceAgent(id, transport.config.ice(), localCredentials, role, port, this::onIceEvent,
                 transport.random);
@@ -149,6 +153,11 @@ public final class WebRtcEndpoint implements AutoCloseable {
         return localSsrc;
     }
 
+    /** The RTCP CNAME our description announces for {@link #localSsrc()}; SDES reports must carry the same. */
+    public String localCname() {
+        return localCname;
+    }
+
     public String id() {
         return id;
     }
@@ -160,10 +169,9 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private LocalMediaParameters localParameters(List<IceCandidate> iceCandidates) {
         DtlsFingerprint own = certificate.fingerprint();
         List<Candidate> candidates = iceCandidates.stream().map(IceCandidate::toSdp).toList();
-        String cname = HexFormat.of().formatHex(transport.random.generateSeed(8));
         return new LocalMediaParameters(localCredentials.ufrag(), localCredentials.pwd(),
                 new Fingerprint(own.algorithm(), own.value()), candidates,
-                dev.wavoice.media.sdp.DtlsRole.CLIENT, localSsrc, cname, transport.random.nextLong(1, Long.MAX_VALUE));
+                dev.wavoice.media.sdp.DtlsRole.CLIENT, localSsrc, localCname, transport.random.nextLong(1, Long.MAX_VALUE));
     }
 
     /** Remote parameters are known: set up DTLS for its role and start checks. */
