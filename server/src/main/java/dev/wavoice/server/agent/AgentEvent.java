@@ -42,6 +42,14 @@ public sealed interface AgentEvent {
     record Error(String type, String code, String message) implements AgentEvent {
     }
 
+    /**
+     * The session continues on a new socket (after a drop, or a rollover before the service's session limit) with
+     * the instructions and a summary of the conversation restored. Assistant audio of the old socket is gone, so
+     * the bridge drops what is still queued; {@code silentMs} is how long the agent was unreachable.
+     */
+    record Reconnected(String reason, long silentMs) implements AgentEvent {
+    }
+
     /** The session ended (by either side, or the socket failed); no event follows. */
     record Closed(String reason) implements AgentEvent {
     }

@@ -20,6 +20,18 @@ public interface CallMedia {
     /** Why a call's media ended by itself. */
     record MediaEnd(EndReason reason, String detail) {}
 
+    /**
+     * One call's media figures as the dashboard shows them.
+     *
+     * @param jitterMs      interarrival jitter of the caller's audio (RFC 3550), milliseconds
+     * @param lossFraction  caller packets lost / expected, 0..1
+     * @param agent         what the call's audio is connected to ("echo", "local", "openai"), null if nothing
+     */
+    record MediaStats(long packetsReceived, long packetsSent, long packetsLost, double lossFraction,
+                      double jitterMs, String agent) {
+        public static final MediaStats NONE = new MediaStats(0, 0, 0, 0, 0, null);
+    }
+
     /** One call's media. */
     interface MediaSession extends AutoCloseable {
         String answerSdp();
@@ -33,6 +45,11 @@ public interface CallMedia {
          * close_notify), so wavoice does not send a terminate for a call the user already ended.
          */
         CompletableFuture<MediaEnd> ended();
+
+        /** Live figures for the dashboard; cheap enough to call once a second per call. */
+        default MediaStats stats() {
+            return MediaStats.NONE;
+        }
 
         @Override
         void close();
