@@ -13,7 +13,9 @@ import dev.wavoice.server.metrics.Metrics;
 import dev.wavoice.server.store.CallLogRepository;
 import dev.wavoice.server.store.Database;
 import dev.wavoice.server.store.QueuedCallLog;
+import dev.wavoice.server.web.ExtraRoutes;
 import dev.wavoice.server.web.HttpApi;
+import dev.wavoice.server.web.LiveFeed;
 import dev.wavoice.server.whatsapp.EventDeduplicator;
 import dev.wavoice.server.whatsapp.GraphApiClient;
 import dev.wavoice.server.whatsapp.RetryPolicy;
@@ -37,6 +39,7 @@ public final class WavoiceServer implements AutoCloseable {
     private final Database database;
     private final CallLogRepository repository;
     private final QueuedCallLog callLog;
+    private final LiveFeed live;
     private final CallRegistry calls;
     private final CallController controller;
     private final ExecutorService work;
@@ -46,8 +49,13 @@ public final class WavoiceServer implements AutoCloseable {
 
     /** The service as configured: media transport and audio route chosen from the configuration. */
     public static WavoiceServer create(WavoiceConfig config) throws IOException {
+        return create(config, ExtraRoutes.NONE);
+    }
+
+    /** As {@link #create(WavoiceConfig)}, with routes of a mode added to the HTTP surface (e.g. the demo). */
+    public static WavoiceServer create(WavoiceConfig config, ExtraRoutes extraRoutes) throws IOException {
         CallMediaFactory.Opened media = CallMediaFactory.open(config);
-        return new WavoiceServer(config, media.media(), media.resources());
+        return new WavoiceServer(config, media.media(), media.resources(), extraRoutes);
     }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media) {
@@ -55,6 +63,10 @@ public final class WavoiceServer implements AutoCloseable {
     }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media, AutoCloseable mediaResources) {
+        this(config, media, mediaResources, ExtraRoutes.NONE);
+    }
+
+    public WavoiceServer(WavoiceConfig config, CallMedia media, AutoCloseable mediaResources, ExtraRoutes extraRoutes) {
         this.mediaResources = mediaResources;
         this.config = config;
         this.metrics = Metrics.prometheus();
@@ -62,16 +74,18 @@ public final class WavoiceServer implements AutoCloseable {
         this.database = new Database(config.dbUrl());
         this.repository = new CallLogRepository(database.dataSource());
         this.callLog = new QueuedCallLog(repository, database::migrate, 100_000, metrics);
+        // The call path writes through the live feed, so the dashboard sees rows as they are queued.
+        this.live = new LiveFeed(callLog, LiveFeed.DEFAULT_SUBSCRIBER_CAPACITY, metrics);
         this.work = Executors.newVirtualThreadPerTaskExecutor();
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("call-timers").factory());
         this.calls = new CallRegistry(config.maxCalls(), metrics);
         GraphApiClient graph = new GraphApiClient(config.graphUrl(), config.graphVersion(), config.accessToken(),
                 Duration.ofSeconds(3), Duration.ofSeconds(10), RetryPolicy.DEFAULT, json, metrics);
-        this.controller = new CallController(calls, media, graph, callLog, metrics, timers, work,
+        this.controller = new CallController(calls, media, graph, live, metrics, timers, work,
                 new CallController.Limits(config.ringTimeout(), config.mediaConnectTimeout(), config.maxCallDuration()),
                 config.phoneNumberId(), config.agent().configName());
         WebhookProcessor processor = new WebhookProcessor(json, controller, new EventDeduplicator(50_000), metrics);
-        this.http = new HttpApi(config, processor, work, metrics, callLog, repository, calls, json);
+        this.http = new HttpApi(config, processor, work, metrics, callLog, repository, calls, json, live, extraRoutes);
     }
 
     public static ObjectMapper objectMapper() {
@@ -109,10 +123,15 @@ public final class WavoiceServer implements AutoCloseable {
         return calls;
     }
 
+    public LiveFeed live() {
+        return live;
+    }
+
     @Override
     public void close() {
         log.info("wavoice.stopping activeCalls={}", calls.size());
         controller.endAll(EndReason.SHUTDOWN, "service shutting down");
+        live.close();
         http.close();
         work.close();
         timers.shutdownNow();

@@ -310,6 +310,27 @@ public final class ChromiumBrowser implements AutoCloseable {
         return peer;
     }
 
+    /**
+     * Opens a page of the test's own (an application's page rather than a {@link ChromiumPeer}) in a window of
+     * this browser, with the same flags and fake microphone, and returns the driver switched to that window.
+     * Not to be used concurrently with peers of the same browser.
+     */
+    public synchronized ChromeDriver openPage(String url) {
+        ensureOpen();
+        String handle = freeWindows.poll();
+        if (handle == null) {
+            if (!initialWindowInUse) {
+                initialWindowInUse = true;
+                handle = driver.getWindowHandle();
+            } else {
+                handle = driver.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
+            }
+        }
+        driver.switchTo().window(handle);
+        driver.get(url);
+        return driver;
+    }
+
     /** Calls an entry point of the page in the given window; returns its value or throws with the page's error. */
     Object call(String windowHandle, String function, Object... args) {
         return call(windowHandle, Duration.ZERO, function, args);

@@ -85,6 +85,18 @@ public final class Call {
         return media;
     }
 
+    /** The media's live figures for the dashboard; {@link CallMedia.MediaStats#NONE} before media is attached. */
+    public CallMedia.MediaStats mediaStats() {
+        CallMedia.MediaSession session;
+        lock.lock();
+        try {
+            session = media;
+        } finally {
+            lock.unlock();
+        }
+        return session == null ? CallMedia.MediaStats.NONE : session.stats();
+    }
+
     void attachMedia(CallMedia.MediaSession session) {
         this.media = session;
     }

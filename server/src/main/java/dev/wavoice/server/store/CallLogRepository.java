@@ -10,7 +10,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -194,6 +196,32 @@ public final class CallLogRepository {
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** Figures over the whole call log, for the dashboard. */
+    public CallTotals totals() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            long calls;
+            long connected;
+            long talkMs;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*), COUNT(connected_at), COALESCE(SUM(duration_ms), 0) FROM calls");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                calls = rs.getLong(1);
+                connected = rs.getLong(2);
+                talkMs = rs.getLong(3);
+            }
+            Map<String, Long> byEndReason = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT end_reason, COUNT(*) FROM calls WHERE end_reason IS NOT NULL GROUP BY end_reason");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byEndReason.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return new CallTotals(calls, connected, talkMs, byEndReason);
         }
     }
 

@@ -7,10 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Guards the call-log API and (later) the dashboard: a bearer token when {@code WAVOICE_ADMIN_TOKEN} is set;
- * without one, open only while the server listens on loopback, because call logs hold phone numbers.
+ * Guards the call-log API and the dashboard: a bearer token (header, {@code ?token=} or the dashboard's login
+ * cookie) when {@code WAVOICE_ADMIN_TOKEN} is set; without one, open only while the server listens on loopback,
+ * because call logs hold phone numbers.
  */
 final class AdminAccess {
+    /** Cookie holding the admin token for browsers (EventSource cannot send an Authorization header). */
+    static final String COOKIE = "wavoice_admin";
+
     private final Secret token;
     private final boolean loopbackOnly;
 
@@ -27,6 +31,12 @@ final class AdminAccess {
         };
     }
 
+    /** Whether the presented value is the configured admin token (constant-time compare). */
+    boolean matches(String presented) {
+        return token.isPresent() && presented != null && MessageDigest.isEqual(
+                presented.getBytes(StandardCharsets.UTF_8), token.reveal().getBytes(StandardCharsets.UTF_8));
+    }
+
     private boolean allowed(Context ctx) {
         if (!token.isPresent()) {
             if (loopbackOnly) {
@@ -41,8 +51,10 @@ final class AdminAccess {
         if (presented == null) {
             presented = ctx.queryParam("token");
         }
-        if (presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-                token.reveal().getBytes(StandardCharsets.UTF_8))) {
+        if (presented == null) {
+            presented = ctx.cookie(COOKIE); // set by the dashboard's login form
+        }
+        if (matches(presented)) {
             return true;
         }
         ctx.status(401).header("WWW-Authenticate", "Bearer").contentType("text/plain").result("admin token required");

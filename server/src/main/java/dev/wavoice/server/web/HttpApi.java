@@ -9,6 +9,7 @@ import dev.wavoice.server.whatsapp.WebhookProcessor;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -22,10 +23,13 @@ public final class HttpApi implements AutoCloseable {
     private final Javalin app;
 
     public HttpApi(WavoiceConfig config, WebhookProcessor processor, Executor work, PrometheusMeterRegistry metrics,
-            QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json) {
+            QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json, LiveFeed live,
+            ExtraRoutes extraRoutes) {
         WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(), processor, work, metrics);
         AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly());
         CallLogApi callLogApi = new CallLogApi(repo, json);
+        DashboardApi dashboard = new DashboardApi(calls, repo, new LiveStream(live, json, Duration.ofSeconds(1)), admin,
+                json);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -54,6 +58,8 @@ public final class HttpApi implements AutoCloseable {
                     .result(metrics.scrape()));
             cfg.routes.get("/api/calls", admin.guard(callLogApi::list));
             cfg.routes.get("/api/calls/{callId}", admin.guard(callLogApi::one));
+            dashboard.addRoutes(cfg.routes);
+            extraRoutes.addTo(cfg.routes, live);
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("http.handler_failed path={} error=\"{}\"", ctx.path(), e.toString(), e);
                 ctx.status(500).contentType("text/plain").result("internal error");

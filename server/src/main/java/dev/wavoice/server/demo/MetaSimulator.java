@@ -1,0 +1,265 @@
+package dev.wavoice.server.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wavoice.server.web.ExtraRoutes;
+import dev.wavoice.server.web.LiveFeed;
+import dev.wavoice.server.web.LiveStream;
+import dev.wavoice.server.web.StaticResource;
+import dev.wavoice.server.whatsapp.WebhookSignature;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseHandler;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WhatsApp's part in {@code wavoice demo}: the browser page is the caller's phone, this class is Meta between
+ * the phone and the business. It reaches the service only as Meta does: signed webhooks POSTed over HTTP to
+ * {@code /webhook} (through the real signature check), and the Graph call actions the service sends to the
+ * configured Graph URL, which points at {@code /demo/graph/...} here (bearer token checked).
+ *
+ * <pre>
+ * page                          simulated Meta                         wavoice
+ * POST /demo/calls           →  reserves a call id
+ * GET  /demo/calls/{id}/live →  the call's live feed (SSE)
+ * POST /demo/calls/{id}/offer → connect webhook (offer)            →  /webhook
+ *                                /demo/graph/.../calls pre_accept  ←  answer SDP
+ *                             ←  the answer (or the rejection)
+ *                                /demo/graph/.../calls accept      ←  (ICE+DTLS up)   → notice on the feed
+ * POST /demo/calls/{id}/hangup → terminate webhook                  →  /webhook
+ * </pre>
+ */
+public final class MetaSimulator implements ExtraRoutes {
+    private static final Logger log = LoggerFactory.getLogger(MetaSimulator.class);
+    private static final int MAX_CALLS = 1000;
+    private static final int MAX_SDP_CHARS = 64 * 1024;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Meta's view of one demo call. */
+    private static final class DemoCall {
+        final String callId;
+        final CompletableFuture<String> answer = new CompletableFuture<>(); // null value: rejected
+        volatile String state = "reserved";
+        volatile Instant acceptedAt;
+
+        DemoCall(String callId) {
+            this.callId = callId;
+        }
+    }
+
+    /** What the page's live stream ticks with: Meta's state of the call. */
+    public record MetaView(String callId, String state, Instant acceptedAt) {}
+
+    private final URI webhookUrl;
+    private final WebhookSignature signature;
+    private final byte[] accessToken;
+    private final ObjectMapper json;
+    private final DemoWebhooks webhooks;
+    private final Duration answerTimeout;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
+    private final Map<String, DemoCall> calls = new ConcurrentHashMap<>();
+    private volatile LiveFeed live;
+
+    /**
+     * @param webhookUrl    the service's own {@code /webhook}
+     * @param appSecret     signs the webhooks (the service verifies them with the same secret)
+     * @param accessToken   what the service must present on Graph requests
+     * @param answerTimeout how long an offer waits for the service's {@code pre_accept} or {@code reject}
+     */
+    public MetaSimulator(URI webhookUrl, String appSecret, String accessToken, ObjectMapper json, Duration answerTimeout) {
+        this.webhookUrl = webhookUrl;
+        this.signature = new WebhookSignature(appSecret);
+        this.accessToken = accessToken.getBytes(StandardCharsets.UTF_8);
+        this.json = json;
+        this.webhooks = new DemoWebhooks(json);
+        this.answerTimeout = answerTimeout;
+    }
+
+    /** A random secret for one run (app secret, access token) when none is configured. */
+    public static String randomSecret() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    @Override
+    public void addTo(RoutesConfig routes, LiveFeed live) {
+        this.live = live;
+        LiveStream stream = new LiveStream(live, json, Duration.ofSeconds(1));
+        routes.get("/", StaticResource.of("demo.html"));
+        routes.get("/assets/demo.js", StaticResource.of("demo.js"));
+        routes.post("/demo/calls", this::reserve);
+        routes.get("/demo/calls/{callId}/live", ctx -> {
+            DemoCall call = calls.get(ctx.pathParam("callId"));
+            if (call == null) {
+                ctx.status(404).result("no such demo call");
+                return;
+            }
+            new SseHandler(client -> stream.stream(client, call.callId, () -> view(call))).handle(ctx);
+        });
+        routes.post("/demo/calls/{callId}/offer", this::offer);
+        routes.post("/demo/calls/{callId}/hangup", this::hangup);
+        routes.post("/demo/graph/{version}/{phoneNumberId}/calls", this::graph);
+    }
+
+    private static MetaView view(DemoCall call) {
+        return new MetaView(call.callId, call.state, call.acceptedAt);
+    }
+
+    private void reserve(Context ctx) throws Exception {
+        if (calls.size() >= MAX_CALLS) {
+            ctx.status(429).result("too many demo calls");
+            return;
+        }
+        byte[] id = new byte[12];
+        RANDOM.nextBytes(id);
+        DemoCall call = new DemoCall("wacid.demo-" + HexFormat.of().formatHex(id));
+        calls.put(call.callId, call);
+        ctx.json(Map.of("callId", call.callId));
+    }
+
+    /** The phone's offer goes to the business as a signed connect webhook; the business answers on Graph. */
+    private void offer(Context ctx) throws Exception {
+        DemoCall call = calls.get(ctx.pathParam("callId"));
+        if (call == null || !call.state.equals("reserved")) {
+            ctx.status(409).json(Map.of("error", "no such call waiting for an offer"));
+            return;
+        }
+        String sdp = json.readTree(ctx.body()).path("sdp").asText("");
+        if (sdp.isBlank() || sdp.length() > MAX_SDP_CHARS) {
+            ctx.status(400).json(Map.of("error", "an SDP offer is required"));
+            return;
+        }
+        call.state = "ringing";
+        int status = postWebhook(call.callId, "connect", webhooks.connect(call.callId, sdp, Instant.now()));
+        if (status != 200) {
+            end(call, "webhook refused");
+            ctx.status(502).json(Map.of("error", "the service answered the connect webhook with HTTP " + status));
+            return;
+        }
+        String answer;
+        try {
+            answer = call.answer.get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            end(call, "no answer");
+            ctx.status(504).json(Map.of("error", "no pre_accept from the service within " + answerTimeout));
+            return;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        if (answer == null) {
+            ctx.json(Map.of("callId", call.callId, "rejected", true));
+        } else {
+            ctx.json(Map.of("callId", call.callId, "sdp", answer));
+        }
+    }
+
+    /** The caller hangs up: Meta tells the business with a terminate webhook. */
+    private void hangup(Context ctx) throws Exception {
+        DemoCall call = calls.get(ctx.pathParam("callId"));
+        if (call == null) {
+            ctx.status(404).json(Map.of("error", "no such call"));
+            return;
+        }
+        Instant now = Instant.now();
+        end(call, "caller hung up");
+        int status = postWebhook(call.callId, "terminate", webhooks.terminate(call.callId, call.acceptedAt, now));
+        ctx.json(Map.of("callId", call.callId, "webhookStatus", status));
+    }
+
+    /** {@code POST /{version}/{phoneNumberId}/calls}: the call actions the business sends to Meta. */
+    private void graph(Context ctx) throws Exception {
+        String header = ctx.header("Authorization");
+        byte[] presented = header != null && header.startsWith("Bearer ")
+                ? header.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(presented, accessToken)) {
+            graphError(ctx, 401, 190, "Invalid OAuth access token.");
+            return;
+        }
+        if (!DemoWebhooks.PHONE_NUMBER_ID.equals(ctx.pathParam("phoneNumberId"))) {
+            graphError(ctx, 400, 100, "Unknown phone number id");
+            return;
+        }
+        JsonNode body = json.readTree(ctx.body());
+        String action = body.path("action").asText("");
+        DemoCall call = calls.get(body.path("call_id").asText(""));
+        if (call == null) {
+            graphError(ctx, 400, 100, "Invalid call id");
+            return;
+        }
+        String sdp = body.path("session").path("sdp").asText(null);
+        switch (action) {
+            case "pre_accept", "accept" -> {
+                if (sdp == null || sdp.isBlank()) {
+                    graphError(ctx, 400, 100, action + " needs session.sdp");
+                    return;
+                }
+                if (action.equals("accept")) {
+                    call.acceptedAt = Instant.now();
+                    call.state = "accepted";
+                } else {
+                    call.state = "pre_accepted";
+                }
+                call.answer.complete(sdp); // the page applies the first answer; accept repeats it
+            }
+            case "reject" -> {
+                end(call, "rejected by the business");
+                call.answer.complete(null);
+            }
+            case "terminate" -> end(call, "terminated by the business");
+            default -> {
+                graphError(ctx, 400, 100, "Unsupported action " + action);
+                return;
+            }
+        }
+        log.info("demo.graph_received callId={} action={}", call.callId, action);
+        live.notice(call.callId, "meta." + action, null);
+        ctx.json(Map.of("messaging_product", "whatsapp", "success", true));
+    }
+
+    private void end(DemoCall call, String why) {
+        call.state = "ended";
+        calls.remove(call.callId);
+        log.info("demo.call_over callId={} reason=\"{}\"", call.callId, why);
+    }
+
+    private static void graphError(Context ctx, int status, int code, String message) {
+        ctx.status(status).json(Map.of("error", Map.of("message", message, "type", "OAuthException", "code", code)));
+    }
+
+    private int postWebhook(String callId, String event, byte[] body) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(webhookUrl)
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .header(WebhookSignature.HEADER, signature.sign(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            log.info("demo.webhook_sent callId={} event={} status={}", callId, event, status);
+            return status;
+        } catch (IOException e) {
+            log.warn("demo.webhook_failed callId={} event={} error=\"{}\"", callId, event, e.toString());
+            return 0;
+        }
+    }
+}

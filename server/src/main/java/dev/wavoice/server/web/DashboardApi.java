@@ -1,0 +1,91 @@
+package dev.wavoice.server.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wavoice.server.call.CallRegistry;
+import dev.wavoice.server.store.CallLogRepository;
+import dev.wavoice.server.store.CallRecord;
+import dev.wavoice.server.store.CallTotals;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
+import io.javalin.http.sse.SseHandler;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /dashboard}: live calls with their media figures, the call history from the database (each call's
+ * events and transcript through {@code /api/calls/{callId}}) and totals, kept current over server-sent events.
+ * Everything but the page itself is behind {@link AdminAccess}; a browser logs in once with a small form that
+ * sets the token as an HttpOnly cookie.
+ */
+final class DashboardApi {
+    private static final int HISTORY = 50;
+
+    private final CallRegistry calls;
+    private final CallLogRepository repo;
+    private final LiveStream stream;
+    private final AdminAccess admin;
+    private final ObjectMapper json;
+
+    DashboardApi(CallRegistry calls, CallLogRepository repo, LiveStream stream, AdminAccess admin, ObjectMapper json) {
+        this.calls = calls;
+        this.repo = repo;
+        this.stream = stream;
+        this.admin = admin;
+        this.json = json;
+    }
+
+    void addRoutes(RoutesConfig routes) {
+        routes.get("/dashboard", StaticResource.of("dashboard.html"));
+        routes.get("/assets/dashboard.js", StaticResource.of("dashboard.js"));
+        routes.get("/assets/wavoice.css", StaticResource.of("wavoice.css"));
+        routes.post("/dashboard/login", this::login);
+        routes.get("/api/dashboard", admin.guard(this::overview));
+        routes.get("/api/live", admin.guard(new SseHandler(client -> stream.stream(client, null, this::liveCalls))));
+    }
+
+    /** The live calls, oldest first. */
+    List<LiveCall> liveCalls() {
+        Instant now = Instant.now();
+        return calls.live().stream().map(c -> LiveCall.of(c, now))
+                .sorted(Comparator.comparing(LiveCall::startedAt)).toList();
+    }
+
+    private void overview(Context ctx) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("live", liveCalls());
+        try {
+            List<CallRecord> history = repo.recentCalls(HISTORY);
+            CallTotals totals = repo.totals();
+            body.put("history", history);
+            body.put("totals", totals);
+        } catch (SQLException e) {
+            body.put("history", List.of());
+            body.put("databaseError", "call log database unavailable");
+        }
+        ctx.contentType("application/json").result(json.writeValueAsString(body));
+    }
+
+    private void login(Context ctx) {
+        String presented = ctx.formParam("token");
+        if (!admin.matches(presented)) {
+            ctx.redirect("/dashboard?login=failed", HttpStatus.SEE_OTHER);
+            return;
+        }
+        boolean https = "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) || "https".equals(ctx.scheme());
+        Cookie cookie = new Cookie(AdminAccess.COOKIE, presented, "/", -1, false, true, null, SameSite.STRICT);
+        cookie.setHttpOnly(true);
+        cookie.setSecure(https);
+        cookie.setSameSite(SameSite.STRICT);
+        cookie.setMaxAge((int) Duration.ofDays(1).toSeconds());
+        ctx.cookie(cookie);
+        ctx.redirect("/dashboard", HttpStatus.SEE_OTHER);
+    }
+}

@@ -1,0 +1,146 @@
+'use strict';
+// The dashboard: /api/dashboard for the history and totals, /api/live (server-sent events) for live calls
+// (a "live" snapshot every second) and for each call row, event and transcript line as wavoice writes it.
+// Both need the admin token when one is configured; the login form stores it as an HttpOnly cookie.
+
+const $ = id => document.getElementById(id);
+let selected = null;       // call id whose details are shown
+let refreshTimer = null;
+
+function text(tag, value, className) {
+  const el = document.createElement(tag);
+  el.textContent = value == null ? '' : String(value);
+  if (className) el.className = className;
+  return el;
+}
+
+function clock(ms) {
+  if (ms == null) return '–';
+  const s = Math.floor(ms / 1000);
+  return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+}
+
+function time(iso) {
+  return iso ? new Date(iso).toLocaleString() : '–';
+}
+
+async function load() {
+  const response = await fetch('/api/dashboard', { credentials: 'same-origin' });
+  if (response.status === 401 || response.status === 403) {
+    $('login').classList.remove('hidden');
+    $('content').classList.add('hidden');
+    $('feed-state').textContent = 'locked';
+    if (response.status === 403) {
+      $('login-message').textContent = await response.text();
+      document.querySelector('form.login').classList.add('hidden');
+    } else if (new URLSearchParams(location.search).get('login') === 'failed') {
+      $('login-message').textContent = 'That token is not the admin token.';
+      $('login-message').classList.add('error');
+    }
+    return false;
+  }
+  const data = await response.json();
+  $('content').classList.remove('hidden');
+  showLive(data.live);
+  showHistory(data.history || []);
+  if (data.totals) showTotals(data.totals);
+  return true;
+}
+
+function showTotals(t) {
+  $('total-calls').textContent = t.calls;
+  $('total-connected').textContent = t.connected;
+  $('total-talk').textContent = clock(t.talkMillis);
+  const reasons = Object.entries(t.byEndReason).map(([r, n]) => r + ' ' + n).join(', ');
+  $('total-reasons').textContent = reasons || '–';
+}
+
+function showLive(calls) {
+  $('total-live').textContent = calls.length;
+  const body = $('live');
+  body.replaceChildren();
+  if (calls.length === 0) {
+    const tr = document.createElement('tr');
+    const td = text('td', 'No call right now.', 'empty');
+    td.colSpan = 7;
+    tr.append(td);
+    body.append(tr);
+  }
+  for (const c of calls) {
+    const tr = document.createElement('tr');
+    tr.className = 'clickable';
+    tr.dataset.callId = c.callId;
+    tr.append(text('td', (c.callerName ? c.callerName + ' ' : '') + '+' + c.caller), text('td', c.state),
+      text('td', clock(c.durationMs), 'num'), text('td', c.agent),
+      text('td', c.packetsReceived + ' / ' + c.packetsSent, 'num'),
+      text('td', c.lossPercent.toFixed(1) + ' %', 'num'), text('td', c.jitterMs.toFixed(1) + ' ms', 'num'));
+    tr.addEventListener('click', () => showDetails(c.callId));
+    body.append(tr);
+  }
+}
+
+function showHistory(calls) {
+  const body = $('history');
+  body.replaceChildren();
+  for (const c of calls) {
+    const tr = document.createElement('tr');
+    tr.className = 'clickable' + (c.callId === selected ? ' selected' : '');
+    tr.dataset.callId = c.callId;
+    tr.dataset.state = c.state;
+    tr.append(text('td', time(c.startedAt)), text('td', (c.callerName ? c.callerName + ' ' : '') + '+' + (c.callerPhone || c.callerBsuid)),
+      text('td', c.agent), text('td', c.state), text('td', c.endReason || ''), text('td', clock(c.durationMs), 'num'));
+    tr.title = c.endDetail || '';
+    tr.addEventListener('click', () => showDetails(c.callId));
+    body.append(tr);
+  }
+}
+
+async function showDetails(callId) {
+  selected = callId;
+  document.querySelectorAll('#history tr').forEach(tr => tr.classList.toggle('selected', tr.dataset.callId === callId));
+  const response = await fetch('/api/calls/' + encodeURIComponent(callId), { credentials: 'same-origin' });
+  if (!response.ok || selected !== callId) return;
+  const data = await response.json();
+  $('details').classList.remove('hidden');
+  $('details-id').textContent = callId;
+  const c = data.call;
+  $('details-summary').textContent = c.state + (c.endReason ? ' · ' + c.endReason : '') + (c.endDetail ? ' (' + c.endDetail + ')' : '')
+      + ' · ' + clock(c.durationMs) + ' · agent ' + c.agent;
+  $('details-transcript').replaceChildren();
+  $('details-events').replaceChildren();
+  data.transcripts.forEach(addTranscript);
+  data.events.forEach(addEvent);
+  if (data.transcripts.length === 0) $('details-transcript').append(text('p', 'No transcript.', 'empty'));
+}
+
+function addTranscript(t) {
+  const box = $('details-transcript');
+  const empty = box.querySelector('.empty');
+  if (empty) empty.remove();
+  const p = text('p', '', t.speaker);
+  p.append(text('span', t.speaker, 'speaker'), document.createTextNode(t.text + (t.interrupted ? ' …(interrupted)' : '')));
+  box.append(p);
+}
+
+function addEvent(e) {
+  $('details-events').append(text('div', new Date(e.occurredAt).toISOString().substring(11, 23) + '  ' + e.type
+      + (e.detail ? '  ' + e.detail : '')));
+}
+
+// History and totals come from the database: refresh them (at most twice a second) when a call row changes.
+function refreshSoon() {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => { refreshTimer = null; load(); }, 500);
+}
+
+function connect() {
+  const feed = new EventSource('/api/live');
+  feed.addEventListener('open', () => { $('feed-state').textContent = 'live'; });
+  feed.addEventListener('error', () => { $('feed-state').textContent = 'reconnecting…'; });
+  feed.addEventListener('live', e => showLive(JSON.parse(e.data)));
+  feed.addEventListener('call', () => refreshSoon());
+  feed.addEventListener('transcript', e => { const t = JSON.parse(e.data); if (t.callId === selected) addTranscript(t); });
+  feed.addEventListener('event', e => { const ev = JSON.parse(e.data); if (ev.callId === selected) addEvent(ev); });
+}
+
+load().then(ok => { if (ok) connect(); });
