@@ -216,10 +216,12 @@ function endLocally(state, detail) {
 async function hangUp() {
   if (!call || call.ended) return;
   const id = call.id;
-  closeMedia();
+  ui.hangup.disabled = true;
   setState('hanging up', 'terminate webhook sent');
+  // As on WhatsApp: Meta tells the business first, then the phone's media stops. The ended call row (reason,
+  // duration) follows over the feed.
   if (id) await postJson('/demo/calls/' + encodeURIComponent(id) + '/hangup').catch(() => {});
-  // The ended call row follows over the feed (reason and duration).
+  closeMedia();
 }
 
 ui.call.addEventListener('click', startCall);
