@@ -22,7 +22,10 @@ import dev.wavoice.server.whatsapp.RetryPolicy;
 import dev.wavoice.server.whatsapp.WebhookProcessor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.wavoice.server.media.CallMediaFactory;
+import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,15 +50,26 @@ public final class WavoiceServer implements AutoCloseable {
     private final HttpApi http;
     private final AutoCloseable mediaResources;
 
-    /** The service as configured: media transport and audio route chosen from the configuration. */
-    public static WavoiceServer create(WavoiceConfig config) throws IOException {
-        return create(config, ExtraRoutes.NONE);
+    /** Builds the call media once the call log and timers exist (an agent bridge writes transcripts). */
+    @FunctionalInterface
+    public interface MediaProvider {
+        CallMediaFactory.Opened open(CallLog callLog, ScheduledExecutorService timers) throws IOException;
     }
 
-    /** As {@link #create(WavoiceConfig)}, with routes of a mode added to the HTTP surface (e.g. the demo). */
-    public static WavoiceServer create(WavoiceConfig config, ExtraRoutes extraRoutes) throws IOException {
-        CallMediaFactory.Opened media = CallMediaFactory.open(config);
-        return new WavoiceServer(config, media.media(), media.resources(), extraRoutes);
+    /** The service as configured, with the agent settings read from the process environment. */
+    public static WavoiceServer create(WavoiceConfig config) throws IOException {
+        return create(config, AgentConfig.fromEnvironment(System.getenv()));
+    }
+
+    /** The service as configured: media transport and audio route (echo, local or OpenAI agent). */
+    public static WavoiceServer create(WavoiceConfig config, AgentConfig agent) throws IOException {
+        return create(config, agent, ExtraRoutes.NONE);
+    }
+
+    /** As {@link #create(WavoiceConfig, AgentConfig)}, with routes of a mode added to the HTTP surface (the demo). */
+    public static WavoiceServer create(WavoiceConfig config, AgentConfig agent, ExtraRoutes extraRoutes) throws IOException {
+        return new WavoiceServer(config, (MediaProvider) (callLog, timers) -> CallMediaFactory.open(config, agent, callLog, timers),
+                extraRoutes);
     }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media) {
@@ -63,11 +77,15 @@ public final class WavoiceServer implements AutoCloseable {
     }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media, AutoCloseable mediaResources) {
-        this(config, media, mediaResources, ExtraRoutes.NONE);
+        this(config, (MediaProvider) (callLog, timers) -> new CallMediaFactory.Opened(media, mediaResources));
     }
 
-    public WavoiceServer(WavoiceConfig config, CallMedia media, AutoCloseable mediaResources, ExtraRoutes extraRoutes) {
-        this.mediaResources = mediaResources;
+    public WavoiceServer(WavoiceConfig config, MediaProvider mediaProvider) throws UncheckedIOException {
+        this(config, mediaProvider, ExtraRoutes.NONE);
+    }
+
+    public WavoiceServer(WavoiceConfig config, MediaProvider mediaProvider, ExtraRoutes extraRoutes)
+            throws UncheckedIOException {
         this.config = config;
         this.metrics = Metrics.prometheus();
         ObjectMapper json = objectMapper();
@@ -79,6 +97,18 @@ public final class WavoiceServer implements AutoCloseable {
         this.work = Executors.newVirtualThreadPerTaskExecutor();
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("call-timers").factory());
         this.calls = new CallRegistry(config.maxCalls(), metrics);
+        CallMediaFactory.Opened opened;
+        try {
+            opened = mediaProvider.open(live, timers);
+        } catch (IOException e) {
+            closeQuietly();
+            throw new UncheckedIOException("cannot open the media port: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        CallMedia media = opened.media();
+        this.mediaResources = opened.resources();
         GraphApiClient graph = new GraphApiClient(config.graphUrl(), config.graphVersion(), config.accessToken(),
                 Duration.ofSeconds(3), Duration.ofSeconds(10), RetryPolicy.DEFAULT, json, metrics);
         this.controller = new CallController(calls, media, graph, live, metrics, timers, work,
@@ -125,6 +155,13 @@ public final class WavoiceServer implements AutoCloseable {
 
     public LiveFeed live() {
         return live;
+    }
+
+    /** Undoes a half-built server (the media port could not be opened): nothing was started yet. */
+    private void closeQuietly() {
+        work.close();
+        timers.shutdownNow();
+        database.close();
     }
 
     @Override

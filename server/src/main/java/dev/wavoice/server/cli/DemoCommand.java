@@ -1,5 +1,6 @@
 package dev.wavoice.server.cli;
 
+import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.demo.DemoServer;
@@ -42,14 +43,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WavoiceConfig config;
+        DemoServer demo;
         try {
-            config = config(System.getenv());
+            demo = DemoServer.start(config(System.getenv()), AgentConfig.fromEnvironment(System.getenv()));
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("wavoice: " + e.getMessage());
             return 2;
         }
-        DemoServer demo = DemoServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             demo.close();

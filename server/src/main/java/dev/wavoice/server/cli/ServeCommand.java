@@ -1,6 +1,7 @@
 package dev.wavoice.server.cli;
 
 import dev.wavoice.server.WavoiceServer;
+import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
@@ -113,13 +114,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WavoiceConfig config;
+        WavoiceServer server;
         try {
             config = config();
+            server = WavoiceServer.create(config, AgentConfig.fromEnvironment(System.getenv())).start();
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("wavoice: " + e.getMessage());
             return 2;
         }
-        WavoiceServer server = WavoiceServer.create(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -1,6 +1,7 @@
 package dev.wavoice.server.demo;
 
 import dev.wavoice.server.WavoiceServer;
+import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.config.WavoiceConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,7 +30,7 @@ public final class DemoServer implements AutoCloseable {
      * Starts the demo on {@code base}'s HTTP address (port 0: a free port chosen now, because the Graph URL
      * must name it before the server starts).
      */
-    public static DemoServer start(WavoiceConfig base) throws IOException {
+    public static DemoServer start(WavoiceConfig base, AgentConfig agent) throws IOException {
         String selfHost = isWildcard(base.httpHost()) ? "127.0.0.1" : base.httpHost();
         int port = base.httpPort() != 0 ? base.httpPort() : freePort(selfHost);
         String origin = "http://" + (selfHost.contains(":") ? "[" + selfHost + "]" : selfHost) + ":" + port;
@@ -44,7 +45,7 @@ public final class DemoServer implements AutoCloseable {
                 .build();
         MetaSimulator meta = new MetaSimulator(URI.create(origin + "/webhook"), appSecret, accessToken,
                 WavoiceServer.objectMapper(), Duration.ofSeconds(15));
-        WavoiceServer server = WavoiceServer.create(config, meta).start();
+        WavoiceServer server = WavoiceServer.create(config, agent, meta).start();
         return new DemoServer(server, config, URI.create(origin + "/"));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.wavoice.media.interop.ChromiumBrowser;
+import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.store.CallEventRecord;
@@ -11,6 +12,7 @@ import dev.wavoice.server.store.CallRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +64,7 @@ class DemoBrowserCallTest {
                 .dbUrl("jdbc:h2:file:" + dir.resolve(db))
                 .agent(agent)
                 .build();
-        DemoServer demo = DemoServer.start(config);
+        DemoServer demo = DemoServer.start(config, AgentConfig.fromEnvironment(Map.of()));
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!demo.server().callLog().isMigrated() && System.nanoTime() < deadline) {
             Thread.sleep(10);
