@@ -1,7 +1,6 @@
 package dev.wavoice.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import dev.wavoice.media.interop.ChromiumBrowser;
 import dev.wavoice.server.agent.AgentConfig;
@@ -9,9 +8,11 @@ import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallRecord;
+import dev.wavoice.server.store.TranscriptRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -31,7 +33,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the simulated Meta into a signed connect webhook, the answer from {@code pre_accept}, ICE+DTLS to the media
  * port, the tone from Chromium's fake microphone coming back and measured by the page's analyser, the dashboard
  * listing the call, hang-up as a terminate webhook, and the call row in the database. Screenshots of the page
- * and of the dashboard go to {@code target/}.
+ * and of the dashboard go to {@code target/} (demo-page.png, demo-dashboard-live.png, demo-dashboard.png).
  */
 @Timeout(120)
 class DemoBrowserCallTest {
@@ -45,7 +47,7 @@ class DemoBrowserCallTest {
     @BeforeAll
     static void startChromium() {
         // The caller speaks for a second, then pauses: an agent that takes turns hears each utterance end.
-        Path wav = new BurstWav(TONE_HZ, Duration.ofMillis(1200), Duration.ofMillis(1300), 0.5)
+        Path wav = new BurstWav(TONE_HZ, Duration.ofMillis(1000), Duration.ofMillis(2500), 0.5)
                 .writeTo(dir.resolve("caller.wav"));
         chrome = ChromiumBrowser.start(wav);
     }
@@ -72,10 +74,16 @@ class DemoBrowserCallTest {
         return demo;
     }
 
+    /**
+     * The demo's default agent: the local agent greets with a chime, and after each of the caller's bursts (once
+     * its turn detection hears the pause) plays a chime and the caller's audio back, the "parrot" reply the page
+     * measures; each turn leaves transcript rows.
+     */
     @Test
-    void theBrowserCallsTheEchoAgentHearsItsToneAndTheCallIsLogged() throws Exception {
-        try (DemoServer demo = startDemo(AgentKind.ECHO, "echo")) {
+    void theBrowserCallsTheLocalAgentHearsTheParrotReplyAndTheDashboardShowsTheTranscript() throws Exception {
+        try (DemoServer demo = startDemo(AgentKind.LOCAL, "local")) {
             ChromeDriver driver = chrome.openPage(demo.pageUrl() + "?processing=off");
+            driver.manage().window().setSize(new Dimension(1100, 1400));
             String pageWindow = driver.getWindowHandle();
             driver.findElement(By.id("call")).click();
 
@@ -83,25 +91,30 @@ class DemoBrowserCallTest {
             String callId = driver.findElement(By.id("call-id")).getText();
             assertThat(callId).startsWith("wacid.demo-");
             CallRecord live = awaitRow(demo, callId, "CONNECTED");
-            assertThat(live.agent()).isEqualTo("echo");
+            assertThat(live.agent()).isEqualTo("local");
             assertThat(live.callerName()).isEqualTo(DemoWebhooks.CALLER_NAME);
 
-            // The page measures what it receives: its own tone, echoed by wavoice.
-            awaitPage(driver, "the echoed tone in the page", d -> Math.abs(number(attr(d, "remote-tone", "data-hz")) - TONE_HZ) < 0.02 * TONE_HZ);
-            assertThat(number(attr(driver, "remote-tone", "data-hz"))).isCloseTo(TONE_HZ, within(0.02 * TONE_HZ));
+            // The caller's tone can only come back as the agent's parrot reply (the chimes are 660, 880, 1320 Hz).
+            awaitPage(driver, "the parrot reply's tone in the page",
+                    d -> Math.abs(number(attr(d, "remote-tone", "data-hz")) - TONE_HZ) < 0.02 * TONE_HZ);
             assertThat(number(attr(driver, "remote-tone", "data-db"))).isGreaterThan(-60);
+            awaitPage(driver, "the agent's transcript rows in the page",
+                    d -> d.findElements(By.cssSelector("#transcript p.caller")).size() >= 1
+                            && d.findElements(By.cssSelector("#transcript p.assistant")).size() >= 2);
             assertThat(driver.findElement(By.id("events")).getText()).contains("graph.pre_accept", "graph.accept");
             screenshot(driver, "demo-page.png");
 
-            // The dashboard lists the live call, with the media figures, and after it the history.
+            // The dashboard lists the live call with its media figures.
             chrome.openPage(demo.pageUrl() + "dashboard");
+            driver.manage().window().setSize(new Dimension(1100, 900));
             String dashboardWindow = driver.getWindowHandle();
-            awaitPage(driver, "the live call on the dashboard",
-                    d -> !d.findElements(By.cssSelector("#live tr[data-call-id='" + callId + "']")).isEmpty());
-            assertThat(driver.findElement(By.id("live")).getText()).contains("CONNECTED", "echo", DemoWebhooks.CALLER_NAME);
+            By liveRow = By.cssSelector("#live tr[data-call-id='" + callId + "']");
+            awaitPage(driver, "the live call on the dashboard", d -> !d.findElements(liveRow).isEmpty()
+                    && !d.findElement(liveRow).getText().contains(" 0 / 0"));
+            assertThat(driver.findElement(liveRow).getText()).contains("CONNECTED", "local", DemoWebhooks.CALLER_NAME);
+            screenshot(driver, "demo-dashboard-live.png");
 
             driver.switchTo().window(pageWindow);
-            Thread.sleep(1500); // a little talk time
             driver.findElement(By.id("hangup")).click();
             awaitPage(driver, "the page to show the call ended", d -> "ended".equals(attr(d, "state", "data-state")));
             assertThat(driver.findElement(By.id("detail")).getText()).contains("caller_hangup");
@@ -112,13 +125,20 @@ class DemoBrowserCallTest {
             assertThat(demo.server().repository().events(callId)).extracting(CallEventRecord::type)
                     .containsSubsequence("webhook.connect", "media.answered", "graph.pre_accept", "media.connected",
                             "graph.accept", "webhook.terminate", "call.ended");
+            List<TranscriptRecord> transcript = demo.server().repository().transcripts(callId);
+            assertThat(transcript).extracting(TranscriptRecord::speaker).contains("caller", "assistant");
+            assertThat(transcript).extracting(TranscriptRecord::text).anyMatch(t -> t.contains("s of caller audio"));
 
+            // The history (from the database) shows the ended call; its details show transcript and events.
             driver.switchTo().window(dashboardWindow);
+            driver.manage().window().setSize(new Dimension(1100, 1600));
             By historyRow = By.cssSelector("#history tr[data-call-id='" + callId + "'][data-state='ENDED']");
             awaitPage(driver, "the ended call in the dashboard's history", d -> !d.findElements(historyRow).isEmpty());
             assertThat(driver.findElements(By.cssSelector("#live tr[data-call-id]"))).isEmpty();
             driver.findElement(historyRow).click();
-            awaitPage(driver, "the call's events on the dashboard", d -> d.findElement(By.id("details-events")).getText().contains("call.ended"));
+            awaitPage(driver, "the call's events on the dashboard",
+                    d -> d.findElement(By.id("details-events")).getText().contains("call.ended"));
+            assertThat(driver.findElement(By.id("details-transcript")).getText()).contains("s of caller audio");
             assertThat(driver.findElement(By.id("total-calls")).getText()).isEqualTo("1");
             screenshot(driver, "demo-dashboard.png");
         }
