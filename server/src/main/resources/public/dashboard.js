@@ -135,7 +135,8 @@ function refreshSoon() {
 
 function connect() {
   const feed = new EventSource('/api/live');
-  feed.addEventListener('open', () => { $('feed-state').textContent = 'live'; });
+  // After a reconnect, rows written meanwhile are only in the database: reload history and totals.
+  feed.addEventListener('open', () => { $('feed-state').textContent = 'live'; refreshSoon(); });
   feed.addEventListener('error', () => { $('feed-state').textContent = 'reconnecting…'; });
   feed.addEventListener('live', e => showLive(JSON.parse(e.data)));
   feed.addEventListener('call', () => refreshSoon());

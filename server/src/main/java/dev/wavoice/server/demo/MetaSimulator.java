@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class MetaSimulator implements ExtraRoutes {
     private static final Logger log = LoggerFactory.getLogger(MetaSimulator.class);
     private static final int MAX_CALLS = 1000;
+    /** A reserved call id that never got an offer is forgotten after this long. */
+    private static final Duration RESERVATION = Duration.ofMinutes(1);
     private static final int MAX_SDP_CHARS = 64 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -57,11 +59,21 @@ public final class MetaSimulator implements ExtraRoutes {
     private static final class DemoCall {
         final String callId;
         final CompletableFuture<String> answer = new CompletableFuture<>(); // null value: rejected
+        final Instant reservedAt = Instant.now();
         volatile String state = "reserved";
         volatile Instant acceptedAt;
 
         DemoCall(String callId) {
             this.callId = callId;
+        }
+
+        /** One offer per call, as one phone places one call: false when this one already has its offer. */
+        synchronized boolean ring() {
+            if (!state.equals("reserved")) {
+                return false;
+            }
+            state = "ringing";
+            return true;
         }
     }
 
@@ -126,6 +138,8 @@ public final class MetaSimulator implements ExtraRoutes {
     }
 
     private void reserve(Context ctx) throws Exception {
+        Instant stale = Instant.now().minus(RESERVATION);
+        calls.values().removeIf(c -> c.state.equals("reserved") && c.reservedAt.isBefore(stale));
         if (calls.size() >= MAX_CALLS) {
             ctx.status(429).result("too many demo calls");
             return;
@@ -140,16 +154,15 @@ public final class MetaSimulator implements ExtraRoutes {
     /** The phone's offer goes to the business as a signed connect webhook; the business answers on Graph. */
     private void offer(Context ctx) throws Exception {
         DemoCall call = calls.get(ctx.pathParam("callId"));
-        if (call == null || !call.state.equals("reserved")) {
-            ctx.status(409).json(Map.of("error", "no such call waiting for an offer"));
-            return;
-        }
         String sdp = json.readTree(ctx.body()).path("sdp").asText("");
         if (sdp.isBlank() || sdp.length() > MAX_SDP_CHARS) {
             ctx.status(400).json(Map.of("error", "an SDP offer is required"));
             return;
         }
-        call.state = "ringing";
+        if (call == null || !call.ring()) {
+            ctx.status(409).json(Map.of("error", "no such call waiting for an offer"));
+            return;
+        }
         int status = postWebhook(call.callId, "connect", webhooks.connect(call.callId, sdp, Instant.now()));
         if (status != 200) {
             end(call, "webhook refused");
