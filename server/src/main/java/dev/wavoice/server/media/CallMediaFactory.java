@@ -46,7 +46,8 @@ public final class CallMediaFactory {
             resources.add(transport);
             WebRtcCallMedia.AudioRoute route = switch (config.agent()) {
                 case ECHO -> new EchoRoute();
-                case LOCAL, OPENAI -> agentRoute(config.agent(), agent, callLog, timers, resources);
+                case LOCAL, OPENAI -> agentRoute(config.agent(), agent, callLog, timers, resources,
+                        config.rejectWhenAgentUnavailable());
             };
             return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources));
         } catch (IOException | RuntimeException e) {
@@ -56,7 +57,7 @@ public final class CallMediaFactory {
     }
 
     private static AgentRoute agentRoute(AgentKind kind, AgentConfig agent, CallLog callLog,
-            ScheduledExecutorService timers, List<AutoCloseable> resources) {
+            ScheduledExecutorService timers, List<AutoCloseable> resources, boolean rejectWhenUnavailable) {
         AgentConfig effective = agent;
         if (kind == AgentKind.LOCAL) {
             LocalAgentServer local = LocalAgentServer.start(0);
@@ -74,7 +75,7 @@ public final class CallMediaFactory {
         OpusCodecs.Selection codec = OpusCodecs.best();
         log.info("media.agent_route agent={} url={} codec=\"{}\"", kind.configName(), effective.url(), codec.reason());
         return new AgentRoute(kind.configName(), connector::open, AgentRoute.ToolRunner.none(), pacer, codec.codec(),
-                AudioStreamConfig.speech(24_000), callLog, timers, false, Duration.ofSeconds(3));
+                AudioStreamConfig.speech(24_000), callLog, timers, rejectWhenUnavailable, Duration.ofSeconds(3));
     }
 
     private static WebRtcTransportConfig transportConfig(WavoiceConfig config) throws IOException {
