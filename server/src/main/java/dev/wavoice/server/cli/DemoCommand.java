@@ -4,6 +4,7 @@ import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.demo.DemoServer;
+import io.javalin.util.JavalinBindException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +49,10 @@ public final class DemoCommand implements Callable<Integer> {
             demo = DemoServer.start(config(System.getenv()), AgentConfig.fromEnvironment(System.getenv()));
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("wavoice: " + e.getMessage());
+            return 2;
+        } catch (JavalinBindException e) {
+            System.err.println("wavoice: " + e.getMessage() + " (another program holds the port; choose one with"
+                    + " --http-port, e.g. ./wavoice demo --http-port 8081)");
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);

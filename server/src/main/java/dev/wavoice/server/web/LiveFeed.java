@@ -26,6 +26,8 @@ public final class LiveFeed implements CallLog, AutoCloseable {
 
     /** Items one subscriber may fall behind by before it is dropped. */
     public static final int DEFAULT_SUBSCRIBER_CAPACITY = 512;
+    /** Put into a closed subscription's queue to wake its reader at once. */
+    private static final LiveItem END = new LiveItem.Notice(null, Instant.EPOCH, "end", null);
 
     private final CallLog delegate;
     private final int capacity;
@@ -94,8 +96,7 @@ public final class LiveFeed implements CallLog, AutoCloseable {
     /** Ends every subscription (service shutdown): their streams see the end within one poll. */
     @Override
     public void close() {
-        subscribers.forEach(s -> s.closed = true);
-        subscribers.clear();
+        subscribers.forEach(Subscription::close);
     }
 
     /** One live view's queue; read by that view's own thread, never by the call path. */
@@ -114,9 +115,10 @@ public final class LiveFeed implements CallLog, AutoCloseable {
             return callId == null || callId.equals(item.callId());
         }
 
-        /** The next item, or null when none came within {@code timeout}. */
+        /** The next item, or null when none came within {@code timeout} or the subscription was closed. */
         public LiveItem next(Duration timeout) throws InterruptedException {
-            return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            LiveItem item = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return item == END ? null : item;
         }
 
         /** False once dropped for falling behind, closed, or the feed shut down. */
@@ -132,6 +134,7 @@ public final class LiveFeed implements CallLog, AutoCloseable {
         public void close() {
             closed = true;
             subscribers.remove(this);
+            queue.offer(END); // a full queue wakes its reader anyway
         }
     }
 }

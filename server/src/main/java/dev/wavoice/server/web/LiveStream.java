@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Server-sent events for a live view: the feed's items as they happen ({@code call}, {@code event},
@@ -13,6 +15,8 @@ import java.util.function.Supplier;
  * thread; the call path only ever touches the subscription's bounded queue.
  */
 public final class LiveStream {
+    private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
+
     private final LiveFeed feed;
     private final ObjectMapper json;
     private final Duration tick;
@@ -46,8 +50,15 @@ public final class LiveStream {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // The response went away under us (browser gone, server stopping): nothing left to tell.
+            log.debug("live.stream_ended callId={} error=\"{}\"", callId, e.toString());
         } finally {
-            client.close();
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                log.debug("live.stream_close_failed error=\"{}\"", e.toString());
+            }
         }
     }
 

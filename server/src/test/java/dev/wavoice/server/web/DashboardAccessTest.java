@@ -67,6 +67,35 @@ class DashboardAccessTest {
         }
     }
 
+    @Test
+    void theLiveFeedStreamsASnapshotThenTheCallRowsAsTheyAreWritten() throws Exception {
+        try (TestServer t = new TestServer(dir, null, b -> b)) {
+            HttpResponse<java.util.stream.Stream<String>> sse = http.send(HttpRequest.newBuilder(t.uri("/api/live"))
+                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+            assertThat(sse.statusCode()).isEqualTo(200);
+            assertThat(sse.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+            java.util.Iterator<String> lines = sse.body().iterator();
+            assertThat(lines.next()).isEqualTo("event: live");
+            assertThat(lines.next()).isEqualTo("data: []");
+
+            // A connect the service cannot answer (no SDP offer): its rows still reach the feed.
+            t.postSigned(TestServer.connectWebhook("wacid.LIVE-1", "1764001000", v -> {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) v.withArray("calls").get(0)).remove("session");
+                return v;
+            }));
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            while (seen.stream().noneMatch(l -> l.contains("\"state\":\"ENDED\""))) {
+                String line = lines.next();
+                if (line.startsWith("event: ") && !line.equals("event: live") || line.contains("wacid.LIVE-1")) {
+                    seen.add(line);
+                }
+            }
+            assertThat(seen).contains("event: call", "event: event");
+            assertThat(String.join("\n", seen)).contains("\"callId\":\"wacid.LIVE-1\"", "webhook.connect", "RINGING");
+            sse.body().close();
+        }
+    }
+
     private HttpResponse<String> login(TestServer t, String token) throws Exception {
         return http.send(HttpRequest.newBuilder(t.uri("/dashboard/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
