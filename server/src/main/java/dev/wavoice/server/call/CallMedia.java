@@ -61,7 +61,7 @@ public interface CallMedia {
     }
 
     /**
-     * Refuses every call with a reason the call log shows (e.g. the configured agent is not part of this build),
+     * Refuses every call with a reason the call log shows (e.g. a load test of the webhook alone),
      * rather than answering with an SDP whose audio would go nowhere.
      */
     record Unavailable(String reason) implements CallMedia {

@@ -212,21 +212,18 @@ class AgentBridgeTest {
             long truncatedAt = Long.parseLong(truncate.substring(truncate.indexOf('@') + 1));
             assertThat(truncatedAt).isBetween(700L, 3900L);
 
+            // Late deltas of the truncated item must not be played either.
+            speak(leg, "item_answer", tone(500, 500));
             Thread.sleep(400); // anything still sent after the clear would arrive by now
             leg.edge().requestClose();
             leg.edge().awaitExit(T);
             int heardMs = audibleFrames(leg.edge().recording()) * 20;
+            // One frame may be on its way when the clear lands, and the decoder's tail makes one more audible.
             assertThat((double) heardMs).as("ms the caller heard vs truncate.audio_end_ms=%d", truncatedAt)
                     .isCloseTo(truncatedAt, org.assertj.core.data.Offset.offset(20.0 + 20.0));
             assertThat(leg.log().transcripts).singleElement()
                     .satisfies(r -> assertThat(r.interrupted()).as("assistant line marked interrupted").isTrue());
             assertThat(leg.log().types()).contains("agent.barge_in");
-
-            // Late deltas of the truncated item are not played.
-            long sentBefore = leg.media().stats().packetsSent();
-            speak(leg, "item_answer", tone(500, 500));
-            Thread.sleep(200);
-            assertThat(leg.media().stats().packetsSent() - sentBefore).isLessThanOrEqualTo(1);
         }
     }
 
@@ -265,9 +262,7 @@ class AgentBridgeTest {
         try (Leg leg = connect(AgentRoute.ToolRunner.none())) {
             speak(leg, "item_old", tone(500, 3000));
             leg.agent(new AgentEvent.Reconnected("socket dropped", 420));
-            long sent = leg.media().stats().packetsSent();
             Thread.sleep(300);
-            assertThat(leg.media().stats().packetsSent() - sent).as("stale audio dropped").isLessThanOrEqualTo(1);
             assertThat(leg.log().types()).contains("agent.reconnected");
             assertThat(leg.media().ended()).isNotDone();
 
@@ -275,6 +270,10 @@ class AgentBridgeTest {
             CallMedia.MediaEnd end = leg.media().ended().get(5, TimeUnit.SECONDS);
             assertThat(end.reason()).isEqualTo(EndReason.AGENT_FAILED);
             assertThat(end.detail()).contains("gave up");
+            leg.edge().requestClose();
+            leg.edge().awaitExit(T);
+            assertThat(audibleFrames(leg.edge().recording())).as("frames of the old socket's 3 s answer played")
+                    .isLessThanOrEqualTo(3);
         }
     }
 
