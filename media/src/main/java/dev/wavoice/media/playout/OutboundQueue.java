@@ -69,7 +69,8 @@ public final class OutboundQueue {
         this.bound = config.capacityFrames();
         int size = Integer.highestOneBit(Math.max(2, bound - 1) << 1);
         this.mask = size - 1;
-        this.pcm = new short[size][frameSamples];
+        // PCM slots are allocated on first use: a queue fed encoded frames (the usual case) never pays for them.
+        this.pcm = new short[size][];
         this.lengths = new int[size];
         this.utterances = new long[size];
         this.encoded = new byte[size][config.maxEncodedBytes()];
@@ -96,7 +97,7 @@ public final class OutboundQueue {
                 makeRoom();
             }
             int n = Math.min(frameSamples - fill, length);
-            System.arraycopy(samples, offset, pcm[(int) tail & mask], fill, n);
+            System.arraycopy(samples, offset, pcmSlot((int) tail & mask), fill, n);
             fill += n;
             offset += n;
             length -= n;
@@ -110,7 +111,7 @@ public final class OutboundQueue {
     public void endUtterance() {
         checkCleared();
         if (fill > 0) {
-            Arrays.fill(pcm[(int) tail & mask], fill, frameSamples, (short) 0);
+            Arrays.fill(pcmSlot((int) tail & mask), fill, frameSamples, (short) 0);
             publish(fill, 0);
         }
     }
@@ -130,6 +131,16 @@ public final class OutboundQueue {
         System.arraycopy(payload, offset, encoded[(int) tail & mask], 0, length);
         publish(samples, length);
         return true;
+    }
+
+    /** The slot's PCM array, made on first use (producer only; the publish of {@code tail} hands it over). */
+    private short[] pcmSlot(int i) {
+        short[] slot = pcm[i];
+        if (slot == null) {
+            slot = new short[frameSamples];
+            pcm[i] = slot;
+        }
+        return slot;
     }
 
     private void makeRoom() {
@@ -229,7 +240,10 @@ public final class OutboundQueue {
                 int n = Math.min(encodedLength, current.encoded.length);
                 System.arraycopy(encoded[i], 0, current.encoded, 0, n);
             } else {
-                System.arraycopy(pcm[i], 0, current.samples, 0, frameSamples);
+                short[] slot = pcm[i]; // null only when a racing drop showed an encoded slot as PCM: the CAS fails
+                if (slot != null) {
+                    System.arraycopy(slot, 0, current.samples, 0, frameSamples);
+                }
             }
             int length = lengths[i];
             long id = utterances[i];

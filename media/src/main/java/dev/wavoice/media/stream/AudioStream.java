@@ -29,12 +29,14 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One call's audio over a {@link WebRtcEndpoint}: the public face the bridge uses. Inbound: SRTP-decrypted RTP →
  * jitter buffer → Opus decode (FEC, PLC) → resample → {@link AudioStreamListener#onPcm} every 20 ms. Outbound:
- * {@link #send} PCM → frame queue → the shared 20 ms {@link Pacer} → Opus encode → RTP → endpoint (SRTP).
- * DTMF both ways (RFC 4733), RTCP reports on schedule.
+ * {@link #send} PCM → resample → Opus encode (on the caller's thread) → frame queue → the shared 20 ms
+ * {@link Pacer} → RTP → endpoint (SRTP); an idle stream sends nothing, as Opus DTX would. DTMF both ways
+ * (RFC 4733), RTCP reports on schedule.
  *
- * <p>Threads: packets arrive on the shared port's receive thread; the pacer thread plays out and sends; one
- * application thread calls {@link #send}/{@link #clear}. The jitter buffer and RTCP state are shared by the first
- * two under a per-call lock held for microseconds (never a global one); decoding and encoding run outside it.
+ * <p>Threads: packets arrive on the shared port's receive thread; the pacer thread decodes, plays out and sends;
+ * one application thread calls {@link #send}/{@link #clear} and pays for encoding. The jitter buffer and RTCP
+ * state are shared by the first two under a per-call lock held for microseconds (never a global one); decoding
+ * runs outside it.
  */
 public final class AudioStream implements MediaListener, AutoCloseable {
     private static final int MAX_OPUS = 1275;
@@ -55,6 +57,12 @@ public final class AudioStream implements MediaListener, AutoCloseable {
      * while a tick is inside {@code opus_encode} would crash the process, not just the call.
      */
     private final ReentrantLock codecs = new ReentrantLock();
+    /**
+     * Held by the producer while it encodes and by {@link #close()} before it frees the encoder: outbound audio is
+     * encoded on the producer's thread, never on the shared pacer thread (which 200 calls' encoders would overrun),
+     * and queued as Opus, about 20 times smaller than the PCM it replaces.
+     */
+    private final ReentrantLock encoding = new ReentrantLock();
     private volatile boolean closed;
 
     // Pacer-thread state.
@@ -62,7 +70,6 @@ public final class AudioStream implements MediaListener, AutoCloseable {
     private final short[] delivered;
     private final byte[] opusIn = new byte[MAX_OPUS];
     private final byte[] packet = new byte[1500];
-    private final short[] silence = new short[FRAME];
     private long timestampBase;
     private boolean talking;
     // Receive-thread state: the packet just accepted, for the raw-Opus callback outside the lock.
@@ -72,10 +79,13 @@ public final class AudioStream implements MediaListener, AutoCloseable {
     private int opusLength;
     // Producer-thread state.
     private final short[] upsampled;
+    private final short[] frame48k = new short[FRAME];
+    private final byte[] opusOut = new byte[MAX_OPUS];
+    private int frameFill;
 
     private final LongAdder framesDelivered = new LongAdder(), framesEncoded = new LongAdder(),
             dtxSkipped = new LongAdder(), decodeErrors = new LongAdder(), droppedBeforeStart = new LongAdder(),
-            dtmfReceived = new LongAdder(), framesAfterClear = new LongAdder();
+            dtmfReceived = new LongAdder(), framesAfterClear = new LongAdder(), encodeErrors = new LongAdder();
 
     private volatile WebRtcEndpoint endpoint;
     private volatile InboundRtp inbound;
@@ -127,18 +137,58 @@ public final class AudioStream implements MediaListener, AutoCloseable {
 
     // ---- application side ----
 
-    /** Queues caller-bound audio at the configured PCM rate, in chunks of any size (one producer thread). */
+    /**
+     * Queues caller-bound audio at the configured PCM rate, in chunks of any size (one producer thread). Each full
+     * 20 ms frame is encoded here, on the calling thread, and queued as Opus.
+     */
     public void send(short[] pcm, int off, int len) {
         if (up == null) {
-            outbound.offer(pcm, off, len);
+            frame(pcm, off, len);
             return;
         }
         while (len > 0) {
             int n = Math.min(len, upsampled.length / 2 / (48000 / config.pcmRate()));
             int produced = up.process(pcm, off, n, upsampled, 0);
-            outbound.offer(upsampled, 0, produced);
+            frame(upsampled, 0, produced);
             off += n;
             len -= n;
+        }
+    }
+
+    private void frame(short[] pcm48k, int off, int len) {
+        while (len > 0) {
+            int n = Math.min(FRAME - frameFill, len);
+            System.arraycopy(pcm48k, off, frame48k, frameFill, n);
+            frameFill += n;
+            off += n;
+            len -= n;
+            if (frameFill == FRAME) {
+                encodeFrame(FRAME);
+            }
+        }
+    }
+
+    /** Encodes the frame being built; {@code samples} of it are real audio (the rest is padding). */
+    private void encodeFrame(int samples) {
+        int n;
+        encoding.lock();
+        try {
+            if (closed) {
+                frameFill = 0;
+                return;
+            }
+            n = encoder.encode(frame48k, 0, FRAME, opusOut, 0, MAX_OPUS);
+        } finally {
+            encoding.unlock();
+        }
+        frameFill = 0;
+        if (n <= 0) {
+            encodeErrors.increment();
+            return;
+        }
+        // DTX frames (1-2 bytes) keep their 20 ms place in the queue, so played time stays exact; not sent.
+        if (!outbound.offerEncoded(opusOut, 0, n, samples)) {
+            encodeErrors.increment();
         }
     }
 
@@ -152,10 +202,17 @@ public final class AudioStream implements MediaListener, AutoCloseable {
 
     /** Marks the start of an utterance (an agent response); its played time is then tracked. */
     public void beginUtterance(long utteranceId) {
+        endUtterance();
         outbound.beginUtterance(utteranceId);
     }
 
+    /** Ends the current utterance: a partial last frame is padded with silence and queued. */
     public void endUtterance() {
+        if (frameFill > 0) {
+            int real = frameFill;
+            java.util.Arrays.fill(frame48k, frameFill, FRAME, (short) 0);
+            encodeFrame(real);
+        }
         outbound.endUtterance();
     }
 
@@ -166,6 +223,7 @@ public final class AudioStream implements MediaListener, AutoCloseable {
 
     /** Barge-in: drops everything queued; effective on the next tick (at most the frame being sent goes out). */
     public void clear() {
+        frameFill = 0; // a half-built frame from before the barge-in must not play either
         outbound.clear();
         framesAfterClear.reset();
     }
@@ -318,26 +376,16 @@ public final class AudioStream implements MediaListener, AutoCloseable {
                 return;
             }
         }
-        short[] pcm;
-        int level;
-        int header = rtp.headerLength();
-        int n;
-        if (outbound.poll()) {
-            OutboundFrame frame = outbound.current();
-            framesAfterClear.increment();
-            if (frame.isEncoded()) {
-                n = Math.min(frame.encodedLength(), MAX_OPUS);
-                System.arraycopy(frame.encoded(), 0, packet, header, n);
-                level = AudioLevel.pack(30, true); // -30 dBov: unknown without decoding, so marked as voice
-            } else {
-                pcm = frame.samples();
-                level = AudioLevel.fromPcm(pcm, 0, FRAME);
-                n = encoder.encode(pcm, 0, FRAME, packet, header, MAX_OPUS);
-            }
-        } else {
-            level = AudioLevel.SILENCE;
-            n = encoder.encode(silence, 0, FRAME, packet, header, MAX_OPUS);
+        if (!outbound.poll()) {
+            talking = false; // nothing to say: send nothing, as Opus DTX would; the next frame carries the marker
+            return;
         }
+        OutboundFrame frame = outbound.current();
+        framesAfterClear.increment();
+        int header = rtp.headerLength();
+        int n = Math.min(frame.encodedLength(), MAX_OPUS);
+        System.arraycopy(frame.encoded(), 0, packet, header, n);
+        int level = AudioLevel.pack(30, true); // -30 dBov: not known without decoding, so marked as voice
         if (n <= 2) {
             // RFC 6716 / libopus: a DTX frame of 1-2 bytes need not be sent; the decoder conceals the gap.
             dtxSkipped.increment();
@@ -356,7 +404,8 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         RtcpSession session = rtcp;
         return new AudioStreamStats(framesDelivered.sum(), framesEncoded.sum(), dtxSkipped.sum(), decodeErrors.sum(),
                 droppedBeforeStart.sum(), dtmfReceived.sum(), events == null ? 0 : events.sentDigits(),
-                framesAfterClear.sum(), jitter.stats(), outbound.stats(), session == null ? null : session.stats());
+                framesAfterClear.sum(), jitter.stats(), outbound.stats(), session == null ? null : session.stats(),
+                encodeErrors.sum());
     }
 
     /** The caller's packets received and lost and their jitter (RFC 3550 reception figures). */
@@ -378,8 +427,13 @@ public final class AudioStream implements MediaListener, AutoCloseable {
                 return;
             }
             closed = true;
-            encoder.close();
             decoder.close();
+            encoding.lock();
+            try {
+                encoder.close();
+            } finally {
+                encoding.unlock();
+            }
         } finally {
             codecs.unlock();
         }

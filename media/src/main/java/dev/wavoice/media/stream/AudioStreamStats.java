@@ -13,7 +13,9 @@ import dev.wavoice.media.rtp.RtcpStats;
  * @param decodeErrors    packets the decoder refused
  * @param droppedBeforeStart media that arrived before {@link AudioStream#start} (normal for a packet or two)
  * @param framesAfterClear audio frames sent after the latest {@link AudioStream#clear()} (barge-in: at most one)
+ * @param encodeErrors    outbound frames the encoder refused, or too large for a queue slot (dropped)
  */
 public record AudioStreamStats(long framesDelivered, long framesEncoded, long dtxSkipped, long decodeErrors,
                                long droppedBeforeStart, long dtmfReceived, long dtmfSent, long framesAfterClear,
-                               JitterBufferStats jitter, OutboundQueueStats outbound, RtcpStats rtcp) {}
+                               JitterBufferStats jitter, OutboundQueueStats outbound, RtcpStats rtcp,
+                               long encodeErrors) {}

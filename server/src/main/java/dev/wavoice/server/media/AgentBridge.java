@@ -54,6 +54,7 @@ final class AgentBridge implements CallAudio, AgentListener {
     private long itemSamples;
     private String truncatedItem;
     private boolean goodbyePending;
+    private boolean audioStarted;
     private int errors;
 
     AgentBridge(WebRtcCallMedia.CallContext call, AgentRoute route) {
@@ -186,6 +187,11 @@ final class AgentBridge implements CallAudio, AgentListener {
     private void play(AgentEvent.AudioDelta d) {
         if (d.itemId() != null && d.itemId().equals(truncatedItem)) {
             return; // the rest of an item the caller talked over
+        }
+        if (!audioStarted) {
+            audioStarted = true;
+            // Setup latency as production sees it: webhook.connect ... media.connected → agent.first_audio.
+            callLog.event(callId, "agent.first_audio", "item=" + d.itemId());
         }
         if (item == null || !item.equals(d.itemId())) {
             endItem(false);

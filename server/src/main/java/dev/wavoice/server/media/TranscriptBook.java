@@ -14,7 +14,7 @@ import java.util.UUID;
  * is written once its item has finished playing or was talked over, because only then is it known whether the
  * caller heard all of it ({@code interrupted}); the text usually arrives well before the audio has played.
  * Partial deltas are kept only to stand in for a final line that never comes (a cancelled response).
- * Used on the agent socket's thread only.
+ * Fed on the agent socket's thread; flushed by whoever closes the call, hence synchronized (uncontended).
  */
 final class TranscriptBook {
     /** Items tracked at once; a response has a handful, so more means lines that never finished. */
@@ -37,7 +37,7 @@ final class TranscriptBook {
         this.log = log;
     }
 
-    void add(AgentEvent.Transcript t) {
+    synchronized void add(AgentEvent.Transcript t) {
         String key = t.itemId() == null ? "" : t.itemId();
         String text = t.text() == null ? "" : t.text();
         if (t.speaker() == AgentEvent.Speaker.CALLER) {
@@ -62,7 +62,7 @@ final class TranscriptBook {
     }
 
     /** The item's audio ended: played out, or cut by the caller (barge-in). */
-    void itemFinished(String itemId, boolean interrupted) {
+    synchronized void itemFinished(String itemId, boolean interrupted) {
         String key = itemId == null ? "" : itemId;
         Line line = bounded(assistant).computeIfAbsent(key, k -> new Line());
         line.interrupted = interrupted;
@@ -73,7 +73,7 @@ final class TranscriptBook {
     }
 
     /** The call is over: whatever is known is written, final or not. */
-    void flush() {
+    synchronized void flush() {
         for (Line line : assistant.values()) {
             String text = line.finalText != null ? line.finalText : line.partial.toString();
             if (!text.isBlank()) {

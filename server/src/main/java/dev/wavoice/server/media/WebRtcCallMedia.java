@@ -118,11 +118,14 @@ public final class WebRtcCallMedia implements CallMedia {
 
         @Override
         public void close() {
-            CallAudio a = audio;
-            if (a != null) {
-                a.close();
+            try {
+                CallAudio a = audio;
+                if (a != null) {
+                    a.close();
+                }
+            } finally {
+                endpoint.close();
             }
-            endpoint.close();
         }
 
         @Override

@@ -261,8 +261,12 @@ class AgentBridgeTest {
     void aLostAgentEndsTheCallAndAReconnectDropsStaleAudio() throws Exception {
         try (Leg leg = connect(AgentRoute.ToolRunner.none())) {
             speak(leg, "item_old", tone(500, 3000));
+            // Idle streams send nothing, so packets sent are agent audio; some played while it was being queued.
+            long sentBefore = leg.media().stats().packetsSent();
             leg.agent(new AgentEvent.Reconnected("socket dropped", 420));
             Thread.sleep(300);
+            assertThat(leg.media().stats().packetsSent() - sentBefore).as("frames sent after the reconnect")
+                    .isLessThanOrEqualTo(1);
             assertThat(leg.log().types()).contains("agent.reconnected");
             assertThat(leg.media().ended()).isNotDone();
 
@@ -270,10 +274,6 @@ class AgentBridgeTest {
             CallMedia.MediaEnd end = leg.media().ended().get(5, TimeUnit.SECONDS);
             assertThat(end.reason()).isEqualTo(EndReason.AGENT_FAILED);
             assertThat(end.detail()).contains("gave up");
-            leg.edge().requestClose();
-            leg.edge().awaitExit(T);
-            assertThat(audibleFrames(leg.edge().recording())).as("frames of the old socket's 3 s answer played")
-                    .isLessThanOrEqualTo(3);
         }
     }
 

@@ -78,7 +78,7 @@ class AgentCallEndToEndTest {
             assertThat(CallerAudio.windowsAt(heard, hz)).as("parrot of the caller's %.0f Hz, in 100 ms windows", hz)
                     .isGreaterThanOrEqualTo(6);
             assertThat(t.server.repository().events(callId)).extracting(CallEventRecord::type)
-                    .contains("agent.connected")
+                    .contains("agent.connected", "agent.first_audio")
                     .containsSubsequence("webhook.connect", "media.answered", "graph.pre_accept", "media.connected",
                             "graph.accept", "webhook.terminate", "call.ended");
             await().atMost(T).untilAsserted(() -> assertThat(t.server.repository().transcripts(callId))
