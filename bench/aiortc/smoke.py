@@ -2,6 +2,10 @@
 """Plays WhatsApp against answerer.py: a fake Graph API, signed webhooks, and aiortc callers sending a tone.
 
   /usr/bin/python3 bench/aiortc/smoke.py [--calls M] [--seconds S] [--json out.json]
+  /usr/bin/python3 bench/aiortc/smoke.py --url http://127.0.0.1:PORT --graph-port G [--server-pid PID] ...
+
+The second form drives an answerer that is already running (this one, or `wavoice serve`) whose Graph API URL is
+http://127.0.0.1:G and whose app secret is $WHATSAPP_APP_SECRET.
 
 Starts the answerer as a child process on a free loopback port with WAVOICE_GRAPH_URL pointing at the fake
 Graph server here, then per call: an aiortc offerer (Opus only, session-level a=ice-lite as WhatsApp's edge
@@ -36,7 +40,7 @@ from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCRtp
 from aiortc.mediastreams import MediaStreamError
 
 HERE = Path(__file__).resolve().parent
-SECRET = "smoke-secret"
+SECRET = os.environ.get("WHATSAPP_APP_SECRET") or "smoke-secret"  # the answerer's app secret
 PHONE_NUMBER_ID = "110000000000001"
 RATE = 48000
 FRAME = 960
@@ -130,12 +134,12 @@ class FakeGraph:
         return web.json_response({"success": True})
 
 
-async def start_graph(graph: FakeGraph) -> tuple[web.AppRunner, int]:
+async def start_graph(graph: FakeGraph, port: int | None) -> tuple[web.AppRunner, int]:
     app = web.Application()
     app.router.add_post("/{version}/{pnid}/calls", graph.calls)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    port = free_port()
+    port = port or free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     return runner, port
 
@@ -220,10 +224,10 @@ class Caller:
         await self._pc.close()
 
 
-async def wait_ready(url: str, http: ClientSession, process: subprocess.Popen) -> None:
+async def wait_ready(url: str, http: ClientSession, process: subprocess.Popen | None) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process and process.poll() is not None:
             raise SystemExit(f"answerer exited with {process.returncode}")
         try:
             async with http.get(url) as response:
@@ -246,23 +250,29 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def run(calls: int, seconds: float, stagger: float) -> dict:
+async def run(calls: int, seconds: float, stagger: float, url: str | None, graph_port: int | None,
+              server_pid: int | None) -> dict:
     aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]  # loopback only
     graph = FakeGraph()
-    graph_runner, graph_port = await start_graph(graph)
-    http_port = free_port()
-    env = dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WAVOICE_GRAPH_URL=f"http://127.0.0.1:{graph_port}",
-               WAVOICE_HTTP_HOST="127.0.0.1", WAVOICE_HTTP_PORT=str(http_port),
-               WAVOICE_LOG_LEVEL=os.environ.get("WAVOICE_LOG_LEVEL", "WARNING"))
-    answerer = subprocess.Popen([sys.executable, str(HERE / "answerer.py")], env=env)
-    base = f"http://127.0.0.1:{http_port}"
-    report: dict = {"calls": calls, "seconds": seconds, "answerer_pid": answerer.pid}
+    graph_runner, graph_port = await start_graph(graph, graph_port)
+    answerer = None
+    if url is None:
+        http_port = free_port()
+        env = dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WAVOICE_GRAPH_URL=f"http://127.0.0.1:{graph_port}",
+                   WAVOICE_HTTP_HOST="127.0.0.1", WAVOICE_HTTP_PORT=str(http_port),
+                   WAVOICE_LOG_LEVEL=os.environ.get("WAVOICE_LOG_LEVEL", "WARNING"))
+        answerer = subprocess.Popen([sys.executable, str(HERE / "answerer.py")], env=env)
+        base, server_pid = f"http://127.0.0.1:{http_port}", answerer.pid
+    else:
+        base = url.rstrip("/")
+    cpu = (lambda: cpu_seconds(server_pid)) if server_pid else (lambda: float("nan"))
+    report: dict = {"calls": calls, "seconds": seconds, "url": base, "server_pid": server_pid}
     try:
         async with ClientSession() as http:
             await wait_ready(base + "/ready", http, answerer)
             report["bad_signature_401"] = await rejects_bad_signature(http, base + "/webhook")
             callers = [Caller(i, 300 + 100 * i, graph, http, base + "/webhook") for i in range(calls)]
-            cpu_before_setup = cpu_seconds(answerer.pid)
+            cpu_before_setup = cpu()
 
             async def dial(caller: Caller, delay: float) -> None:
                 await asyncio.sleep(delay)
@@ -273,14 +283,14 @@ async def run(calls: int, seconds: float, stagger: float) -> dict:
 
             await asyncio.gather(*(dial(c, i * stagger) for i, c in enumerate(callers)))
             connected = [c for c in callers if "accept_ms" in c.result]
-            report["setup_cpu_ms_per_call"] = (cpu_seconds(answerer.pid) - cpu_before_setup) * 1000 / max(1, len(connected))
+            report["setup_cpu_ms_per_call"] = (cpu() - cpu_before_setup) * 1000 / max(1, len(connected))
 
             await asyncio.sleep(1.0)  # let the first echoed frames and the resamplers settle
             for c in connected:
                 c.listen()
-            cpu_start, wall_start = cpu_seconds(answerer.pid), time.monotonic()
+            cpu_start, wall_start = cpu(), time.monotonic()
             await asyncio.sleep(seconds)
-            cpu_used, wall = cpu_seconds(answerer.pid) - cpu_start, time.monotonic() - wall_start
+            cpu_used, wall = cpu() - cpu_start, time.monotonic() - wall_start
             for c in connected:
                 c.check_tone()
             report["cpu_percent_per_call"] = 100 * cpu_used / (wall * max(1, len(connected)))
@@ -288,13 +298,14 @@ async def run(calls: int, seconds: float, stagger: float) -> dict:
             await asyncio.gather(*(c.hang_up() for c in callers))
             await asyncio.sleep(0.5)
             async with http.get(base + "/ready") as response:
-                report["calls_left_after_terminate"] = (await response.json())["calls"]
+                report["calls_left_after_terminate"] = (await response.json()).get("calls")
     finally:
-        answerer.terminate()
-        try:
-            answerer.wait(10)
-        except subprocess.TimeoutExpired:
-            answerer.kill()
+        if answerer:
+            answerer.terminate()
+            try:
+                answerer.wait(10)
+            except subprocess.TimeoutExpired:
+                answerer.kill()
         await graph_runner.cleanup()
 
     report["per_call"] = [c.result for c in callers]
@@ -307,7 +318,7 @@ async def run(calls: int, seconds: float, stagger: float) -> dict:
     report["tones_ok"] = sum(1 for c in callers if c.result.get("tone_ok"))
     report["graph_bad_requests"] = graph.bad_requests
     report["ok"] = (report["tones_ok"] == calls and report["bad_signature_401"]
-                    and report["calls_left_after_terminate"] == 0 and not graph.bad_requests)
+                    and report["calls_left_after_terminate"] in (0, None) and not graph.bad_requests)
     return report
 
 
@@ -317,8 +328,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--stagger", type=float, default=0.2, help="seconds between call starts")
     parser.add_argument("--json", help="write the full report here")
+    parser.add_argument("--url", help="drive an answerer already running here instead of starting answerer.py")
+    parser.add_argument("--graph-port", type=int, help="with --url: the port its Graph API URL points at")
+    parser.add_argument("--server-pid", type=int, help="with --url: the answerer's process, for its CPU time")
     args = parser.parse_args()
-    report = asyncio.run(run(args.calls, args.seconds, args.stagger))
+    if args.url and not args.graph_port:
+        parser.error("--url needs --graph-port (the answerer's WHATSAPP_GRAPH_URL port)")
+    report = asyncio.run(run(args.calls, args.seconds, args.stagger, args.url, args.graph_port, args.server_pid))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))
     for c in report["per_call"]:
