@@ -115,6 +115,7 @@ class PcmEchoTrack(MediaStreamTrack):
         self._start: float | None = None
         self._pts = 0
         self.frames_sent = 0
+        self.frames_late = 0  # handed to the encoder more than 5 ms after their 20 ms slot
 
     def write(self, pcm: bytes) -> None:
         self._agent_pcm += pcm
@@ -130,9 +131,11 @@ class PcmEchoTrack(MediaStreamTrack):
             self._start = time.time()
         else:
             self._pts += out_samples
-            wait = self._start + self._pts / OUT_RATE - time.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            due = self._start + self._pts / OUT_RATE
+            if due > time.time():
+                await asyncio.sleep(due - time.time())
+            if time.time() - due > 0.005:
+                self.frames_late += 1
 
         agent_bytes = int(FRAME_SECONDS * AGENT_RATE) * 2
         chunk = bytes(self._agent_pcm[:agent_bytes])
@@ -257,7 +260,7 @@ class Call:
             if task is not asyncio.current_task():
                 task.cancel()
         event("ended", call_id=self.call_id, reason=reason, frames_in=self.frames_received,
-              frames_out=self._echo.frames_sent)
+              frames_out=self._echo.frames_sent, frames_out_late=self._echo.frames_late)
         self._on_end(self.call_id)
 
 

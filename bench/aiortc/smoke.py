@@ -90,7 +90,10 @@ def free_port() -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # the answerer is gone: the figures become nan, the run still reports
+        return float("nan")
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
@@ -288,9 +291,10 @@ async def run(calls: int, seconds: float, stagger: float, url: str | None, graph
             await asyncio.sleep(1.0)  # let the first echoed frames and the resamplers settle
             for c in connected:
                 c.listen()
-            cpu_start, wall_start = cpu(), time.monotonic()
+            cpu_start, wall_start, own_start = cpu(), time.monotonic(), cpu_seconds(os.getpid())
             await asyncio.sleep(seconds)
             cpu_used, wall = cpu() - cpu_start, time.monotonic() - wall_start
+            report["driver_cpu_percent_total"] = 100 * (cpu_seconds(os.getpid()) - own_start) / wall
             for c in connected:
                 c.check_tone()
             report["cpu_percent_per_call"] = 100 * cpu_used / (wall * max(1, len(connected)))
@@ -348,7 +352,8 @@ def main() -> None:
             print(f"{name}: p50 {r['p50']:.1f}  p99 {r['p99']:.1f}  max {r['max']:.1f}")
     print(f"answerer CPU: {report.get('cpu_percent_per_call', float('nan')):.2f} % of a core per call "
           f"({report.get('cpu_percent_total', float('nan')):.1f} % for {report['connected']} calls), "
-          f"setup {report.get('setup_cpu_ms_per_call', float('nan')):.1f} ms CPU per call")
+          f"setup {report.get('setup_cpu_ms_per_call', float('nan')):.1f} ms CPU per call; "
+          f"callers (this process) {report.get('driver_cpu_percent_total', float('nan')):.1f} %")
     print(f"connected {report['connected']}/{report['calls']}, tones ok {report['tones_ok']}, "
           f"bad signature -> 401: {report['bad_signature_401']}, calls left after terminate: "
           f"{report.get('calls_left_after_terminate')}, result: {'OK' if report['ok'] else 'FAILED'}")
