@@ -14,6 +14,7 @@ calls="${1:-20}"
 seconds="${2:-30}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${OUT_DIR:-$root/target/side-by-side}"
+wavoice="${WAVOICE:-$root/wavoice}"   # the launcher (overridable for a dry run of this script)
 python=/usr/bin/python3   # Debian's interpreter: the one python3-aiortc is installed for
 secret="${WHATSAPP_APP_SECRET:-side-by-side-secret}"
 export WHATSAPP_APP_SECRET="$secret"
@@ -46,7 +47,7 @@ trap 'exit 130' INT TERM
 
 # Each child leads its own process group (setsid), so stopping it also stops whatever it started (the bench's JVMs).
 run_bench() {
-  setsid "$root/wavoice" bench "$@" &
+  setsid "$wavoice" bench "$@" &
   local pid=$!
   started+=("$pid")
   wait "$pid"
