@@ -201,6 +201,14 @@ class Call:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @property
+    def frames_sent(self) -> int:
+        return self._echo.frames_sent
+
+    @property
+    def frames_late(self) -> int:
+        return self._echo.frames_late
+
     def _ms(self) -> float:
         return round((time.perf_counter() - self._received_at) * 1000, 2)
 
@@ -286,7 +294,13 @@ class Answerer:
             await asyncio.gather(*(call.close("shutdown") for call in list(self._calls.values())))
 
     async def ready(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "ready", "calls": len(self._calls), "pid": os.getpid()})
+        """Also the live media figures of the calls up now (the smoke driver reads them)."""
+        calls = list(self._calls.values())
+        return web.json_response({
+            "status": "ready", "pid": os.getpid(), "calls": len(calls),
+            "frames_in": sum(c.frames_received for c in calls),
+            "frames_out": sum(c.frames_sent for c in calls),
+            "frames_out_late": sum(c.frames_late for c in calls)})
 
     async def verify(self, request: web.Request) -> web.Response:
         q = request.query

@@ -297,6 +297,10 @@ async def run(calls: int, seconds: float, stagger: float, url: str | None, graph
             report["driver_cpu_percent_total"] = 100 * (cpu_seconds(os.getpid()) - own_start) / wall
             for c in connected:
                 c.check_tone()
+            async with http.get(base + "/ready") as response:
+                live = await response.json()
+            if "frames_out" in live:  # answerer.py's own figures, over the whole calls
+                report["frames_out"], report["frames_out_late"] = live["frames_out"], live["frames_out_late"]
             report["cpu_percent_per_call"] = 100 * cpu_used / (wall * max(1, len(connected)))
             report["cpu_percent_total"] = 100 * cpu_used / wall
             await asyncio.gather(*(c.hang_up() for c in callers))
@@ -354,6 +358,8 @@ def main() -> None:
           f"({report.get('cpu_percent_total', float('nan')):.1f} % for {report['connected']} calls), "
           f"setup {report.get('setup_cpu_ms_per_call', float('nan')):.1f} ms CPU per call; "
           f"callers (this process) {report.get('driver_cpu_percent_total', float('nan')):.1f} %")
+    if "frames_out" in report:
+        print(f"answerer outbound frames over 5 ms late: {report['frames_out_late']} of {report['frames_out']}")
     print(f"connected {report['connected']}/{report['calls']}, tones ok {report['tones_ok']}, "
           f"bad signature -> 401: {report['bad_signature_401']}, calls left after terminate: "
           f"{report.get('calls_left_after_terminate')}, result: {'OK' if report['ok'] else 'FAILED'}")
