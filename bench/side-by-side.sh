@@ -5,6 +5,7 @@
 #   apt-get install -y python3-aiortc python3-aiohttp   # Debian 12: aiortc 1.4.0; a benchmark dependency only,
 #                                                       # mvn verify does not need it
 #   bench/side-by-side.sh [calls] [seconds]             # defaults 20 calls, 30 s; JSON + logs in target/side-by-side
+#   FIND_MAX=1 bench/side-by-side.sh 20 30              # also the largest N with every frame on time, both sides
 #
 # Both runs use `./wavoice bench --agent local`: for aiortc at --url with --server-pid so the bench samples the
 # answerer's CPU; for wavoice the bench starts its own server JVM. Every process started here is stopped on exit.
@@ -26,9 +27,12 @@ free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 aiortc_port="$(free_port)"
 graph_port="$(free_port)"
 
-# How `wavoice bench --url` learns which Graph API port the external answerer was told to call (its fake Graph
-# must listen there). Override with BENCH_URL_ARGS="..." if the bench spells it differently.
+# `wavoice bench --url` must run its Graph API stand-in on the port the answerer was told to call (--graph-port);
+# BENCH_URL_ARGS replaces these options if the bench's spelling changes.
 read -r -a url_args <<< "${BENCH_URL_ARGS:---graph-port $graph_port}"
+# FIND_MAX=1 also searches the largest N with every frame on time (long: doubling, then bisecting);
+# BENCH_ARGS adds options to both runs (e.g. "--ramp 5 --warmup 5").
+read -r -a extra_args <<< "${BENCH_ARGS:-} ${FIND_MAX:+--find-max}"
 
 started=()
 stop_all() {
@@ -73,31 +77,36 @@ while time.monotonic() < deadline:
         time.sleep(0.1)
 sys.exit("aiortc answerer not ready after 30 s")
 PY
-run_bench --calls "$calls" --seconds "$seconds" --agent local --url "http://127.0.0.1:$aiortc_port" \
+run_bench --calls "$calls" --seconds "$seconds" --agent local "${extra_args[@]}" --url "http://127.0.0.1:$aiortc_port" \
   --server-pid "$aiortc_pid" "${url_args[@]}" --json "$out/aiortc.json"
 stop_all
 
 echo "== wavoice: $calls calls x ${seconds}s" >&2
-run_bench --calls "$calls" --seconds "$seconds" --agent local --json "$out/wavoice.json"
+run_bench --calls "$calls" --seconds "$seconds" --agent local "${extra_args[@]}" --json "$out/wavoice.json"
 stop_all
 
 "$python" - "$out/wavoice.json" "$out/aiortc.json" <<'PY'
 import json, re, sys
 
-# metric -> (candidate key paths in the bench JSON, first found wins; True if higher is better)
+# metric -> (candidate key paths in the `wavoice bench --json` report, first found wins; True if higher is better)
 METRICS = {
-    "pre_accept p50 (ms)": (["setup.pre_accept_ms.p50", "setup.preAccept.p50", "pre_accept_ms.p50", "preAcceptMs.p50"], False),
-    "pre_accept p99 (ms)": (["setup.pre_accept_ms.p99", "setup.preAccept.p99", "pre_accept_ms.p99", "preAcceptMs.p99"], False),
-    "connected p50 (ms)": (["setup.connected_ms.p50", "setup.connected.p50", "connected_ms.p50", "connectedMs.p50"], False),
-    "connected p99 (ms)": (["setup.connected_ms.p99", "setup.connected.p99", "connected_ms.p99", "connectedMs.p99"], False),
-    "CPU per call (% of a core)": (["server.cpu_percent_per_call", "cpu_percent_per_call", "cpuPerCallPercent", "server_cpu_per_call"], False),
-    "largest on-time N": (["largest_on_time_calls", "max_on_time_calls", "largestOnTimeN", "on_time.max_calls"], True),
+    "pre_accept p50 (ms)": (["result.setup_ms.pre_accept.p50"], False),
+    "pre_accept p99 (ms)": (["result.setup_ms.pre_accept.p99"], False),
+    "connected p50 (ms)": (["result.setup_ms.dtls_connected.p50"], False),
+    "connected p99 (ms)": (["result.setup_ms.dtls_connected.p99"], False),
+    "first audio back p50 (ms)": (["result.setup_ms.first_audio_back.p50"], False),
+    "CPU ms per call-second": (["result.server_cpu.cpu_ms_per_call_second"], False),
+    "calls per core": (["result.server_cpu.calls_per_core"], True),
+    "frames back > 5 ms late": (["result.frames_back.late_over_5ms"], False),
+    "largest on-time N": (["find_max.largest_on_time_calls"], True),
 }
-# When no listed path exists, a key path whose letters contain all of these words is taken (and shown).
+# When no listed path exists (the report changed), a key path whose letters contain all of these words is taken
+# and shown next to the figure.
 FUZZY = {
     "pre_accept p50 (ms)": ["preaccept", "p50"], "pre_accept p99 (ms)": ["preaccept", "p99"],
     "connected p50 (ms)": ["connected", "p50"], "connected p99 (ms)": ["connected", "p99"],
-    "CPU per call (% of a core)": ["cpu", "percall"], "largest on-time N": ["ontime"],
+    "first audio back p50 (ms)": ["firstaudio", "p50"], "CPU ms per call-second": ["cpu", "percallsecond"],
+    "calls per core": ["callspercore"], "frames back > 5 ms late": ["late", "5ms"], "largest on-time N": ["ontimecalls"],
 }
 
 def flatten(node, prefix=""):
@@ -124,6 +133,8 @@ try:
 except (OSError, ValueError) as e:
     sys.exit(f"cannot read bench JSON: {e}")
 print(f"{'metric':28} {'wavoice':>10} {'aiortc':>10} {'wavoice/aiortc':>15}  better")
+if "find_max" not in wavoice:
+    print("(largest on-time N needs FIND_MAX=1)")
 for name, (_, higher_better) in METRICS.items():
     w, wpath = lookup(wavoice, name)
     a, apath = lookup(aiortc, name)
