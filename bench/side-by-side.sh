@@ -18,6 +18,7 @@ out="${OUT_DIR:-$root/target/side-by-side}"
 wavoice="${WAVOICE:-$root/wavoice}"   # the launcher (overridable for a dry run of this script)
 python=/usr/bin/python3   # Debian's interpreter: the one python3-aiortc is installed for
 secret="${WHATSAPP_APP_SECRET:-side-by-side-secret}"
+agent="${BENCH_AGENT:-local}"   # wavoice's agent path transcodes as the aiortc answerer does; echo is RTP passthrough
 export WHATSAPP_APP_SECRET="$secret"
 
 "$python" -c 'import aiortc, aiohttp' 2>/dev/null \
@@ -50,11 +51,13 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 # Each child leads its own process group (setsid), so stopping it also stops whatever it started (the bench's JVMs).
+# A run whose calls fail still writes its JSON: the ratios are printed anyway and the script's status says so.
+failed=0
 run_bench() {
   setsid "$wavoice" bench "$@" &
   local pid=$!
   started+=("$pid")
-  wait "$pid"
+  wait "$pid" || { echo "wavoice bench exited with $? (failed calls: see its output above)" >&2; failed=1; }
 }
 
 echo "== aiortc answerer: $calls calls x ${seconds}s" >&2
@@ -77,12 +80,12 @@ while time.monotonic() < deadline:
         time.sleep(0.1)
 sys.exit("aiortc answerer not ready after 30 s")
 PY
-run_bench --calls "$calls" --seconds "$seconds" --agent local "${extra_args[@]}" --url "http://127.0.0.1:$aiortc_port" \
+run_bench --calls "$calls" --seconds "$seconds" --agent "$agent" "${extra_args[@]}" --url "http://127.0.0.1:$aiortc_port" \
   --server-pid "$aiortc_pid" "${url_args[@]}" --json "$out/aiortc.json"
 stop_all
 
 echo "== wavoice: $calls calls x ${seconds}s" >&2
-run_bench --calls "$calls" --seconds "$seconds" --agent local "${extra_args[@]}" --json "$out/wavoice.json"
+run_bench --calls "$calls" --seconds "$seconds" --agent "$agent" "${extra_args[@]}" --json "$out/wavoice.json"
 stop_all
 
 "$python" - "$out/wavoice.json" "$out/aiortc.json" <<'PY'
@@ -143,3 +146,4 @@ for name, (_, higher_better) in METRICS.items():
     print(f"{name:28} {fmt(w):>10} {fmt(a):>10} {ratio:>15}  {'higher' if higher_better else 'lower'}"
           + ("" if wpath == apath else f"   [keys: {wpath} / {apath}]"))
 PY
+exit "$failed"
