@@ -31,7 +31,7 @@ graph_port="$(free_port)"
 # `wavoice bench --url` must run its Graph API stand-in on the port the answerer was told to call (--graph-port);
 # BENCH_URL_ARGS replaces these options if the bench's spelling changes.
 read -r -a url_args <<< "${BENCH_URL_ARGS:---graph-port $graph_port}"
-# FIND_MAX=1 also searches the largest N with every frame on time (long: doubling, then bisecting);
+# FIND_MAX=1 also finds the largest N with every frame on time (long: doubling, then bisecting);
 # BENCH_ARGS adds options to both runs (e.g. "--ramp 5 --warmup 5").
 read -r -a extra_args <<< "${BENCH_ARGS:-} ${FIND_MAX:+--find-max}"
 

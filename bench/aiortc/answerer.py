@@ -95,10 +95,14 @@ def signature_ok(secret: bytes, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected, header[len("sha256="):].strip().lower())
 
 
-def setup_active(sdp: str) -> str:
-    """WhatsApp's edge is the DTLS server: the answer must say active. aiortc 1.4 already answers an actpass
-    offer with active; this only guards against a future default change."""
-    return re.sub(r"(?m)^a=setup:(actpass|passive)\r?$", "a=setup:active\r", sdp)
+def require_setup_active(sdp: str) -> str:
+    """WhatsApp's edge is the DTLS server, so the answer must say a=setup:active. aiortc 1.4 answers an actpass
+    offer with active by itself (its DTLS role "auto" becomes client). Rewriting the line would not change the
+    role aiortc's DTLS transport plays, so anything else fails the call here instead of in the handshake."""
+    roles = re.findall(r"(?m)^a=setup:(\w+)", sdp)
+    if not roles or any(role != "active" for role in roles):
+        raise ValueError(f"aiortc answered a=setup:{','.join(roles) or 'none'}; WhatsApp needs active")
+    return sdp
 
 
 class PcmEchoTrack(MediaStreamTrack):
@@ -235,7 +239,7 @@ class Call:
         pc.addTrack(self._echo)
         answer = await pc.createAnswer()
         await pc.setLocalDescription(answer)  # gathers the host candidates into the SDP
-        self._answer_sdp = setup_active(pc.localDescription.sdp)
+        self._answer_sdp = require_setup_active(pc.localDescription.sdp)
         event("answer_ready", call_id=self.call_id, ms=self._ms())
         await self._post("pre_accept")
 
