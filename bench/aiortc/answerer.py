@@ -17,7 +17,8 @@ Environment (names as wavoice's `serve`):
   WHATSAPP_GRAPH_URL or WAVOICE_GRAPH_URL (default https://graph.facebook.com),
   WHATSAPP_GRAPH_VERSION or WAVOICE_GRAPH_VERSION (default v23.0, as wavoice),
   WAVOICE_HTTP_HOST (127.0.0.1), WAVOICE_HTTP_PORT (8080), WAVOICE_MEDIA_HOST (127.0.0.1: the one address
-  the ICE host candidates use), WAVOICE_LOG_LEVEL (INFO).
+  the ICE host candidates use), WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS (10: a call not connected by then after
+  pre_accept is closed), WAVOICE_LOG_LEVEL (INFO).
 
 Needs Debian's python3-aiortc (1.4.0) and python3-aiohttp: apt-get install -y python3-aiortc python3-aiohttp.
 Run with the system interpreter: /usr/bin/python3 bench/aiortc/answerer.py
@@ -60,6 +61,7 @@ class Settings:
     http_host: str
     http_port: int
     media_host: str
+    media_connect_timeout: float
 
     @staticmethod
     def from_env(env) -> "Settings":
@@ -80,6 +82,7 @@ class Settings:
             http_host=env.get("WAVOICE_HTTP_HOST", "127.0.0.1"),
             http_port=int(env.get("WAVOICE_HTTP_PORT", "8080")),
             media_host=env.get("WAVOICE_MEDIA_HOST", "127.0.0.1"),
+            media_connect_timeout=float(env.get("WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS", "10")),
         )
 
 
@@ -186,8 +189,10 @@ class GraphApi:
 class Call:
     """One answered call: peer connection, inbound decode + resample loop, outbound echo track."""
 
-    def __init__(self, call_id: str, phone_number_id: str, graph: GraphApi, received_at: float, on_end) -> None:
+    def __init__(self, call_id: str, phone_number_id: str, graph: GraphApi, received_at: float,
+                 connect_timeout: float, on_end) -> None:
         self.call_id = call_id
+        self._connect_timeout = connect_timeout
         self.phone_number_id = phone_number_id
         self._graph = graph
         self._received_at = received_at
@@ -241,14 +246,28 @@ class Call:
         await pc.setLocalDescription(answer)  # gathers the host candidates into the SDP
         self._answer_sdp = require_setup_active(pc.localDescription.sdp)
         event("answer_ready", call_id=self.call_id, ms=self._ms())
-        await self._post("pre_accept")
+        if await self._post("pre_accept"):
+            self._spawn(self._connect_deadline())
 
-    async def _post(self, action: str) -> None:
+    async def _post(self, action: str) -> bool:
+        """A failed Graph call ends this call, never the process."""
         try:
             status = await self._graph.call_action(self.phone_number_id, self.call_id, action, self._answer_sdp)
-            event(action, call_id=self.call_id, status=status, ms=self._ms())
-        except Exception as e:  # a failed Graph call ends this call, never the process
+        except Exception as e:
             event(action + "_failed", call_id=self.call_id, error=type(e).__name__, ms=self._ms())
+            await self.close(f"graph_{action}_failed")
+            return False
+        event(action, call_id=self.call_id, status=status, ms=self._ms())
+        if status >= 300:
+            await self.close(f"graph_{action}_status_{status}")
+            return False
+        return True
+
+    async def _connect_deadline(self) -> None:
+        await asyncio.sleep(self._connect_timeout)
+        if not self._accepted:
+            event("media_timeout", call_id=self.call_id, ms=self._ms())
+            await self.close("media_timeout")
 
     async def _inbound(self, track) -> None:
         """Caller audio as an agent gets it in Pipecat: decoded by aiortc, resampled to 24 kHz mono s16."""
@@ -339,7 +358,8 @@ class Answerer:
             session = call.get("session") or {}
             if call_id in self._calls or session.get("sdp_type") != "offer" or not phone_number_id:
                 return
-            answered = Call(call_id, phone_number_id, self._graph, received_at, lambda cid: self._calls.pop(cid, None))
+            answered = Call(call_id, phone_number_id, self._graph, received_at, self._settings.media_connect_timeout,
+                            lambda cid: self._calls.pop(cid, None))
             self._calls[call_id] = answered
             event("connect", call_id=call_id)
             self._spawn(self._answer(answered, session.get("sdp", "")))
