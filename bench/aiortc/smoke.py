@@ -4,9 +4,6 @@
   /usr/bin/python3 bench/aiortc/smoke.py [--calls M] [--seconds S] [--json out.json]
   /usr/bin/python3 bench/aiortc/smoke.py --url http://127.0.0.1:PORT --graph-port G [--server-pid PID] ...
 
-The second form drives an answerer that is already running (this one, or `wavoice serve`) whose Graph API URL is
-http://127.0.0.1:G and whose app secret is $WHATSAPP_APP_SECRET.
-
 Starts the answerer as a child process on a free loopback port with WAVOICE_GRAPH_URL pointing at the fake
 Graph server here, then per call: an aiortc offerer (Opus only, session-level a=ice-lite as WhatsApp's edge
 announces, ICE role forced to controlled) with a sine track at its own frequency, a signed `connect` webhook,
@@ -17,6 +14,9 @@ Reports setup latency (webhook sent -> pre_accept / accept received at the Graph
 process's CPU per call while all M calls are up (utime + stime from /proc, divided by call-seconds).
 Exits 1 if a call did not connect or its echo did not carry its tone. The callers run in this process, so
 for large M they compete with the answerer for the same cores.
+
+The second form drives an answerer that is already running (this one, or `wavoice serve`) whose Graph API URL is
+http://127.0.0.1:G and whose app secret is $WHATSAPP_APP_SECRET.
 """
 import argparse
 import asyncio
@@ -356,7 +356,8 @@ def main() -> None:
             print(f"{name}: p50 {r['p50']:.1f}  p99 {r['p99']:.1f}  max {r['max']:.1f}")
     print(f"answerer CPU: {report.get('cpu_percent_per_call', float('nan')):.2f} % of a core per call "
           f"({report.get('cpu_percent_total', float('nan')):.1f} % for {report['connected']} calls), "
-          f"setup {report.get('setup_cpu_ms_per_call', float('nan')):.1f} ms CPU per call; "
+          f"{report.get('setup_cpu_ms_per_call', float('nan')):.1f} ms CPU per call while dialling (media of calls "
+          f"already up included); "
           f"callers (this process) {report.get('driver_cpu_percent_total', float('nan')):.1f} %")
     if "frames_out" in report:
         print(f"answerer outbound frames over 5 ms late: {report['frames_out_late']} of {report['frames_out']}")
