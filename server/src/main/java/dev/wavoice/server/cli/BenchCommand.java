@@ -79,6 +79,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--server-java-opts", description = "Extra JVM options for the started server, space-separated (e.g. -XX:StartFlightRecording=...).")
     String serverJavaOpts;
 
+    @Option(names = "--echo-timing", description = "The server at --url echoes the callers' audio: time frames against their send time (automatic with --agent echo).")
+    boolean echoTimingFlag;
+
     @Option(names = "--json", description = "Also write the figures as JSON to this file.")
     Path json;
 
@@ -195,8 +198,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private LoadRun.Plan plan(int n, int talkSeconds, boolean measureHeap) {
+        boolean echo = url == null ? "echo".equalsIgnoreCase(agent) : echoTimingFlag;
         return new LoadRun.Plan(n, Duration.ofSeconds(talkSeconds), ramp, toneHz, Duration.ofSeconds(connectTimeoutSeconds),
-                measureHeap);
+                measureHeap, echo);
     }
 
     private ObjectNode header(ObjectMapper mapper, ServerUnderTest server) {

@@ -2,11 +2,19 @@ package dev.wavoice.server.sim;
 
 /**
  * What the caller can tell from the RTP packets coming back, without trusting the sender: how many, how many
- * missing (gaps in the sequence numbers), and how late each arrived against the sender's 20 ms grid. Lateness
- * is measured against the RTP timestamp: {@code arrival - timestamp time}, minus the smallest such offset seen
- * (the on-time path), in a 0.1 ms histogram. Updated on the shared receive thread only.
+ * missing (gaps in the sequence numbers), and how late each arrived. Lateness is {@code arrival - reference},
+ * minus the smallest such offset seen (the on-time path), in a 0.1 ms histogram. The reference is the sender's
+ * 20 ms grid read from the RTP timestamps, or, for an echo of the caller's own packets, the moment the caller
+ * sent the frame with that timestamp (so the caller's own clock hiccups are not blamed on the server). Updated
+ * on the receive thread only.
  */
 public final class ArrivalStats {
+    /** When the frame with this RTP timestamp was sent, or -1 when unknown. */
+    @FunctionalInterface
+    public interface SendClock {
+        long sentNanos(long timestamp32);
+    }
+
     /** 0.1 ms buckets up to 250 ms; later lands in the last one. */
     public static final int BUCKETS = 2_500;
     private static final long BUCKET_NANOS = 100_000;
@@ -29,7 +37,7 @@ public final class ArrivalStats {
      *
      * @param countTiming false while the bench deliberately stalls the server (a forced GC for the heap figure)
      */
-    public void onPacket(int sequence16, long timestamp32, long arrivalNanos, boolean countTiming) {
+    public void onPacket(int sequence16, long timestamp32, long arrivalNanos, boolean countTiming, SendClock sent) {
         received++;
         if (firstSequence < 0) {
             firstSequence = sequence16;
@@ -56,8 +64,16 @@ public final class ArrivalStats {
         if (!countTiming) {
             return;
         }
-        long mediaNanos = timestampExtended * 1_000_000_000L / 48_000;
-        long offset = (arrivalNanos - firstArrivalNanos) - mediaNanos;
+        long offset;
+        if (sent != null) {
+            long at = sent.sentNanos(timestamp32);
+            if (at < 0) {
+                return;
+            }
+            offset = arrivalNanos - at;
+        } else {
+            offset = (arrivalNanos - firstArrivalNanos) - timestampExtended * 1_000_000_000L / 48_000;
+        }
         if (offset < minOffsetNanos) {
             minOffsetNanos = offset;
         }

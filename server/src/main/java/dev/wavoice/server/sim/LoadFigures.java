@@ -24,7 +24,8 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                           long packetsSent, long packetsReceived, long packetsLost, long framesTimed,
                           long framesLateOver5ms, double latenessP50Millis, double latenessP99Millis,
                           long heapBeforeBytes, long heapWithCallsBytes, int upTogether,
-                          Map<String, Double> serverPacing, PacerStats callerPacer, double elapsedSeconds) {
+                          Map<String, Double> serverPacing, PacerStats callerPacer, double elapsedSeconds,
+                          long callerCpuNanos) {
 
     /** Nearest-rank percentiles of one setup step, in milliseconds, over the calls that reached it. */
     public record Percentiles(int n, double p50, double p95, double p99, double max) {
@@ -43,7 +44,7 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
 
     static LoadFigures of(LoadRun.Plan plan, List<CallResult> calls, long[] lateness, long elapsedNanos,
             long serverCpuNanos, OptionalLong heapBefore, OptionalLong heapWith, int upTogether, String metrics,
-            PacerStats callerPacer) {
+            PacerStats callerPacer, long callerCpuNanos) {
         List<String> failures = new ArrayList<>();
         int passed = 0;
         for (CallResult c : calls) {
@@ -65,7 +66,7 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                 calls.stream().mapToLong(CallResult::lateOver5ms).sum(),
                 ArrivalStats.percentileMillis(lateness, 0.50), ArrivalStats.percentileMillis(lateness, 0.99),
                 heapBefore.orElse(-1), heapWith.orElse(-1), upTogether, pacing(metrics), callerPacer,
-                elapsedNanos / 1e9);
+                elapsedNanos / 1e9, callerCpuNanos);
     }
 
     /** Series named like a pacer or the outbound path (none today: then timing is judged at the callers). */
@@ -123,15 +124,15 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         row(b, "  -> first audio back", firstAudio);
         b.append(String.format("server CPU        %s ms per call-second (%.1f CPU s over %.1f call-s) = %s calls per core%n",
                 num(cpuMillisPerCallSecond(), 2), serverCpuNanos / 1e9, callSeconds, num(callsPerCore(), 0)));
-        b.append(String.format("frames back       %d timed, %d later than 5 ms (%.3f %%), lateness p50 %s ms, p99 %s ms%n",
-                framesTimed, framesLateOver5ms, framesTimed == 0 ? 0.0 : 100.0 * framesLateOver5ms / framesTimed,
+        b.append(String.format("frames back       %d timed (vs %s), %d later than 5 ms (%.3f %%), lateness p50 %s ms, p99 %s ms%n",
+                framesTimed, plan.echoTiming() ? "send time" : "RTP grid", framesLateOver5ms, framesTimed == 0 ? 0.0 : 100.0 * framesLateOver5ms / framesTimed,
                 num(latenessP50Millis, 1), num(latenessP99Millis, 1)));
         b.append(String.format("audio             sent %d, received %d, lost %d (%.3f %%)%n", packetsSent,
                 packetsReceived, packetsLost, 100 * lossFraction()));
         b.append(String.format("heap              %s live after GC with %d calls, %s before: %s per call%n",
                 kib(heapWithCallsBytes), upTogether, kib(heapBeforeBytes), kib(heapPerCallBytes())));
-        b.append(String.format("caller clock      %d late ticks of %d, p99 %.2f ms (the callers' own pacer; late ticks blur the figures)%n",
-                callerPacer.lateTicks(), callerPacer.ticks(), callerPacer.latenessP99Nanos() / 1e6));
+        b.append(String.format("callers           %.1f CPU s in this process; clock %d late ticks of %d, p99 %.2f ms (late ticks here blur the figures above)%n",
+                callerCpuNanos / 1e9, callerPacer.lateTicks(), callerPacer.ticks(), callerPacer.latenessP99Nanos() / 1e6));
         if (!serverPacing.isEmpty()) {
             b.append("server pacing     ").append(serverPacing).append('\n');
         }
@@ -153,7 +154,7 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         cpu.put("cpu_seconds", serverCpuNanos < 0 ? Double.NaN : serverCpuNanos / 1e9).put("call_seconds", callSeconds)
                 .put("cpu_ms_per_call_second", cpuMillisPerCallSecond()).put("calls_per_core", callsPerCore());
         ObjectNode frames = n.putObject("frames_back");
-        frames.put("source", serverPacing.isEmpty() ? "caller arrival vs RTP timestamp grid" : "caller arrival; server metrics below")
+        frames.put("reference", plan.echoTiming() ? "caller send time of each echoed frame" : "sender's RTP timestamp grid")
                 .put("timed", framesTimed).put("late_over_5ms", framesLateOver5ms)
                 .put("lateness_p50_ms", latenessP50Millis).put("lateness_p99_ms", latenessP99Millis);
         ObjectNode pacing = frames.putObject("server_metrics");
@@ -164,8 +165,9 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         ObjectNode heap = n.putObject("heap");
         heap.put("before_bytes", heapBeforeBytes).put("with_calls_bytes", heapWithCallsBytes)
                 .put("per_call_bytes", heapPerCallBytes());
-        ObjectNode clock = n.putObject("caller_pacer");
-        clock.put("ticks", callerPacer.ticks()).put("late_ticks", callerPacer.lateTicks())
+        ObjectNode clock = n.putObject("callers");
+        clock.put("caller_cpu_seconds", callerCpuNanos < 0 ? Double.NaN : callerCpuNanos / 1e9)
+                .put("ticks", callerPacer.ticks()).put("late_ticks", callerPacer.lateTicks())
                 .put("lateness_p99_ms", callerPacer.latenessP99Nanos() / 1e6);
         n.put("on_time", onTime());
         return n;

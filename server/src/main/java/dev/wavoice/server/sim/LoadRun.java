@@ -21,15 +21,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LoadRun {
 
     /** What to run. */
+    /**
+     * What to run.
+     *
+     * @param echoTiming the server echoes the callers' packets: time them against their send time, not the grid
+     */
     public record Plan(int calls, Duration talk, double rampPerSecond, double toneHz, Duration connectTimeout,
-                       boolean measureHeap) {}
+                       boolean measureHeap, boolean echoTiming) {}
+
+    /** 1.5 s of tone, 2.5 s of pause: room for the local agent's chime and parrot reply in each pause. */
+    private static final int TALK_MS = 1_500;
+    private static final int PAUSE_MS = 2_500;
+    private static final int CYCLE_FRAMES = (TALK_MS + PAUSE_MS) / 20;
 
     private LoadRun() {}
 
+    private static VoiceSource tone(Plan plan) {
+        return VoiceSource.toneBursts(plan.toneHz(), TALK_MS, PAUSE_MS, 0.3);
+    }
+
     public static LoadFigures run(SimulatedWhatsApp whatsapp, ServerUnderTest server, HttpClient http, Plan plan)
             throws InterruptedException {
+        whatsapp.echoTiming(plan.echoTiming());
         OptionalLong heapBefore = plan.measureHeap() ? server.liveHeapAfterGc() : OptionalLong.empty();
         OptionalLong cpuBefore = server.cpuNanos();
+        long self = ProcessHandle.current().pid();
+        OptionalLong callerCpuBefore = ServerUnderTest.cpuNanosOf(self);
         long started = System.nanoTime();
         CountDownLatch settled = new CountDownLatch(plan.calls()); // connected or failed
         CountDownLatch talked = new CountDownLatch(plan.calls()); // done talking, or failed
@@ -38,6 +55,7 @@ public final class LoadRun {
         List<SimulatedCaller> callers = new ArrayList<>();
         List<Future<CallResult>> results = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            EncodedVoice voice = whatsapp.encode(tone(plan), CYCLE_FRAMES);
             long gapNanos = plan.rampPerSecond() <= 0 ? 0 : (long) (1e9 / plan.rampPerSecond());
             for (int i = 0; i < plan.calls(); i++) {
                 long due = started + i * gapNanos;
@@ -45,7 +63,7 @@ public final class LoadRun {
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                SimulatedCaller caller = whatsapp.caller(VoiceSource.toneBursts(plan.toneHz(), 1_500, 2_500, 0.3), false);
+                SimulatedCaller caller = whatsapp.caller(tone(plan), voice, false);
                 callers.add(caller);
                 results.add(threads.submit(() -> oneCall(caller, plan, settled, talked, heapRead, connected)));
             }
@@ -81,12 +99,15 @@ public final class LoadRun {
             }
             Thread.sleep(500); // the server finishes tearing the calls down inside the CPU window
             OptionalLong cpuAfter = server.cpuNanos();
+            OptionalLong callerCpuAfter = ServerUnderTest.cpuNanosOf(self);
             long elapsed = System.nanoTime() - started;
             long[] lateness = new long[ArrivalStats.BUCKETS];
             callers.forEach(c -> c.arrivals().addLatenessTo(lateness));
             return LoadFigures.of(plan, done, lateness, elapsed,
                     cpuBefore.isPresent() && cpuAfter.isPresent() ? cpuAfter.getAsLong() - cpuBefore.getAsLong() - gcCpu : -1,
-                    heapBefore, heapWithCalls, upTogether, server.metrics(http), whatsapp.pacerStats());
+                    heapBefore, heapWithCalls, upTogether, server.metrics(http), whatsapp.pacerStats(),
+                    callerCpuBefore.isPresent() && callerCpuAfter.isPresent()
+                            ? callerCpuAfter.getAsLong() - callerCpuBefore.getAsLong() : -1);
         }
     }
 

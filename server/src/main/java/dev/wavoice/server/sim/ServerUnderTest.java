@@ -124,6 +124,11 @@ public final class ServerUnderTest implements AutoCloseable {
 
     /** User + system CPU time of the server process so far, from {@code /proc/<pid>/stat}. */
     public OptionalLong cpuNanos() {
+        return cpuNanosOf(pid);
+    }
+
+    /** User + system CPU time of any process, from {@code /proc/<pid>/stat} (Linux). */
+    public static OptionalLong cpuNanosOf(long pid) {
         if (pid <= 0) {
             return OptionalLong.empty();
         }

@@ -30,6 +30,16 @@ public final class SimulatedCaller {
     private final String callId;
     private final String number;
     private final VoiceSource source;
+    private final EncodedVoice encoded;
+    private long fed;
+    /**
+     * The echo clock: the tick that sent the latest cycle start, and the first echoed cycle start's RTP timestamp
+     * with its send tick (which ties timestamps to ticks, and so to when each tick ran).
+     */
+    private final boolean echoClock;
+    private volatile long lastCycleStartTick = -1;
+    private long anchorTimestamp = -1;
+    private long anchorTick;
     private final HeardAudio heard;
     private final ArrivalStats arrivals = new ArrivalStats();
     private final AudioStream audio;
@@ -52,8 +62,10 @@ public final class SimulatedCaller {
     private volatile boolean webhookAccepted;
 
     SimulatedCaller(SimulatedWhatsApp side, WebhookSender webhooks, String callId, String number, VoiceSource source,
-            boolean record) {
+            EncodedVoice encoded, boolean record) {
         this.side = side;
+        this.encoded = encoded;
+        this.echoClock = side.echoTiming() && encoded != null;
         this.webhooks = webhooks;
         this.callId = callId;
         this.number = number;
@@ -261,14 +273,21 @@ public final class SimulatedCaller {
         @Override
         public void onRtp(byte[] buf, int off, int len) {
             long now = System.nanoTime();
-            if (len >= 12 && payloadLength(buf, off, len) > 2) { // 1-2 byte payloads are DTX, not audio
+            int payload = len >= 12 ? payloadLength(buf, off, len) : 0;
+            if (payload > 2) { // 1-2 byte payloads are DTX, not audio
                 if (firstAudioNanos == 0) {
                     firstAudioNanos = now;
                 }
                 int sequence = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
                 long timestamp = ((buf[off + 4] & 0xFFL) << 24) | ((buf[off + 5] & 0xFF) << 16)
                         | ((buf[off + 6] & 0xFF) << 8) | (buf[off + 7] & 0xFF);
-                arrivals.onPacket(sequence, timestamp, now, !side.timingPaused());
+                if (echoClock && anchorTimestamp < 0 && lastCycleStartTick >= 0
+                        && encoded.isCycleStart(buf, off + len - payload, payload)) {
+                    anchorTick = lastCycleStartTick;
+                    anchorTimestamp = timestamp;
+                }
+                arrivals.onPacket(sequence, timestamp, now, !side.timingPaused(),
+                        echoClock ? SimulatedCaller.this::sentNanos : null);
             }
             audio.onRtp(buf, off, len);
         }
@@ -291,8 +310,26 @@ public final class SimulatedCaller {
 
     // ---- the caller's voice, on the shared pacer thread ----
 
+    /**
+     * Echo timing: a frame queued by the feeder goes out on the next tick (the stream ticks before the feeder: it
+     * registered first), and its RTP timestamp advances 960 per tick from the anchor.
+     */
+    private long sentNanos(long timestamp32) {
+        if (anchorTimestamp < 0) {
+            return -1;
+        }
+        return side.tickNanos(anchorTick + (int) (timestamp32 - anchorTimestamp) / 960);
+    }
+
     private void feed(long tickIndex, long nowNanos) {
-        if (nowNanos < playUntilNanos) {
+        boolean talking = nowNanos < playUntilNanos;
+        if (echoClock && talking && fed % encoded.cycleLength() == 0) {
+            lastCycleStartTick = tickIndex + 1;
+        }
+        if (encoded != null) {
+            byte[] f = talking ? encoded.frame(fed++) : encoded.pause();
+            audio.sendOpus(f, 0, f.length);
+        } else if (talking) {
             source.next(frame);
             audio.send(frame, 0, VoiceSource.FRAME);
         }

@@ -37,9 +37,17 @@ public final class SimulatedWhatsApp implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private volatile WebhookSender webhooks;
     private volatile boolean timingPaused;
+    private volatile boolean echoTiming;
+    /** When each pacer tick began (a ring of 80 s): registered first, so it runs before any caller's stream. */
+    private final long[] tickNanos = new long[4096];
+    private volatile long latestTick = -1;
 
     private SimulatedWhatsApp(Pacer pacer, OpusCodec codec, GraphStandIn graph) {
         this.pacer = pacer;
+        pacer.register((tick, now) -> {
+            tickNanos[(int) (tick & (tickNanos.length - 1))] = now;
+            latestTick = tick;
+        });
         this.codec = codec;
         this.graph = graph;
         byte[] id = new byte[4];
@@ -79,13 +87,21 @@ public final class SimulatedWhatsApp implements AutoCloseable {
 
     /** A new caller with a unique call id and number; {@link SimulatedCaller#dial()} places the call. */
     public SimulatedCaller caller(VoiceSource source, boolean record) {
+        return caller(source, null, record);
+    }
+
+    /**
+     * A caller that replays {@code encoded} (the same voice, encoded once for all callers: the cheap way to run
+     * many); {@code source} still names the tone to listen for.
+     */
+    public SimulatedCaller caller(VoiceSource source, EncodedVoice encoded, boolean record) {
         if (webhooks == null) {
             throw new IllegalStateException("target(serverUrl, appSecret) first");
         }
         long n = sequence.incrementAndGet();
         String callId = "wacid.SIM-" + runId + "-" + n;
         String number = "1555" + String.format("%07d", n % 10_000_000);
-        return new SimulatedCaller(this, webhooks, callId, number, source, record);
+        return new SimulatedCaller(this, webhooks, callId, number, source, encoded, record);
     }
 
     /**
@@ -100,6 +116,29 @@ public final class SimulatedWhatsApp implements AutoCloseable {
         timingPaused = false;
     }
 
+    /**
+     * The server echoes the callers' own packets (the echo line): time what comes back against when each frame
+     * was sent rather than against the RTP grid, so the callers' clock is not counted against the server.
+     */
+    public SimulatedWhatsApp echoTiming(boolean on) {
+        this.echoTiming = on;
+        return this;
+    }
+
+    boolean echoTiming() {
+        return echoTiming;
+    }
+
+    /** When pacer tick {@code tick} began, or -1 when not (or no longer) known. */
+    long tickNanos(long tick) {
+        long latest = latestTick;
+        if (tick < 0 || tick > latest || latest - tick >= tickNanos.length) {
+            return -1;
+        }
+        long at = tickNanos[(int) (tick & (tickNanos.length - 1))];
+        return at == 0 ? -1 : at;
+    }
+
     boolean timingPaused() {
         return timingPaused;
     }
@@ -107,6 +146,11 @@ public final class SimulatedWhatsApp implements AutoCloseable {
     /** The callers' own outbound clock: late ticks here would blur the server's figures. */
     public PacerStats pacerStats() {
         return pacer.stats();
+    }
+
+    /** Encodes a voice once for many callers, with the callers' codec. */
+    public EncodedVoice encode(VoiceSource source, int cycleFrames) {
+        return EncodedVoice.encode(codec, source, cycleFrames);
     }
 
     public long graphActionsForUnknownCalls() {
