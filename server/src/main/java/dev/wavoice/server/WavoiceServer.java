@@ -20,7 +20,10 @@ import dev.wavoice.server.whatsapp.RetryPolicy;
 import dev.wavoice.server.whatsapp.WebhookProcessor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.wavoice.server.media.CallMediaFactory;
+import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,10 +47,20 @@ public final class WavoiceServer implements AutoCloseable {
     private final HttpApi http;
     private final AutoCloseable mediaResources;
 
-    /** The service as configured: media transport and audio route chosen from the configuration. */
+    /** Builds the call media once the call log and timers exist (an agent bridge writes transcripts). */
+    @FunctionalInterface
+    public interface MediaProvider {
+        CallMediaFactory.Opened open(CallLog callLog, ScheduledExecutorService timers) throws IOException;
+    }
+
+    /** The service as configured, with the agent settings read from the process environment. */
     public static WavoiceServer create(WavoiceConfig config) throws IOException {
-        CallMediaFactory.Opened media = CallMediaFactory.open(config);
-        return new WavoiceServer(config, media.media(), media.resources());
+        return create(config, AgentConfig.fromEnvironment(System.getenv()));
+    }
+
+    /** The service as configured: media transport and audio route (echo, local or OpenAI agent). */
+    public static WavoiceServer create(WavoiceConfig config, AgentConfig agent) throws IOException {
+        return new WavoiceServer(config, (MediaProvider) (callLog, timers) -> CallMediaFactory.open(config, agent, callLog, timers));
     }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media) {
@@ -55,7 +68,10 @@ public final class WavoiceServer implements AutoCloseable {
     }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media, AutoCloseable mediaResources) {
-        this.mediaResources = mediaResources;
+        this(config, (MediaProvider) (callLog, timers) -> new CallMediaFactory.Opened(media, mediaResources));
+    }
+
+    public WavoiceServer(WavoiceConfig config, MediaProvider mediaProvider) throws UncheckedIOException {
         this.config = config;
         this.metrics = Metrics.prometheus();
         ObjectMapper json = objectMapper();
@@ -65,6 +81,18 @@ public final class WavoiceServer implements AutoCloseable {
         this.work = Executors.newVirtualThreadPerTaskExecutor();
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("call-timers").factory());
         this.calls = new CallRegistry(config.maxCalls(), metrics);
+        CallMediaFactory.Opened opened;
+        try {
+            opened = mediaProvider.open(callLog, timers);
+        } catch (IOException e) {
+            closeQuietly();
+            throw new UncheckedIOException("cannot open the media port: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        CallMedia media = opened.media();
+        this.mediaResources = opened.resources();
         GraphApiClient graph = new GraphApiClient(config.graphUrl(), config.graphVersion(), config.accessToken(),
                 Duration.ofSeconds(3), Duration.ofSeconds(10), RetryPolicy.DEFAULT, json, metrics);
         this.controller = new CallController(calls, media, graph, callLog, metrics, timers, work,
@@ -107,6 +135,13 @@ public final class WavoiceServer implements AutoCloseable {
 
     public CallRegistry calls() {
         return calls;
+    }
+
+    /** Undoes a half-built server (the media port could not be opened): nothing was started yet. */
+    private void closeQuietly() {
+        work.close();
+        timers.shutdownNow();
+        database.close();
     }
 
     @Override

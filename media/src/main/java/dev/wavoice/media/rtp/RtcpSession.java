@@ -203,6 +203,31 @@ public final class RtcpSession {
         }
     }
 
+    /** The caller's side as one figure set: summed over its sources (a call has one, or one per restart). */
+    public record InboundSummary(long received, long lost, long expected, double jitterMillis) {
+        public double lossFraction() {
+            return expected <= 0 ? 0 : Math.max(0, (double) lost / expected);
+        }
+    }
+
+    /** Reception over every remote source; jitter is the latest source's (the one playing now). */
+    public InboundSummary inbound() {
+        lock.lock();
+        try {
+            long received = 0, lost = 0, expected = 0;
+            double jitter = 0;
+            for (int i = 0; i < sourceCount; i++) {
+                received += sources[i].received();
+                lost += Math.max(0, sources[i].lost());
+                expected += sources[i].expected();
+                jitter = sources[i].jitterMillis();
+            }
+            return new InboundSummary(received, lost, expected, jitter);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private ReceptionStats find(long ssrc) {
         for (int i = 0; i < sourceCount; i++) {
             if (sources[i].ssrc() == ssrc) {

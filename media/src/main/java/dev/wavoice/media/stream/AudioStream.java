@@ -359,6 +359,12 @@ public final class AudioStream implements MediaListener, AutoCloseable {
                 framesAfterClear.sum(), jitter.stats(), outbound.stats(), session == null ? null : session.stats());
     }
 
+    /** The caller's packets received and lost and their jitter (RFC 3550 reception figures). */
+    public RtcpSession.InboundSummary inbound() {
+        RtcpSession session = rtcp;
+        return session == null ? new RtcpSession.InboundSummary(0, 0, 0, 0) : session.inbound();
+    }
+
     /** Leaves the pacer and frees the codecs once no tick is using them; idempotent. */
     @Override
     public void close() {

@@ -114,7 +114,12 @@ public final class CallController implements CallWebhookListener {
             call.lock().unlock();
         }
         callLog.event(call.callId(), "media.answered", null);
+        // From here the media side may end the call by itself: media failure, the caller's DTLS close, the agent.
+        session.ended().thenAccept(e -> work.execute(() -> end(call, e.reason(), e.detail(), null)));
 
+        if (hasEnded(call)) {
+            return; // the media side gave up already (an agent that cannot be reached, in reject mode)
+        }
         try {
             graph.preAccept(call.phoneNumberId(), call.callId(), session.answerSdp());
         } catch (GraphApiException e) {
@@ -152,7 +157,7 @@ public final class CallController implements CallWebhookListener {
         log.info("call.connected setupMs={}", call.elapsedMillis());
         schedule(call, limits.maxCallDuration(), () -> end(call, EndReason.MAX_DURATION,
                 "maximum call duration " + limits.maxCallDuration() + " reached", null));
-        session.ended().thenAccept(e -> work.execute(() -> end(call, e.reason(), e.detail(), null)));
+        session.callConnected();
     }
 
     /** A {@code calls[]} entry with {@code event=terminate}: the call is over on WhatsApp's side. */
@@ -208,6 +213,15 @@ public final class CallController implements CallWebhookListener {
     private void ringTimeout(Call call) {
         if (call.state() != CallState.CONNECTED) {
             end(call, EndReason.RING_TIMEOUT, "not connected within " + limits.ringTimeout(), null);
+        }
+    }
+
+    private static boolean hasEnded(Call call) {
+        call.lock().lock();
+        try {
+            return call.isEnded();
+        } finally {
+            call.lock().unlock();
         }
     }
 

@@ -40,11 +40,16 @@ public interface CallMedia {
         CompletableFuture<Void> connected();
 
         /**
-         * Completes when the media ends on its own after having connected: {@link EndReason#MEDIA_FAILED} when it
-         * failed (consent lost), {@link EndReason#CALLER_HANGUP} when the caller's side closed it (DTLS
-         * close_notify), so wavoice does not send a terminate for a call the user already ended.
+         * Completes when the media side ends the call on its own: {@link EndReason#MEDIA_FAILED} when it failed
+         * (consent lost), {@link EndReason#CALLER_HANGUP} when the caller's side closed it (DTLS close_notify), so
+         * wavoice does not send a terminate for a call the user already ended; {@link EndReason#AGENT_HANGUP} or
+         * {@link EndReason#AGENT_FAILED} from the agent bridge. May complete while the call still rings.
          */
         CompletableFuture<MediaEnd> ended();
+
+        /** The call was accepted through Graph and the caller is listening: the agent may greet now. */
+        default void callConnected() {
+        }
 
         /** Live figures for the dashboard; cheap enough to call once a second per call. */
         default MediaStats stats() {

@@ -26,6 +26,8 @@ public enum EndReason {
     MAX_DURATION(true),
     /** The agent ended the call. */
     AGENT_HANGUP(true),
+    /** The agent could not be reached, or was lost and could not be reconnected. */
+    AGENT_FAILED(true),
     /** The service shut down while the call was live. */
     SHUTDOWN(true);
 

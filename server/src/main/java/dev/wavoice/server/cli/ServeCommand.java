@@ -1,6 +1,7 @@
 package dev.wavoice.server.cli;
 
 import dev.wavoice.server.WavoiceServer;
+import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
@@ -60,6 +61,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--agent", description = "local | echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
     String agent;
 
+    @Option(names = "--agent-unavailable", description = "apology | reject: when the agent cannot be reached, answer with a short apology tone then hang up, or reject the ringing call (env WAVOICE_AGENT_UNAVAILABLE, default apology).")
+    String agentUnavailable;
+
     @Option(names = "--max-calls", description = "Concurrent calls; more are rejected (env WAVOICE_MAX_CALLS, default 100).")
     Integer maxCalls;
 
@@ -101,6 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .graphVersion(in.text(graphVersion, "WHATSAPP_GRAPH_VERSION", WavoiceConfig.DEFAULT_GRAPH_VERSION))
                 .agent(AgentKind.resolve(in.text(agent, "WAVOICE_AGENT", null),
                         in.text(null, "OPENAI_API_KEY", null) != null))
+                .rejectWhenAgentUnavailable(unavailablePolicy(in.text(agentUnavailable, "WAVOICE_AGENT_UNAVAILABLE", "apology")))
                 .maxCalls(in.number(maxCalls, "WAVOICE_MAX_CALLS", WavoiceConfig.DEFAULT_MAX_CALLS))
                 .adminToken(in.text(adminToken, "WAVOICE_ADMIN_TOKEN", null))
                 .ringTimeout(Duration.ofSeconds(in.number(ringTimeoutSeconds, "WAVOICE_RING_TIMEOUT_SECONDS", 60)))
@@ -110,16 +115,25 @@ public final class ServeCommand implements Callable<Integer> {
                 .build();
     }
 
+    private static boolean unavailablePolicy(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "apology" -> false;
+            case "reject" -> true;
+            default -> throw new ConfigException("WAVOICE_AGENT_UNAVAILABLE must be apology or reject (got '" + value + "')");
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         WavoiceConfig config;
+        WavoiceServer server;
         try {
             config = config();
+            server = WavoiceServer.create(config, AgentConfig.fromEnvironment(System.getenv())).start();
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("wavoice: " + e.getMessage());
             return 2;
         }
-        WavoiceServer server = WavoiceServer.create(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

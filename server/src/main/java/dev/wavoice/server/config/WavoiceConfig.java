@@ -27,7 +27,8 @@ public record WavoiceConfig(
         Secret adminToken,
         Duration ringTimeout,
         Duration maxCallDuration,
-        Duration mediaConnectTimeout) {
+        Duration mediaConnectTimeout,
+        boolean rejectWhenAgentUnavailable) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 40000;
@@ -100,6 +101,7 @@ public record WavoiceConfig(
         private Duration ringTimeout = Duration.ofSeconds(60);
         private Duration maxCallDuration = Duration.ofHours(4);
         private Duration mediaConnectTimeout = Duration.ofSeconds(10);
+        private boolean rejectWhenAgentUnavailable;
 
         private Builder(WavoiceConfig from) {
             if (from != null) {
@@ -109,6 +111,7 @@ public record WavoiceConfig(
                 graphUrl = from.graphUrl; graphVersion = from.graphVersion; agent = from.agent;
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
+                rejectWhenAgentUnavailable = from.rejectWhenAgentUnavailable;
             }
         }
 
@@ -131,12 +134,13 @@ public record WavoiceConfig(
         public Builder ringTimeout(Duration v) { ringTimeout = v; return this; }
         public Builder maxCallDuration(Duration v) { maxCallDuration = v; return this; }
         public Builder mediaConnectTimeout(Duration v) { mediaConnectTimeout = v; return this; }
+        public Builder rejectWhenAgentUnavailable(boolean v) { rejectWhenAgentUnavailable = v; return this; }
 
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
                     blankToNull(stunServer), dbUrl, appSecret,
                     verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, agent, maxCalls,
-                    adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout);
+                    adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, rejectWhenAgentUnavailable);
         }
 
         private static String blankToNull(String s) {

@@ -1,29 +1,84 @@
 package dev.wavoice.server.media;
 
+import dev.wavoice.media.audio.OpusCodecs;
+import dev.wavoice.media.playout.Pacer;
+import dev.wavoice.media.playout.PacerConfig;
+import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
+import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.LocalAgentServer;
+import dev.wavoice.server.agent.RealtimeConnector;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.ConfigException;
+import dev.wavoice.server.config.Secret;
 import dev.wavoice.server.config.WavoiceConfig;
+import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Chooses how calls are carried. A call is answered only when its audio has somewhere to go: today that is the
- * echo line test; the local and OpenAI agents are refused with a stated reason until they are part of the build.
+ * Chooses how calls are carried: the shared media port, then where each call's audio goes. Echo needs no codec;
+ * the local and OpenAI agents get an {@link AgentRoute} (shared pacer and codec, one connector); the local agent
+ * runs as a loopback WebSocket server inside this process, reached through the same connector as OpenAI.
  */
 public final class CallMediaFactory {
+    private static final Logger log = LoggerFactory.getLogger(CallMediaFactory.class);
+
     private CallMediaFactory() {}
 
-    /** The call media and what must be closed with the server (the shared media port). */
+    /** The call media and what must be closed with the server (in order: agent side, pacer, media port). */
     public record Opened(CallMedia media, AutoCloseable resources) {}
 
-    public static Opened open(WavoiceConfig config) throws IOException {
-        if (config.agent() != AgentKind.ECHO) {
-            return new Opened(new CallMedia.Unavailable("the '" + config.agent().configName()
-                    + "' agent is not part of this build yet; WAVOICE_AGENT=echo answers calls as a line test"), () -> { });
+    public static Opened open(WavoiceConfig config, AgentConfig agent, CallLog callLog,
+            ScheduledExecutorService timers) throws IOException {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            WebRtcTransport transport = WebRtcTransport.open(transportConfig(config));
+            resources.add(transport);
+            WebRtcCallMedia.AudioRoute route = switch (config.agent()) {
+                case ECHO -> new EchoRoute();
+                case LOCAL, OPENAI -> agentRoute(config.agent(), agent, callLog, timers, resources,
+                        config.rejectWhenAgentUnavailable());
+            };
+            return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources));
+        } catch (IOException | RuntimeException e) {
+            closeAll(resources);
+            throw e;
         }
+    }
+
+    private static AgentRoute agentRoute(AgentKind kind, AgentConfig agent, CallLog callLog,
+            ScheduledExecutorService timers, List<AutoCloseable> resources, boolean rejectWhenUnavailable) {
+        AgentConfig effective = agent;
+        if (kind == AgentKind.LOCAL) {
+            LocalAgentServer local = LocalAgentServer.start(0);
+            resources.add(local);
+            // The local agent needs no key, and must never be sent the OpenAI one.
+            effective = new AgentConfig(local.url(), agent.model(), Secret.none(), agent.instructions(),
+                    agent.voice(), agent.greeting(), agent.turnDetection(), agent.transcriptionModel(), agent.tools());
+        } else if (!agent.apiKey().isPresent() && "api.openai.com".equals(agent.url().getHost())) {
+            throw new ConfigException("WAVOICE_AGENT=openai needs OPENAI_API_KEY");
+        }
+        RealtimeConnector connector = new RealtimeConnector(effective);
+        resources.add(connector);
+        Pacer pacer = new Pacer(PacerConfig.defaults()).start();
+        resources.add(pacer);
+        OpusCodecs.Selection codec = OpusCodecs.best();
+        log.info("media.agent_route agent={} url={} codec=\"{}\"", kind.configName(), effective.url(), codec.reason());
+        return new AgentRoute(kind.configName(), connector::open, AgentRoute.ToolRunner.none(), pacer, codec.codec(),
+                AudioStreamConfig.speech(24_000), callLog, timers, rejectWhenUnavailable, Duration.ofSeconds(3));
+    }
+
+    private static WebRtcTransportConfig transportConfig(WavoiceConfig config) throws IOException {
         WebRtcTransportConfig media = WebRtcTransportConfig.defaults(
                 new InetSocketAddress(InetAddress.getByName(config.mediaHost()), config.mediaPort()));
         if (config.publicIp() != null) {
@@ -34,7 +89,18 @@ public final class CallMediaFactory {
             media = media.withStunServer(new InetSocketAddress(config.stunServer().substring(0, colon),
                     Integer.parseInt(config.stunServer().substring(colon + 1))));
         }
-        WebRtcTransport transport = WebRtcTransport.open(media);
-        return new Opened(new WebRtcCallMedia(transport, new EchoRoute()), transport);
+        return media;
+    }
+
+    /** Closes in reverse order of opening, so nothing is used after what it depends on is gone. */
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("media.close_failed resource={} error=\"{}\"", resources.get(i).getClass().getSimpleName(),
+                        e.toString());
+            }
+        }
     }
 }

@@ -1,7 +1,9 @@
 package dev.wavoice.server.media;
 
 import dev.wavoice.media.webrtc.EndpointEvent;
-import dev.wavoice.media.webrtc.MediaListener;
+import dev.wavoice.media.webrtc.EndpointStats;
+import dev.wavoice.media.webrtc.WebRtcEndpoint;
+import dev.wavoice.server.call.CallMedia;
 
 /**
  * {@code WAVOICE_AGENT=echo}: no agent at all; the caller's audio goes straight back (a line test). It works on
@@ -11,8 +13,10 @@ import dev.wavoice.media.webrtc.MediaListener;
 public final class EchoRoute implements WebRtcCallMedia.AudioRoute {
 
     @Override
-    public MediaListener attach(WebRtcCallMedia.EndpointHandle endpoint) {
-        return new MediaListener() {
+    public CallAudio attach(WebRtcCallMedia.CallContext call) {
+        WebRtcEndpoint endpoint = call.endpoint();
+        long ssrc = endpoint.localSsrc();
+        return new CallAudio() {
             @Override
             public void onEvent(EndpointEvent event) {
             }
@@ -20,8 +24,19 @@ public final class EchoRoute implements WebRtcCallMedia.AudioRoute {
             @Override
             public void onRtp(byte[] buf, int off, int len) {
                 // The buffer is ours for the duration of the callback: restamp in place, no copy.
-                restamp(buf, off, endpoint.localSsrc());
+                restamp(buf, off, ssrc);
                 endpoint.sendRtp(buf, off, len);
+            }
+
+            @Override
+            public CallMedia.MediaStats stats() {
+                // No decoding here, so no jitter or loss estimate: packet counts only.
+                EndpointStats s = endpoint.stats();
+                return new CallMedia.MediaStats(s.rtpReceived(), s.rtpSent(), 0, 0, 0, "echo");
+            }
+
+            @Override
+            public void close() {
             }
         };
     }

@@ -17,17 +17,23 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class WebRtcCallMedia implements CallMedia {
 
-    /** Where a call's inbound RTP goes, given the endpoint to send on. */
+    /** Where a call's audio goes: one {@link CallAudio} per answered call. */
     @FunctionalInterface
     public interface AudioRoute {
-        MediaListener attach(EndpointHandle endpoint);
+        CallAudio attach(CallContext call);
     }
 
-    /** What an audio route may do with the endpoint: send RTP under the endpoint's own SSRC. */
-    public interface EndpointHandle {
-        long localSsrc();
+    /**
+     * What an audio route gets for one call: the endpoint (offer/answer settled, not yet connected) and a way to
+     * end the call itself (an agent hanging up, an agent that cannot be reached).
+     */
+    public interface CallContext {
+        String callId();
 
-        boolean sendRtp(byte[] packet, int off, int len);
+        WebRtcEndpoint endpoint();
+
+        /** Ends the call with this reason; call control tells Graph when the reason is ours. */
+        void end(EndReason reason, String detail);
     }
 
     private final WebRtcTransport transport;
@@ -40,21 +46,46 @@ public final class WebRtcCallMedia implements CallMedia {
 
     @Override
     public MediaSession answer(String callId, String offerSdp) throws MediaException {
-        Session session = new Session();
+        Session session = new Session(callId);
         try {
             session.endpoint = transport.answer(callId, offerSdp, session);
         } catch (SdpParseException | SdpNegotiationException e) {
             throw new MediaException(EndReason.REJECTED_BAD_OFFER, "cannot answer the offer: " + e.getMessage());
         }
-        session.audio = route.attach(session);
+        try {
+            session.audio = route.attach(session);
+        } catch (RuntimeException e) {
+            session.endpoint.close();
+            throw new MediaException(EndReason.REJECTED_MEDIA_UNAVAILABLE, "cannot set up the call's audio: " + e);
+        }
         return session;
     }
 
     /** One call: the endpoint, plus the futures call control waits on. */
-    private static final class Session implements MediaSession, MediaListener, EndpointHandle {
+    private static final class Session implements MediaSession, MediaListener, CallContext {
+        private final String callId;
         volatile WebRtcEndpoint endpoint;
-        volatile MediaListener audio;
+        volatile CallAudio audio;
         private final CompletableFuture<MediaEnd> ended = new CompletableFuture<>();
+
+        Session(String callId) {
+            this.callId = callId;
+        }
+
+        @Override
+        public String callId() {
+            return callId;
+        }
+
+        @Override
+        public WebRtcEndpoint endpoint() {
+            return endpoint;
+        }
+
+        @Override
+        public void end(EndReason reason, String detail) {
+            ended.complete(new MediaEnd(reason, detail));
+        }
 
         @Override
         public String answerSdp() {
@@ -72,7 +103,25 @@ public final class WebRtcCallMedia implements CallMedia {
         }
 
         @Override
+        public void callConnected() {
+            CallAudio a = audio;
+            if (a != null) {
+                a.callConnected();
+            }
+        }
+
+        @Override
+        public MediaStats stats() {
+            CallAudio a = audio;
+            return a == null ? MediaStats.NONE : a.stats();
+        }
+
+        @Override
         public void close() {
+            CallAudio a = audio;
+            if (a != null) {
+                a.close();
+            }
             endpoint.close();
         }
 
@@ -104,16 +153,6 @@ public final class WebRtcCallMedia implements CallMedia {
             if (a != null) {
                 a.onRtcp(buf, off, len);
             }
-        }
-
-        @Override
-        public long localSsrc() {
-            return endpoint.localSsrc();
-        }
-
-        @Override
-        public boolean sendRtp(byte[] packet, int off, int len) {
-            return endpoint.sendRtp(packet, off, len);
         }
     }
 }

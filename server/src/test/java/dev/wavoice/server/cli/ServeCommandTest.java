@@ -55,6 +55,7 @@ class ServeCommandTest {
         assertThat(c.graphVersion()).isEqualTo("v23.0");
         assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("data");
         assertThat(c.agent()).isEqualTo(AgentKind.LOCAL);
+        assertThat(c.rejectWhenAgentUnavailable()).as("apology tone by default").isFalse();
         assertThat(c.appSecret().isPresent()).isFalse();
     }
 
@@ -71,6 +72,7 @@ class ServeCommandTest {
         assertThat(c.agent()).isEqualTo(AgentKind.OPENAI);
         assertThat(c.graphUrl().getPort()).isEqualTo(1234);
         assertThat(c.publicIp()).isEqualTo("203.0.113.9");
+        assertThat(parse(Map.of("WAVOICE_AGENT_UNAVAILABLE", "reject")).rejectWhenAgentUnavailable()).isTrue();
         assertThatThrownBy(() -> parse(Map.of("WAVOICE_HTTP_PORT", "eighty"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("WAVOICE_HTTP_PORT");
     }
@@ -82,6 +84,7 @@ class ServeCommandTest {
         assertThatThrownBy(() -> parse("--db-url=mysql://x")).hasMessageContaining("WAVOICE_DB_URL");
         assertThatThrownBy(() -> parse("--max-calls=0")).hasMessageContaining("WAVOICE_MAX_CALLS");
         assertThatThrownBy(() -> parse("--agent=gpt")).hasMessageContaining("WAVOICE_AGENT");
+        assertThatThrownBy(() -> parse("--agent-unavailable=hold")).hasMessageContaining("WAVOICE_AGENT_UNAVAILABLE");
         assertThatThrownBy(() -> parse("--graph-url=ftp://x")).hasMessageContaining("WHATSAPP_GRAPH_URL");
     }
 

@@ -1,0 +1,309 @@
+package dev.wavoice.server.media;
+
+import dev.wavoice.media.rtp.RtcpSession;
+import dev.wavoice.media.stream.AudioStream;
+import dev.wavoice.media.stream.AudioStreamListener;
+import dev.wavoice.media.webrtc.EndpointEvent;
+import dev.wavoice.server.agent.AgentEvent;
+import dev.wavoice.server.agent.AgentListener;
+import dev.wavoice.server.agent.AgentSession;
+import dev.wavoice.server.agent.AgentTool;
+import dev.wavoice.server.call.CallMedia;
+import dev.wavoice.server.call.EndReason;
+import dev.wavoice.server.store.CallLog;
+import dev.wavoice.server.store.UsageRecord;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call's bridge between its {@link AudioStream} (the caller) and an {@link AgentSession} (the AI). Caller
+ * PCM goes to the agent as the pacer delivers it; agent audio deltas go to the outbound queue; the caller
+ * speaking over the agent (barge-in) clears that queue at once and truncates the agent's item at what was
+ * actually played; {@code end_call} hangs up once the goodbye has been heard.
+ *
+ * <p>Threads: {@link #onPcm} on the shared pacer thread; agent events on the session's socket thread (one at a
+ * time), which is also the only producer into the outbound queue, as {@link AudioStream#send} requires.
+ */
+final class AgentBridge implements CallAudio, AgentListener {
+    private static final Logger log = LoggerFactory.getLogger(AgentBridge.class);
+    /** Agent errors are written to the call log up to this many per call; the rest are only counted. */
+    private static final int MAX_ERRORS_LOGGED = 20;
+
+    private final String callId;
+    private final WebRtcCallMedia.CallContext call;
+    private final AudioStream stream;
+    private final AgentRoute route;
+    private final CallLog callLog;
+    private final DrainWatcher playout;
+    private final TranscriptBook transcripts;
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean greeted = new AtomicBoolean();
+    private final AtomicBoolean ending = new AtomicBoolean();
+    private volatile AgentSession session;
+    private volatile boolean callConnected;
+    private volatile String agentFailure;
+
+    // Socket-thread state.
+    private String item;
+    private long utterance;
+    private long itemSamples;
+    private String truncatedItem;
+    private boolean goodbyePending;
+    private int errors;
+
+    AgentBridge(WebRtcCallMedia.CallContext call, AgentRoute route) {
+        this.callId = call.callId();
+        this.call = call;
+        this.route = route;
+        this.callLog = route.callLog();
+        this.stream = new AudioStream(route.audioConfig(), route.codec(), route.pacer(), new CallerAudio());
+        this.playout = new DrainWatcher(stream, route.timers());
+        this.transcripts = new TranscriptBook(callId, callLog);
+    }
+
+    /**
+     * Joins the pacer and starts the agent session while the call still rings: the agent's connect time hides
+     * behind ICE and DTLS.
+     */
+    void open() {
+        stream.start(call.endpoint());
+        long started = System.nanoTime();
+        CompletableFuture<AgentSession> opening;
+        try {
+            opening = route.connect(callId, this);
+        } catch (RuntimeException e) {
+            opening = CompletableFuture.failedFuture(e);
+        }
+        opening.whenComplete((s, error) -> {
+            if (error != null) {
+                agentUnavailable(rootMessage(error));
+                return;
+            }
+            if (closed.get()) {
+                s.close();
+                return;
+            }
+            session = s;
+            callLog.event(callId, "agent.connected", "connectMs=" + (System.nanoTime() - started) / 1_000_000);
+            greetWhenReady();
+        });
+    }
+
+    // ---- call side ----
+
+    @Override
+    public void callConnected() {
+        callConnected = true;
+        String failure = agentFailure;
+        if (failure != null) {
+            apologize(failure);
+        } else {
+            greetWhenReady();
+        }
+    }
+
+    private void greetWhenReady() {
+        AgentSession s = session;
+        if (s != null && callConnected && greeted.compareAndSet(false, true)) {
+            s.greet();
+        }
+    }
+
+    /** What the caller's stream delivers: 20 ms of PCM at 24 kHz on the pacer thread, and DTMF keys. */
+    private final class CallerAudio implements AudioStreamListener {
+        @Override
+        public void onPcm(short[] pcm, int off, int len) {
+            AgentSession s = session;
+            if (s != null) {
+                s.appendAudio(pcm, off, len);
+            }
+        }
+
+        @Override
+        public void onDtmf(char digit) {
+            callLog.event(callId, "caller.dtmf", String.valueOf(digit));
+        }
+    }
+
+    @Override
+    public void onEvent(EndpointEvent event) {
+    }
+
+    @Override
+    public void onRtp(byte[] buf, int off, int len) {
+        stream.onRtp(buf, off, len);
+    }
+
+    @Override
+    public void onRtcp(byte[] buf, int off, int len) {
+        stream.onRtcp(buf, off, len);
+    }
+
+    // ---- agent side ----
+
+    @Override
+    public void onEvent(AgentEvent event) {
+        switch (event) {
+            case AgentEvent.AudioDelta d -> play(d);
+            case AgentEvent.SpeechStarted s -> bargeIn();
+            case AgentEvent.SpeechStopped s -> { }
+            case AgentEvent.Transcript t -> transcripts.add(t);
+            case AgentEvent.ToolCall t -> toolCall(t);
+            case AgentEvent.Usage u -> {
+                callLog.usage(new UsageRecord(UUID.randomUUID(), callId, Instant.now(), u.inputTokens(),
+                        u.outputTokens(), u.inputAudioTokens(), u.outputAudioTokens()));
+                if (goodbyePending) {
+                    goodbyePending = false;
+                    playout.whenDrained(() -> call.end(EndReason.AGENT_HANGUP, "the agent called end_call"));
+                }
+            }
+            case AgentEvent.Error e -> {
+                if (errors++ < MAX_ERRORS_LOGGED) {
+                    callLog.event(callId, "agent.error", e.type() + (e.code() == null ? "" : "/" + e.code())
+                            + ": " + e.message());
+                }
+            }
+            case AgentEvent.Reconnected r -> {
+                // The old socket's response is gone; what is still queued of it would be a dangling half-sentence.
+                stream.clear();
+                endItem(false);
+                callLog.event(callId, "agent.reconnected", r.reason() + ", silentMs=" + r.silentMs());
+            }
+            case AgentEvent.Closed c -> {
+                if (!closed.get() && !ending.get()) {
+                    callLog.event(callId, "agent.closed", c.reason());
+                    call.end(EndReason.AGENT_FAILED, "agent session ended: " + c.reason());
+                }
+            }
+        }
+    }
+
+    private void play(AgentEvent.AudioDelta d) {
+        if (d.itemId() != null && d.itemId().equals(truncatedItem)) {
+            return; // the rest of an item the caller talked over
+        }
+        if (item == null || !item.equals(d.itemId())) {
+            endItem(false);
+            item = d.itemId();
+            utterance++;
+            itemSamples = 0;
+            stream.beginUtterance(utterance);
+        }
+        stream.send(d.pcm24k(), 0, d.pcm24k().length);
+        itemSamples += d.pcm24k().length;
+    }
+
+    /**
+     * The caller speaks: drop queued agent audio first (the next tick sends silence), then tell the agent how
+     * much of its item the caller heard, so its memory of the conversation matches what was said.
+     */
+    private void bargeIn() {
+        if (item == null) {
+            return;
+        }
+        stream.clear();
+        long played = stream.playedMillis(utterance);
+        long total = itemSamples / 24;
+        boolean cut = played + 20 < total;
+        AgentSession s = session;
+        if (cut && s != null) {
+            s.truncate(item, played);
+            truncatedItem = item;
+            callLog.event(callId, "agent.barge_in", "item=" + item + " playedMs=" + played + " ofMs=" + total);
+        }
+        endItem(cut);
+    }
+
+    private void endItem(boolean interrupted) {
+        if (item != null) {
+            transcripts.itemFinished(item, interrupted);
+            stream.endUtterance();
+            item = null;
+        }
+    }
+
+    private void toolCall(AgentEvent.ToolCall t) {
+        callLog.event(callId, "agent.tool_call", t.name());
+        if (AgentTool.END_CALL.equals(t.name())) {
+            // Hang up once the response carrying the goodbye is done and has been played out.
+            ending.set(true);
+            goodbyePending = true;
+            playout.after(route.goodbyeGrace(), () -> {
+                if (!closed.get()) {
+                    playout.whenDrained(() -> call.end(EndReason.AGENT_HANGUP, "the agent called end_call"));
+                }
+            });
+            return;
+        }
+        route.tools().run(t.name(), t.argumentsJson()).whenComplete((output, error) -> {
+            AgentSession s = session;
+            String result = error == null ? output
+                    : "{\"error\":\"tool " + t.name() + " failed: " + jsonSafe(rootMessage(error)) + "\"}";
+            if (s != null && !closed.get()) {
+                s.sendToolOutput(t.callId(), result);
+            }
+        });
+    }
+
+    /** The agent could not be reached: say so with a short tone, then hang up (or reject while ringing). */
+    private void agentUnavailable(String why) {
+        agentFailure = why;
+        log.warn("call.agent_unavailable callId={} error=\"{}\"", callId, why);
+        callLog.event(callId, "agent.failed", why);
+        if (route.rejectWhenUnavailable() && !callConnected) {
+            call.end(EndReason.AGENT_FAILED, "agent unavailable: " + why);
+        } else if (callConnected) {
+            apologize(why);
+        }
+    }
+
+    private void apologize(String why) {
+        if (!ending.compareAndSet(false, true)) {
+            return;
+        }
+        short[] tone = ApologyTone.pcm24k();
+        stream.send(tone, 0, tone.length);
+        playout.whenDrained(() -> call.end(EndReason.AGENT_FAILED, "agent unavailable: " + why));
+    }
+
+    @Override
+    public CallMedia.MediaStats stats() {
+        RtcpSession.InboundSummary in = stream.inbound();
+        return new CallMedia.MediaStats(in.received(), call.endpoint().stats().rtpSent(), in.lost(),
+                in.lossFraction(), in.jitterMillis(), route.agentName());
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        playout.cancel();
+        stream.close();
+        AgentSession s = session;
+        if (s != null) {
+            s.close();
+        }
+        transcripts.flush();
+        var st = stream.stats();
+        log.info("call.audio_closed callId={} framesIn={} framesOut={} outboundDropped={} clears={} decodeErrors={}",
+                callId, st.framesDelivered(), st.framesEncoded(), st.outbound().overflowDropped(),
+                st.outbound().clears(), st.decodeErrors());
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static String jsonSafe(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "'").replaceAll("[\\x00-\\x1f]", " ");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.wavoice.server.media;
+
+import dev.wavoice.media.audio.OpusCodec;
+import dev.wavoice.media.playout.Pacer;
+import dev.wavoice.media.stream.AudioStreamConfig;
+import dev.wavoice.server.agent.AgentListener;
+import dev.wavoice.server.agent.AgentSession;
+import dev.wavoice.server.store.CallLog;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Calls answered by an AI agent: each answered call gets an {@link AgentBridge} between its audio stream and a
+ * new agent session. Shared by all calls: the 20 ms pacer, the codec, the timer thread and the connector.
+ *
+ * @param agentName             what the call log and the dashboard show ("local", "openai")
+ * @param connector             opens one agent session per call
+ * @param tools                 runs the agent's tool calls other than {@code end_call}
+ * @param rejectWhenUnavailable an agent that cannot be reached while the call rings gets the call rejected;
+ *                              otherwise (the default) the caller is answered and hears a short apology tone
+ * @param goodbyeGrace          after {@code end_call}, how long to wait for the response carrying the goodbye
+ *                              to finish before hanging up once what is queued has played
+ */
+public record AgentRoute(String agentName, Connector connector, ToolRunner tools, Pacer pacer, OpusCodec codec,
+                         AudioStreamConfig audioConfig, CallLog callLog, ScheduledExecutorService timers,
+                         boolean rejectWhenUnavailable, Duration goodbyeGrace) implements WebRtcCallMedia.AudioRoute {
+
+    /** Opens an agent session for a call; returns at once, the future completes when the agent is reachable. */
+    @FunctionalInterface
+    public interface Connector {
+        CompletableFuture<AgentSession> open(String callId, AgentListener listener);
+    }
+
+    /** Runs a tool call; the future always completes with the JSON output to give the agent (errors included). */
+    @FunctionalInterface
+    public interface ToolRunner {
+        CompletableFuture<String> run(String name, String argumentsJson);
+
+        /** For an agent with no tools besides {@code end_call}. */
+        static ToolRunner none() {
+            return (name, args) -> CompletableFuture.completedFuture("{\"error\":\"no tool named " + name + "\"}");
+        }
+    }
+
+    @Override
+    public CallAudio attach(WebRtcCallMedia.CallContext call) {
+        AgentBridge bridge = new AgentBridge(call, this);
+        bridge.open();
+        return bridge;
+    }
+
+    CompletableFuture<AgentSession> connect(String callId, AgentListener listener) {
+        return connector.open(callId, listener);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.wavoice.server.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wavoice.media.interop.PionPeer;
+import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.store.CallEventRecord;
+import dev.wavoice.server.store.CallRecord;
+import dev.wavoice.server.store.TranscriptRecord;
+import dev.wavoice.server.testsupport.FakeGraphApi;
+import dev.wavoice.server.testsupport.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A whole call answered by the built-in local agent, with Pion as WhatsApp's edge: signed connect webhook →
+ * {@code pre_accept} → ICE+DTLS → {@code accept} → the agent greets; the caller says something (a tone of a
+ * frequency picked per run) and pauses → the agent's reply chime and the parrot of that tone come back, detected
+ * by frequency at the edge → transcripts and events in the call log → terminate ends the row.
+ */
+@Timeout(120)
+class AgentCallEndToEndTest {
+    static final Duration T = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void buildPeer() {
+        PionPeer.binary();
+    }
+
+    @Test
+    void theLocalAgentGreetsAndParrotsTheCaller() throws Exception {
+        double hz = 300 + ThreadLocalRandom.current().nextInt(250);
+        // 1 s of silence while the greeting plays, 1.2 s of "speech", then 3.8 s of silence for the reply.
+        Path says = CallerAudio.toneBetweenSilences(dir, hz, 50, 60, 190);
+        Path rec = dir.resolve("heard.rec");
+        try (TestServer t = new TestServer(dir, null, b -> b.agent(AgentKind.LOCAL));
+             PionPeer whatsapp = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says).withRecord(rec)
+                     .withDuration(Duration.ofSeconds(30)))) {
+            String callId = "wacid.E2E-LOCAL";
+            String offer = whatsapp.offer(T);
+            t.postSigned(TestServer.connectWebhook(callId, "1764001100", v -> {
+                ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", offer);
+                return v;
+            }));
+            FakeGraphApi.Request preAccept = await().atMost(T).until(
+                    () -> t.graph.requests(r -> "pre_accept".equals(r.action())).stream().findFirst().orElse(null),
+                    r -> r != null);
+            whatsapp.sendAnswer(preAccept.body().path("session").path("sdp").asText());
+            whatsapp.awaitConnected(T);
+            CallRecord live = t.awaitCall(callId, c -> c.state().equals("CONNECTED"));
+            assertThat(live.agent()).isEqualTo("local");
+
+            // The caller's line is logged when the agent hears the pause; its reply (0.25 s chime + the 1.2 s
+            // parrot) then plays in real time.
+            await().atMost(T).until(() -> t.server.repository().transcripts(callId).stream()
+                    .anyMatch(r -> r.speaker().equals("caller") && r.text().contains("s of caller audio")));
+            Thread.sleep(2_500);
+            t.postSigned(TestServer.terminateWebhook(callId, "COMPLETED", 8L));
+            CallRecord ended = t.awaitCall(callId, c -> c.state().equals("ENDED"));
+            assertThat(ended.endReason()).isEqualTo("caller_hangup");
+            assertThat(ended.durationMs()).isEqualTo(8000L);
+            whatsapp.requestClose();
+            whatsapp.awaitExit(T);
+
+            short[] heard = CallerAudio.decode(whatsapp.recording());
+            assertThat(CallerAudio.windowsAt(heard, 880)).as("greeting chime (660 then 880 Hz)").isGreaterThanOrEqualTo(1);
+            assertThat(CallerAudio.windowsAt(heard, 1320)).as("reply chime at 1320 Hz").isGreaterThanOrEqualTo(1);
+            assertThat(CallerAudio.windowsAt(heard, hz)).as("parrot of the caller's %.0f Hz, in 100 ms windows", hz)
+                    .isGreaterThanOrEqualTo(6);
+            assertThat(t.server.repository().events(callId)).extracting(CallEventRecord::type)
+                    .contains("agent.connected")
+                    .containsSubsequence("webhook.connect", "media.answered", "graph.pre_accept", "media.connected",
+                            "graph.accept", "webhook.terminate", "call.ended");
+            await().atMost(T).untilAsserted(() -> assertThat(t.server.repository().transcripts(callId))
+                    .extracting(TranscriptRecord::speaker).contains("caller", "assistant"));
+            assertThat(t.server.repository().usage(callId)).isNotEmpty();
+            assertThat(t.get("/metrics").body()).contains("wavoice_calls_total{outcome=\"caller_hangup\"} 1.0");
+        }
+    }
+}
