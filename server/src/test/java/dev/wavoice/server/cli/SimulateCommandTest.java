@@ -41,7 +41,7 @@ class SimulateCommandTest {
             Path heard = dir.resolve("heard.wav");
             int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute("simulate",
                     "--url", "http://127.0.0.1:" + t.server.httpPort(), "--app-secret", TestServer.APP_SECRET,
-                    "--graph-port", Integer.toString(graphPort), "--tone", "523", "--seconds", "3", "--listen", "1",
+                    "--graph-port", Integer.toString(graphPort), "--tone", "523", "--seconds", "2", "--listen", "1",
                     "--record", heard.toString());
 
             String report = out.toString();
