@@ -14,21 +14,29 @@ import java.util.List;
 public final class HeardAudio {
     static final int WINDOW = 4_800;
     private static final double VOICED_DBFS = -45;
-    private static final int FFT_WINDOWS = 40;
 
     private final double toneHz;
+    private final int fftWindows;
     private final short[] window = new short[WINDOW];
     private int filled;
     private long windows;
     private long voiced;
     private long matched;
+    private int toneReadings;
+    private int otherReadings;
     private final List<Double> dominant = new ArrayList<>();
     private short[] recording;
     private int recorded;
 
-    /** @param toneHz the tone to listen for, 0 for none; {@code record} keeps all audio for {@link #recording()} */
-    public HeardAudio(double toneHz, boolean record) {
+    /**
+     * @param toneHz     the tone to listen for, 0 for none
+     * @param record     keep all audio for {@link #recording()}
+     * @param fftWindows how many voiced windows get a dominant-frequency reading (an FFT each: a few for a bench
+     *                   of many callers, more for a single call's report)
+     */
+    public HeardAudio(double toneHz, boolean record, int fftWindows) {
         this.toneHz = toneHz;
+        this.fftWindows = fftWindows;
         this.recording = record ? new short[48_000 * 10] : null;
     }
 
@@ -60,10 +68,13 @@ public final class HeardAudio {
             return;
         }
         voiced++;
-        if (toneHz > 0 && level - Tones.levelAtDbfs(window, 0, WINDOW, toneHz, 48_000) < 3) {
+        boolean tone = toneHz > 0 && level - Tones.levelAtDbfs(window, 0, WINDOW, toneHz, 48_000) < 3;
+        if (tone) {
             matched++;
         }
-        if (dominant.size() < FFT_WINDOWS) {
+        // FFT readings are rationed separately for tone windows and the rest (a chime, speech), so a few readings
+        // still show both.
+        if (tone ? toneReadings++ < fftWindows : otherReadings++ < fftWindows) {
             dominant.add(Tones.dominantFrequency(window, 0, WINDOW, 48_000));
         }
     }

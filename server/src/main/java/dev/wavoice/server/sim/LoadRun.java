@@ -117,6 +117,9 @@ public final class LoadRun {
         try {
             caller.dial();
             up = caller.awaitConnected(plan.connectTimeout());
+            if (up) {
+                connected.incrementAndGet(); // before settling: the count is read once all have settled
+            }
         } catch (java.io.IOException e) {
             caller.failDial(e);
         } finally {
@@ -124,7 +127,6 @@ public final class LoadRun {
         }
         try {
             if (up) {
-                connected.incrementAndGet();
                 caller.play(plan.talk());
                 long end = System.nanoTime() + plan.talk().toNanos();
                 while (System.nanoTime() < end && !caller.serverHungUp()) {

@@ -70,7 +70,8 @@ public final class SimulatedCaller {
         this.callId = callId;
         this.number = number;
         this.source = source;
-        this.heard = new HeardAudio(source.frequency(), record);
+        // One caller alone (simulate) reports its frequencies in detail; a bench's many callers take a few readings.
+        this.heard = new HeardAudio(source.frequency(), record, encoded == null ? 40 : 4);
         this.audio = new AudioStream(AudioStreamConfig.speech(48_000), side.codec, side.pacer, new AudioStreamListener() {
             @Override
             public void onPcm(short[] pcm, int off, int len) {
