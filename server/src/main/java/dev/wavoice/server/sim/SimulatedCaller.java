@@ -112,8 +112,9 @@ public final class SimulatedCaller {
             connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
-            fail("not connected within " + timeout.toSeconds() + " s (pre_accept "
-                    + (preAcceptNanos == 0 ? "never received" : "received") + ")");
+            fail("not connected within " + timeout.toSeconds() + " s (" + (preAcceptNanos == 0
+                    ? "pre_accept never received: is the server's WHATSAPP_GRAPH_URL this Graph port, and its"
+                            + " WHATSAPP_ACCESS_TOKEN set?" : "pre_accept received, media did not connect") + ")");
             return false;
         } catch (ExecutionException e) {
             return false;
