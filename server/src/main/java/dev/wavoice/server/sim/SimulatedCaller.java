@@ -60,6 +60,7 @@ public final class SimulatedCaller {
     private volatile String failure;
     private volatile boolean serverHungUp;
     private volatile boolean webhookAccepted;
+    private volatile CompletableFuture<Integer> connectDelivery = CompletableFuture.completedFuture(0);
 
     SimulatedCaller(SimulatedWhatsApp side, WebhookSender webhooks, String callId, String number, VoiceSource source,
             EncodedVoice encoded, boolean record) {
@@ -90,7 +91,8 @@ public final class SimulatedCaller {
         endpoint = transport.offer(callId, new Media());
         side.graph.register(callId, this::onGraphAction);
         webhookSentNanos = System.nanoTime();
-        webhooks.connect(callId, number, endpoint.localDescription()).whenComplete((status, error) -> {
+        // The stage after the check, so that waiting on it also waits for webhookAccepted to be settled.
+        connectDelivery = webhooks.connect(callId, number, endpoint.localDescription()).whenComplete((status, error) -> {
             if (error != null) {
                 fail("connect webhook not delivered: " + error);
             } else if (status != 200) {
@@ -148,6 +150,13 @@ public final class SimulatedCaller {
         }
         if (f != null) {
             f.close();
+        }
+        try {
+            connectDelivery.get(10, TimeUnit.SECONDS); // a terminate must not overtake its connect
+        } catch (ExecutionException | TimeoutException ignored) {
+            // reported through fail() already, or still undelivered: then no terminate is owed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (webhookAccepted && !serverHungUp) {
             try {
