@@ -72,7 +72,7 @@ public final class SimulatedCaller {
         this.number = number;
         this.source = source;
         // One caller alone (simulate) reports its frequencies in detail; a bench's many callers take a few readings.
-        this.heard = new HeardAudio(source.frequency(), record, encoded == null ? 40 : 4);
+        this.heard = new HeardAudio(source.frequency(), record, encoded == null ? 40 : 2);
         this.audio = new AudioStream(AudioStreamConfig.speech(48_000), side.codec, side.pacer, new AudioStreamListener() {
             @Override
             public void onPcm(short[] pcm, int off, int len) {
