@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Answers WhatsApp Business voice calls and bridges them to an AI voice agent.",
-        subcommands = {ServeCommand.class, DemoCommand.class, WebhookLoadCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, WebhookLoadCommand.class, SimulateCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,247 @@
+package dev.wavoice.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wavoice.server.sim.LoadFigures;
+import dev.wavoice.server.sim.LoadRun;
+import dev.wavoice.server.sim.ServerUnderTest;
+import dev.wavoice.server.sim.SimulatedWhatsApp;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code wavoice bench}: N simulated WhatsApp callers against a server in its own process (started here, or at
+ * {@code --url}), reporting setup latency, server CPU per call, frame timing, loss and heap per call. Everything
+ * binds loopback; a server started here is stopped and deleted at the end, on failure, and on Ctrl-C.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Load test: N simulated WhatsApp calls against a wavoice in its own JVM (or any server at --url",
+                "speaking the same webhook + Graph API contract), with setup latency, CPU and heap per call."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--calls", defaultValue = "10", description = "Concurrent calls (default ${DEFAULT-VALUE}).")
+    int calls;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Seconds each caller talks (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--ramp", defaultValue = "10", description = "Calls started per second (default ${DEFAULT-VALUE}).")
+    double ramp;
+
+    @Option(names = "--agent", defaultValue = "echo", description = "Agent of the started server: echo | local (default ${DEFAULT-VALUE}).")
+    String agent;
+
+    @Option(names = "--tone", defaultValue = "440", description = "Tone the callers speak in bursts, Hz (default ${DEFAULT-VALUE}).")
+    double toneHz;
+
+    @Option(names = "--url", description = "Measure the server at this URL instead of starting one (it must use --graph-port for its Graph API).")
+    URI url;
+
+    @Option(names = "--server-pid", defaultValue = "0", description = "Process id of the server at --url, for CPU (and, for a JVM, heap) figures.")
+    long serverPid;
+
+    @Option(names = "--app-secret", defaultValue = "${env:WHATSAPP_APP_SECRET}",
+            description = "App secret of the server at --url (env WHATSAPP_APP_SECRET); random for a started server.")
+    String appSecret;
+
+    @Option(names = "--graph-port", defaultValue = "0", description = "Loopback port of the Graph API stand-in (default: any free port; fix it for --url).")
+    int graphPort;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Seconds of one warm-up call before measuring, 0 for none (default ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--find-max", description = "Then search the largest number of calls with every frame on time (doubling, then bisecting).")
+    boolean findMax;
+
+    @Option(names = "--max-limit", defaultValue = "2000", description = "Upper bound for --find-max (default ${DEFAULT-VALUE}).")
+    int maxLimit;
+
+    @Option(names = "--server-java-opts", description = "Extra JVM options for the started server, space-separated (e.g. -XX:StartFlightRecording=...).")
+    String serverJavaOpts;
+
+    @Option(names = "--echo-timing", description = "The server at --url echoes the callers' audio: time frames against their send time (automatic with --agent echo).")
+    boolean echoTimingFlag;
+
+    @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+    Path json;
+
+    @Option(names = "--connect-timeout", defaultValue = "20", description = "Seconds a call may take to connect (default ${DEFAULT-VALUE}).")
+    int connectTimeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (url != null && (appSecret == null || appSecret.isBlank())) {
+            System.err.println("wavoice bench: --url needs the server's app secret (--app-secret or WHATSAPP_APP_SECRET)");
+            return 2;
+        }
+        if (url != null && graphPort == 0) {
+            System.err.println("wavoice bench: --url needs --graph-port (the port the server's Graph API URL points to)");
+            return 2;
+        }
+        String secret = url != null ? appSecret : randomSecret();
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try (SimulatedWhatsApp whatsapp = SimulatedWhatsApp.open(graphPort)) {
+            int maxCalls = findMax ? maxLimit : calls;
+            ServerUnderTest server = url != null ? ServerUnderTest.attach(url, serverPid)
+                    : ServerUnderTest.launch(agent, whatsapp.graphUrl(), secret, maxCalls + 10, javaOpts());
+            Thread cleanup = new Thread(server::close, "bench-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            try {
+                server.awaitReady(http, Duration.ofSeconds(60));
+                whatsapp.target(server.url(), secret);
+                out.printf("wavoice bench: %s server %s (pid %d), agent %s, %d calls x %d s, ramp %.1f/s%n",
+                        server.started() ? "started" : "attached", server.url(), server.pid(),
+                        url != null ? "(as configured)" : agent, calls, seconds, ramp);
+                out.flush();
+                if (warmupSeconds > 0) {
+                    LoadRun.run(whatsapp, server, http, plan(1, warmupSeconds, false));
+                }
+                LoadFigures main = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true));
+                out.print(main.table());
+                out.flush();
+                ObjectNode report = header(mapper, server);
+                report.set("result", main.json(mapper));
+                int code = main.failures().isEmpty() ? 0 : 1;
+                if (!main.failures().isEmpty() && server.started()) {
+                    out.println("server log tail:\n" + server.tail());
+                }
+                if (findMax) {
+                    report.set("find_max", findMax(whatsapp, server, http, mapper, main, out));
+                }
+                if (json != null) {
+                    Files.writeString(json, mapper.writeValueAsString(report));
+                    out.printf("JSON written to %s%n", json);
+                }
+                out.flush();
+                return code;
+            } finally {
+                server.close();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it closes the server too (close is idempotent)
+                }
+            }
+        }
+    }
+
+    private ObjectNode findMax(SimulatedWhatsApp whatsapp, ServerUnderTest server, HttpClient http, ObjectMapper mapper,
+            LoadFigures first, PrintWriter out) throws InterruptedException {
+        ObjectNode node = mapper.createObjectNode();
+        ArrayNode runs = node.putArray("runs");
+        runs.add(step(mapper, first));
+        int good = first.onTime() ? calls : 0;
+        int bad = first.onTime() ? -1 : calls;
+        while (bad < 0 && good < maxLimit) {
+            int n = Math.min(maxLimit, good * 2);
+            LoadFigures f = measureStep(whatsapp, server, http, n, runs, mapper, out);
+            if (f.onTime()) {
+                good = n;
+            } else {
+                bad = n;
+            }
+        }
+        while (bad > 0 && bad - good > Math.max(1, good / 10)) {
+            int n = (good + bad) / 2;
+            LoadFigures f = measureStep(whatsapp, server, http, n, runs, mapper, out);
+            if (f.onTime()) {
+                good = n;
+            } else {
+                bad = n;
+            }
+        }
+        node.put("largest_on_time_calls", good);
+        node.put("first_late_calls", bad);
+        out.printf("find-max: largest N with every frame on time = %d%s%n", good,
+                bad > 0 ? " (late at " + bad + ")" : " (the limit)");
+        return node;
+    }
+
+    private LoadFigures measureStep(SimulatedWhatsApp whatsapp, ServerUnderTest server, HttpClient http, int n,
+            ArrayNode runs, ObjectMapper mapper, PrintWriter out) throws InterruptedException {
+        LoadFigures f = LoadRun.run(whatsapp, server, http, plan(n, seconds, false));
+        out.printf("find-max: %d calls -> %d passed, %d of %d frames later than 5 ms, %.2f CPU ms per call-second%n", n,
+                f.passed(), f.framesLateOver5ms(), f.framesTimed(), f.cpuMillisPerCallSecond());
+        out.flush();
+        runs.add(step(mapper, f));
+        return f;
+    }
+
+    private static ObjectNode step(ObjectMapper mapper, LoadFigures f) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("calls", f.plan().calls()).put("passed", f.passed()).put("frames_timed", f.framesTimed())
+                .put("late_over_5ms", f.framesLateOver5ms()).put("cpu_ms_per_call_second", f.cpuMillisPerCallSecond())
+                .put("on_time", f.onTime());
+        return n;
+    }
+
+    private LoadRun.Plan plan(int n, int talkSeconds, boolean measureHeap) {
+        boolean echo = url == null ? "echo".equalsIgnoreCase(agent) : echoTimingFlag;
+        return new LoadRun.Plan(n, Duration.ofSeconds(talkSeconds), ramp, toneHz, Duration.ofSeconds(connectTimeoutSeconds),
+                measureHeap, echo);
+    }
+
+    private ObjectNode header(ObjectMapper mapper, ServerUnderTest server) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("date", Instant.now().toString());
+        ObjectNode machine = n.putObject("machine");
+        machine.put("cpu", cpuModel()).put("cores", Runtime.getRuntime().availableProcessors())
+                .put("java", System.getProperty("java.version"));
+        ObjectNode s = n.putObject("server");
+        s.put("url", server.url().toString()).put("pid", server.pid()).put("started_by_bench", server.started())
+                .put("agent", url != null ? null : agent);
+        ObjectNode settings = n.putObject("settings");
+        settings.put("calls", calls).put("seconds", seconds).put("ramp_per_second", ramp).put("tone_hz", toneHz)
+                .put("warmup_seconds", warmupSeconds).put("find_max", findMax);
+        return n;
+    }
+
+    private List<String> javaOpts() {
+        List<String> opts = new ArrayList<>();
+        if (serverJavaOpts != null && !serverJavaOpts.isBlank()) {
+            opts.addAll(List.of(serverJavaOpts.trim().split("\\s+")));
+        }
+        return opts;
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String randomSecret() {
+        byte[] b = new byte[16];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.wavoice.server.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Meta's Graph API as the business side sees it, on a loopback port: {@code POST /{version}/{phone-number-id}/calls}
+ * with {@code pre_accept}, {@code accept}, {@code reject} or {@code terminate}. Every action is answered
+ * {@code {"success":true}} and handed to the simulated caller of that call id, which is how the answer SDP reaches
+ * the caller (as Meta relays it to the phone).
+ */
+public final class GraphStandIn implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GraphStandIn.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] SUCCESS = "{\"success\":true}".getBytes(StandardCharsets.UTF_8);
+
+    /** One business-side action as received. */
+    public record Action(String action, String callId, String sdp, long receivedNanos) {}
+
+    /** Receives the actions for one call id, on an HTTP worker (virtual) thread. */
+    @FunctionalInterface
+    public interface Listener {
+        void onAction(Action action);
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+    private final LongAdder unknownCalls = new LongAdder();
+
+    private GraphStandIn(HttpServer server) {
+        this.server = server;
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Binds 127.0.0.1 on {@code port} (0: any free port). */
+    public static GraphStandIn start(int port) throws IOException {
+        return new GraphStandIn(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512));
+    }
+
+    /** What the server under test must use as its Graph API base URL. */
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public void register(String callId, Listener listener) {
+        listeners.put(callId, listener);
+    }
+
+    public void unregister(String callId) {
+        listeners.remove(callId);
+    }
+
+    /** Actions that named a call id no simulated caller owns (a sign of a confused server). */
+    public long unknownCalls() {
+        return unknownCalls.sum();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        long now = System.nanoTime();
+        try (ex) {
+            byte[] raw = ex.getRequestBody().readAllBytes();
+            String path = ex.getRequestURI().getPath();
+            if (!"POST".equals(ex.getRequestMethod()) || !path.matches("/v\\d+\\.\\d+/[^/]+/calls")) {
+                reply(ex, 404, "{\"error\":{\"message\":\"unknown path\",\"code\":100}}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            JsonNode body;
+            try {
+                body = JSON.readTree(raw);
+            } catch (IOException e) {
+                reply(ex, 400, "{\"error\":{\"message\":\"invalid JSON\",\"code\":100}}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            Action action = new Action(body.path("action").asText(""), body.path("call_id").asText(""),
+                    body.path("session").path("sdp").asText(null), now);
+            // Answer first, as Meta does: the caller's reaction (DTLS etc.) must not delay the business's request.
+            reply(ex, 200, SUCCESS);
+            Listener l = listeners.get(action.callId());
+            if (l == null) {
+                unknownCalls.increment();
+                log.debug("sim.graph_unknown_call call_id={} action={}", action.callId(), action.action());
+                return;
+            }
+            l.onAction(action);
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+        ex.getResponseBody().flush();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

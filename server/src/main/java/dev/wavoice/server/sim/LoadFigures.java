@@ -1,0 +1,198 @@
+package dev.wavoice.server.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wavoice.media.playout.PacerStats;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The figures of one {@link LoadRun}, as a table and as JSON.
+ *
+ * @param serverCpuNanos server CPU time over the run (-1: unknown)
+ * @param callSeconds    sum over calls of connected → hang-up
+ * @param upTogether     calls connected at the same time (when the heap was read)
+ * @param serverPacing   the server's own pacer/outbound series from {@code /metrics}, when it exports any
+ */
+public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, Percentiles preAccept,
+                          Percentiles connected, Percentiles firstAudio, long serverCpuNanos, double callSeconds,
+                          long packetsSent, long packetsReceived, long packetsLost, long framesTimed,
+                          long framesLateOver5ms, double latenessP50Millis, double latenessP99Millis,
+                          long heapBeforeBytes, long heapWithCallsBytes, int upTogether,
+                          Map<String, Double> serverPacing, PacerStats callerPacer, double elapsedSeconds,
+                          long callerCpuNanos) {
+
+    /** Nearest-rank percentiles of one setup step, in milliseconds, over the calls that reached it. */
+    public record Percentiles(int n, double p50, double p95, double p99, double max) {
+        static Percentiles of(List<CallResult> calls, ToDoubleFunction<CallResult> step) {
+            double[] v = calls.stream().mapToDouble(step).filter(d -> !Double.isNaN(d)).sorted().toArray();
+            if (v.length == 0) {
+                return new Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            }
+            return new Percentiles(v.length, rank(v, 0.50), rank(v, 0.95), rank(v, 0.99), v[v.length - 1]);
+        }
+
+        private static double rank(double[] sorted, double q) {
+            return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
+        }
+    }
+
+    static LoadFigures of(LoadRun.Plan plan, List<CallResult> calls, long[] lateness, long elapsedNanos,
+            long serverCpuNanos, OptionalLong heapBefore, OptionalLong heapWith, int upTogether, String metrics,
+            PacerStats callerPacer, long callerCpuNanos) {
+        List<String> failures = new ArrayList<>();
+        int passed = 0;
+        for (CallResult c : calls) {
+            CallResult.Verdict v = c.verdict();
+            if (v.pass()) {
+                passed++;
+            } else {
+                failures.add(c.callId() + ": " + v.reason());
+            }
+        }
+        long timed = calls.stream().mapToLong(CallResult::timedPackets).sum();
+        return new LoadFigures(plan, passed, failures,
+                Percentiles.of(calls, CallResult::preAcceptMillis), Percentiles.of(calls, CallResult::connectedMillis),
+                Percentiles.of(calls, CallResult::firstAudioMillis), serverCpuNanos,
+                calls.stream().mapToDouble(CallResult::callSeconds).sum(),
+                calls.stream().mapToLong(CallResult::packetsSent).sum(),
+                calls.stream().mapToLong(CallResult::packetsReceived).sum(),
+                calls.stream().mapToLong(CallResult::packetsLost).sum(), timed,
+                calls.stream().mapToLong(CallResult::lateOver5ms).sum(),
+                ArrivalStats.percentileMillis(lateness, 0.50), ArrivalStats.percentileMillis(lateness, 0.99),
+                heapBefore.orElse(-1), heapWith.orElse(-1), upTogether, pacing(metrics), callerPacer,
+                elapsedNanos / 1e9, callerCpuNanos);
+    }
+
+    /** Series named like a pacer or the outbound path (none today: then timing is judged at the callers). */
+    static Map<String, Double> pacing(String metrics) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String name = line.substring(0, Math.max(0, line.lastIndexOf(' ')));
+            if (name.contains("pacer") || name.contains("outbound")) {
+                try {
+                    out.put(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                } catch (NumberFormatException ignored) {
+                    // not a sample line
+                }
+            }
+        }
+        return out;
+    }
+
+    public double lossFraction() {
+        long expected = packetsReceived + packetsLost;
+        return expected == 0 ? 0 : packetsLost / (double) expected;
+    }
+
+    /** Server CPU milliseconds per second of call (NaN when unknown). */
+    public double cpuMillisPerCallSecond() {
+        return serverCpuNanos < 0 || callSeconds <= 0 ? Double.NaN : serverCpuNanos / 1e6 / callSeconds;
+    }
+
+    /** Calls one core could carry at this cost. */
+    public double callsPerCore() {
+        double ms = cpuMillisPerCallSecond();
+        return Double.isNaN(ms) || ms <= 0 ? Double.NaN : 1000 / ms;
+    }
+
+    public long heapPerCallBytes() {
+        return heapBeforeBytes < 0 || heapWithCallsBytes < 0 || upTogether == 0 ? -1
+                : (heapWithCallsBytes - heapBeforeBytes) / upTogether;
+    }
+
+    /** Every call passed and no frame came back more than 5 ms late. */
+    public boolean onTime() {
+        return failures.isEmpty() && framesLateOver5ms == 0;
+    }
+
+    public String table() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("calls %d (%d passed, %d up together), talk %d s each, ramp %.1f/s, %.1f s in all%n",
+                plan.calls(), passed, upTogether, plan.talk().toSeconds(), plan.rampPerSecond(), elapsedSeconds));
+        b.append(String.format("%-34s %8s %8s %8s %8s %5s%n", "setup (ms from webhook sent)", "p50", "p95", "p99", "max", "n"));
+        row(b, "  -> pre_accept received", preAccept);
+        row(b, "  -> DTLS connected (caller)", connected);
+        row(b, "  -> first audio back", firstAudio);
+        b.append(String.format("server CPU        %s ms per call-second (%.1f CPU s over %.1f call-s) = %s calls per core%n",
+                num(cpuMillisPerCallSecond(), 2), serverCpuNanos / 1e9, callSeconds, num(callsPerCore(), 0)));
+        b.append(String.format("frames back       %d timed (vs %s), %d later than 5 ms (%.3f %%), lateness p50 %s ms, p99 %s ms%n",
+                framesTimed, plan.echoTiming() ? "send time" : "RTP grid", framesLateOver5ms, framesTimed == 0 ? 0.0 : 100.0 * framesLateOver5ms / framesTimed,
+                num(latenessP50Millis, 1), num(latenessP99Millis, 1)));
+        b.append(String.format("audio             sent %d, received %d, lost %d (%.3f %%)%n", packetsSent,
+                packetsReceived, packetsLost, 100 * lossFraction()));
+        b.append(String.format("heap              %s live after GC with %d calls, %s before: %s per call%n",
+                kib(heapWithCallsBytes), upTogether, kib(heapBeforeBytes), kib(heapPerCallBytes())));
+        b.append(String.format("callers           %.1f CPU s in this process; clock %d late ticks of %d, p99 %.2f ms (late ticks here blur the figures above)%n",
+                callerCpuNanos / 1e9, callerPacer.lateTicks(), callerPacer.ticks(), callerPacer.latenessP99Nanos() / 1e6));
+        if (!serverPacing.isEmpty()) {
+            b.append("server pacing     ").append(serverPacing).append('\n');
+        }
+        failures.stream().limit(10).forEach(f -> b.append("FAILED ").append(f).append('\n'));
+        return b.toString();
+    }
+
+    public ObjectNode json(ObjectMapper mapper) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("calls", plan.calls()).put("talk_seconds", plan.talk().toSeconds()).put("ramp_per_second", plan.rampPerSecond())
+                .put("tone_hz", plan.toneHz()).put("passed", passed).put("failed", failures.size())
+                .put("up_together", upTogether).put("elapsed_seconds", elapsedSeconds);
+        n.putArray("failures").addAll(failures.stream().limit(50).map(mapper.getNodeFactory()::textNode).toList());
+        ObjectNode setup = n.putObject("setup_ms");
+        percentiles(setup.putObject("pre_accept"), preAccept);
+        percentiles(setup.putObject("dtls_connected"), connected);
+        percentiles(setup.putObject("first_audio_back"), firstAudio);
+        ObjectNode cpu = n.putObject("server_cpu");
+        cpu.put("cpu_seconds", serverCpuNanos < 0 ? Double.NaN : serverCpuNanos / 1e9).put("call_seconds", callSeconds)
+                .put("cpu_ms_per_call_second", cpuMillisPerCallSecond()).put("calls_per_core", callsPerCore());
+        ObjectNode frames = n.putObject("frames_back");
+        frames.put("reference", plan.echoTiming() ? "caller send time of each echoed frame" : "sender's RTP timestamp grid")
+                .put("timed", framesTimed).put("late_over_5ms", framesLateOver5ms)
+                .put("lateness_p50_ms", latenessP50Millis).put("lateness_p99_ms", latenessP99Millis);
+        ObjectNode pacing = frames.putObject("server_metrics");
+        serverPacing.forEach(pacing::put);
+        ObjectNode audio = n.putObject("audio");
+        audio.put("packets_sent", packetsSent).put("packets_received", packetsReceived).put("packets_lost", packetsLost)
+                .put("loss_fraction", lossFraction());
+        ObjectNode heap = n.putObject("heap");
+        heap.put("before_bytes", heapBeforeBytes).put("with_calls_bytes", heapWithCallsBytes)
+                .put("per_call_bytes", heapPerCallBytes());
+        ObjectNode clock = n.putObject("callers");
+        clock.put("caller_cpu_seconds", callerCpuNanos < 0 ? Double.NaN : callerCpuNanos / 1e9)
+                .put("ticks", callerPacer.ticks()).put("late_ticks", callerPacer.lateTicks())
+                .put("lateness_p99_ms", callerPacer.latenessP99Nanos() / 1e6);
+        n.put("on_time", onTime());
+        return n;
+    }
+
+    private static void percentiles(ObjectNode n, Percentiles p) {
+        n.put("n", p.n()).put("p50", p.p50()).put("p95", p.p95()).put("p99", p.p99()).put("max", p.max());
+    }
+
+    private static void row(StringBuilder b, String label, Percentiles p) {
+        b.append(String.format("%-34s %8s %8s %8s %8s %5d%n", label, num(p.p50(), 1), num(p.p95(), 1), num(p.p99(), 1),
+                num(p.max(), 1), p.n()));
+    }
+
+    private static String num(double v, int decimals) {
+        return Double.isNaN(v) ? "-" : String.format("%." + decimals + "f", v);
+    }
+
+    private static String kib(long bytes) {
+        return bytes < 0 ? "-" : String.format("%.1f KiB", bytes / 1024.0);
+    }
+
+    @Override
+    public String toString() {
+        return table();
+    }
+
+}

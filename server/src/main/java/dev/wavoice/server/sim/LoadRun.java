@@ -1,0 +1,145 @@
+package dev.wavoice.server.sim;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One load step: {@code calls} simulated callers placed at {@code rampPerSecond}, each talking in tone bursts
+ * for {@code talk} once connected, then hanging up. When every caller has talked, and before any hangs up, the
+ * server's live heap is read once (frame timing is not judged during that forced GC, and its CPU is left out);
+ * the server's CPU time is read before and after.
+ */
+public final class LoadRun {
+
+    /** What to run. */
+    /**
+     * What to run.
+     *
+     * @param echoTiming the server echoes the callers' packets: time them against their send time, not the grid
+     */
+    public record Plan(int calls, Duration talk, double rampPerSecond, double toneHz, Duration connectTimeout,
+                       boolean measureHeap, boolean echoTiming) {}
+
+    /** 1.5 s of tone, 2.5 s of pause: room for the local agent's chime and parrot reply in each pause. */
+    private static final int TALK_MS = 1_500;
+    private static final int PAUSE_MS = 2_500;
+    private static final int CYCLE_FRAMES = (TALK_MS + PAUSE_MS) / 20;
+
+    private LoadRun() {}
+
+    private static VoiceSource tone(Plan plan) {
+        return VoiceSource.toneBursts(plan.toneHz(), TALK_MS, PAUSE_MS, 0.3);
+    }
+
+    public static LoadFigures run(SimulatedWhatsApp whatsapp, ServerUnderTest server, HttpClient http, Plan plan)
+            throws InterruptedException {
+        whatsapp.echoTiming(plan.echoTiming());
+        OptionalLong heapBefore = plan.measureHeap() ? server.liveHeapAfterGc() : OptionalLong.empty();
+        OptionalLong cpuBefore = server.cpuNanos();
+        long self = ProcessHandle.current().pid();
+        OptionalLong callerCpuBefore = ServerUnderTest.cpuNanosOf(self);
+        long started = System.nanoTime();
+        CountDownLatch settled = new CountDownLatch(plan.calls()); // connected or failed
+        CountDownLatch talked = new CountDownLatch(plan.calls()); // done talking, or failed
+        CountDownLatch heapRead = new CountDownLatch(1);
+        AtomicInteger connected = new AtomicInteger();
+        List<SimulatedCaller> callers = new ArrayList<>();
+        List<Future<CallResult>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            EncodedVoice voice = whatsapp.encode(tone(plan), CYCLE_FRAMES);
+            long gapNanos = plan.rampPerSecond() <= 0 ? 0 : (long) (1e9 / plan.rampPerSecond());
+            for (int i = 0; i < plan.calls(); i++) {
+                long due = started + i * gapNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                SimulatedCaller caller = whatsapp.caller(tone(plan), voice, false);
+                callers.add(caller);
+                results.add(threads.submit(() -> oneCall(caller, plan, settled, talked, heapRead, connected)));
+            }
+            settled.await(plan.connectTimeout().toSeconds() + 30, TimeUnit.SECONDS);
+            int upTogether = connected.get();
+            // Read the heap once every caller has talked, before any hangs up: all calls are live, little audio
+            // flows, and the forced GC's CPU is left out of the CPU figure.
+            talked.await(plan.connectTimeout().toSeconds() + plan.talk().toSeconds() + 30, TimeUnit.SECONDS);
+            OptionalLong heapWithCalls = OptionalLong.empty();
+            long gcCpu = 0;
+            if (plan.measureHeap() && upTogether > 0) {
+                whatsapp.pauseTiming();
+                OptionalLong cpuBeforeGc = server.cpuNanos();
+                try {
+                    heapWithCalls = server.liveHeapAfterGc();
+                    Thread.sleep(300); // the stall's backlog drains before timing counts again
+                } finally {
+                    whatsapp.resumeTiming();
+                }
+                OptionalLong cpuAfterGc = server.cpuNanos();
+                if (cpuBeforeGc.isPresent() && cpuAfterGc.isPresent()) {
+                    gcCpu = cpuAfterGc.getAsLong() - cpuBeforeGc.getAsLong();
+                }
+            }
+            heapRead.countDown();
+            List<CallResult> done = new ArrayList<>();
+            for (Future<CallResult> f : results) {
+                try {
+                    done.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("a simulated call crashed", e.getCause());
+                }
+            }
+            Thread.sleep(500); // the server finishes tearing the calls down inside the CPU window
+            OptionalLong cpuAfter = server.cpuNanos();
+            OptionalLong callerCpuAfter = ServerUnderTest.cpuNanosOf(self);
+            long elapsed = System.nanoTime() - started;
+            long[] lateness = new long[ArrivalStats.BUCKETS];
+            callers.forEach(c -> c.arrivals().addLatenessTo(lateness));
+            return LoadFigures.of(plan, done, lateness, elapsed,
+                    cpuBefore.isPresent() && cpuAfter.isPresent() ? cpuAfter.getAsLong() - cpuBefore.getAsLong() - gcCpu : -1,
+                    heapBefore, heapWithCalls, upTogether, server.metrics(http), whatsapp.pacerStats(),
+                    callerCpuBefore.isPresent() && callerCpuAfter.isPresent()
+                            ? callerCpuAfter.getAsLong() - callerCpuBefore.getAsLong() : -1);
+        }
+    }
+
+    private static CallResult oneCall(SimulatedCaller caller, Plan plan, CountDownLatch settled, CountDownLatch talked,
+            CountDownLatch heapRead, AtomicInteger connected) throws InterruptedException {
+        boolean up = false;
+        try {
+            caller.dial();
+            up = caller.awaitConnected(plan.connectTimeout());
+            if (up) {
+                connected.incrementAndGet(); // before settling: the count is read once all have settled
+            }
+        } catch (java.io.IOException e) {
+            caller.failDial(e);
+        } finally {
+            settled.countDown();
+        }
+        try {
+            if (up) {
+                caller.play(plan.talk());
+                long end = System.nanoTime() + plan.talk().toNanos();
+                while (System.nanoTime() < end && !caller.serverHungUp()) {
+                    Thread.sleep(50);
+                }
+            }
+        } finally {
+            talked.countDown();
+        }
+        if (up) {
+            // Every call stays up until the heap has been read with all of them live.
+            heapRead.await(plan.connectTimeout().toSeconds() + plan.talk().toSeconds() + 60, TimeUnit.SECONDS);
+        }
+        return caller.hangUp();
+    }
+}

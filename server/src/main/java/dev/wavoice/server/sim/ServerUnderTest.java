@@ -1,0 +1,252 @@
+package dev.wavoice.server.sim;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The answerer a bench measures: a wavoice started here in its own JVM (loopback only, temporary H2 database,
+ * stopped and deleted on {@link #close()}), or any server already running at a URL, optionally with its process
+ * id for CPU and heap figures. CPU comes from {@code /proc/<pid>/stat} (any process); heap from {@code jcmd}
+ * (JVMs only).
+ */
+public final class ServerUnderTest implements AutoCloseable {
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final long CLOCK_TICKS_PER_SECOND = clockTicks();
+
+    private final URI url;
+    private final long pid;
+    private final Process process;
+    private final Path workDir;
+
+    private ServerUnderTest(URI url, long pid, Process process, Path workDir) {
+        this.url = url;
+        this.pid = pid;
+        this.process = process;
+        this.workDir = workDir;
+    }
+
+    /** A server someone else started; {@code pid} may be 0 when unknown (no CPU or heap figures then). */
+    public static ServerUnderTest attach(URI url, long pid) {
+        return new ServerUnderTest(url, pid, null, null);
+    }
+
+    /**
+     * Starts {@code wavoice serve} in a new JVM (this JVM's java binary and class path) on a free loopback port,
+     * with the given agent, Graph API URL and app secret, and at least {@code maxCalls} allowed calls.
+     */
+    public static ServerUnderTest launch(String agent, URI graphUrl, String appSecret, int maxCalls,
+            List<String> jvmOptions) throws IOException {
+        Path dir = Files.createTempDirectory("wavoice-bench");
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED"); // libopus through the FFM API, as the launcher allows
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", absoluteClassPath(), "dev.wavoice.server.cli.Main", "serve"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+        Map<String, String> env = pb.environment();
+        env.remove("OPENAI_API_KEY");
+        env.put("WAVOICE_HTTP_HOST", "127.0.0.1");
+        env.put("WAVOICE_HTTP_PORT", Integer.toString(port));
+        env.put("WAVOICE_MEDIA_HOST", "127.0.0.1");
+        env.put("WAVOICE_MEDIA_PORT", "0");
+        env.put("WAVOICE_DB_URL", "jdbc:h2:file:" + dir.resolve("db").resolve("wavoice"));
+        env.put("WAVOICE_AGENT", agent);
+        env.put("WAVOICE_MAX_CALLS", Integer.toString(Math.max(maxCalls, 1)));
+        env.put("WHATSAPP_APP_SECRET", appSecret);
+        env.put("WHATSAPP_ACCESS_TOKEN", "bench-access-token");
+        env.put("WHATSAPP_GRAPH_URL", graphUrl.toString());
+        env.put("WAVOICE_GRAPH_URL", graphUrl.toString()); // the name other answerers of the bench contract read
+        Process p = pb.start();
+        return new ServerUnderTest(URI.create("http://127.0.0.1:" + port), p.pid(), p, dir);
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    /** True when this bench started the server (and will stop it). */
+    public boolean started() {
+        return process != null;
+    }
+
+    /** The started server's log (null for an attached one). */
+    public Path log() {
+        return workDir == null ? null : workDir.resolve("server.log");
+    }
+
+    /** Polls {@code GET /ready} until 200; fails early when a started server exits. */
+    public void awaitReady(HttpClient http, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (process != null && !process.isAlive()) {
+                throw new IOException("the server exited with " + process.exitValue() + " before it was ready; log:\n" + tail());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/ready"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + r.statusCode();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException(url + "/ready not ready within " + timeout.toSeconds() + " s (" + last + ")"
+                + (process == null ? "" : "; log:\n" + tail()));
+    }
+
+    /** User + system CPU time of the server process so far, from {@code /proc/<pid>/stat}. */
+    public OptionalLong cpuNanos() {
+        return cpuNanosOf(pid);
+    }
+
+    /** User + system CPU time of any process, from {@code /proc/<pid>/stat} (Linux). */
+    public static OptionalLong cpuNanosOf(long pid) {
+        if (pid <= 0) {
+            return OptionalLong.empty();
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 (utime) and 15 (stime)
+            return OptionalLong.of(ticks * 1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Forces a full GC in the server ({@code jcmd GC.run}) and reads the live heap; empty when not a JVM. */
+    public OptionalLong liveHeapAfterGc() {
+        if (pid <= 0) {
+            return OptionalLong.empty();
+        }
+        try {
+            jcmd("GC.run");
+            Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
+            return m.find() ? OptionalLong.of(Long.parseLong(m.group(1)) * 1024) : OptionalLong.empty();
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        }
+    }
+
+    /** The server's {@code /metrics} text, or empty when it has none. */
+    public String metrics(HttpClient http) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("jcmd " + command + " failed");
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** The last lines of a started server's log (for a failure report). */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log());
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no log)";
+        }
+    }
+
+    /** Whether the started server process is still running (false for an attached one). */
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops a started server (SIGTERM, then kill after 15 s) and deletes its directory; nothing for attached. */
+    @Override
+    public synchronized void close() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        if (workDir != null && Files.exists(workDir)) {
+            try (Stream<Path> files = Files.walk(workDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp directory left behind is harmless
+            }
+        }
+    }
+
+    /** This JVM's class path with absolute entries: the server runs in its own directory. */
+    private static String absoluteClassPath() {
+        return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return Long.parseLong(out);
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.wavoice.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A small {@code wavoice bench}: it starts a server in its own JVM, runs three echo calls, reports the figures
+ * as JSON, and leaves no process behind.
+ */
+@Timeout(90)
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void threeCallsAgainstAServerInItsOwnJvmReportEveryFigureAndCleanUp() throws Exception {
+        Path json = dir.resolve("bench.json");
+        StringWriter out = new StringWriter();
+        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute("bench", "--calls", "3",
+                "--seconds", "2", "--ramp", "20", "--warmup", "0", "--agent", "echo", "--json", json.toString());
+
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("-> pre_accept received", "server CPU", "per call");
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        JsonNode r = report.path("result");
+        assertThat(r.path("passed").asInt()).isEqualTo(3);
+        for (String step : new String[] {"pre_accept", "dtls_connected", "first_audio_back"}) {
+            JsonNode p = r.path("setup_ms").path(step);
+            assertThat(p.path("n").asInt()).as(step).isEqualTo(3);
+            assertThat(p.path("p50").asDouble()).as(step).isPositive();
+            assertThat(p.path("p99").asDouble()).as(step).isGreaterThanOrEqualTo(p.path("p50").asDouble());
+        }
+        // setup steps happen in order for every call
+        assertThat(r.path("setup_ms").path("first_audio_back").path("max").asDouble())
+                .isGreaterThan(r.path("setup_ms").path("pre_accept").path("p50").asDouble());
+        assertThat(r.path("server_cpu").path("cpu_ms_per_call_second").asDouble()).isPositive();
+        assertThat(r.path("server_cpu").path("call_seconds").asDouble()).isGreaterThan(3 * 1.5);
+        assertThat(r.path("audio").path("packets_received").asLong()).isPositive();
+        assertThat(r.path("audio").path("loss_fraction").asDouble()).isLessThan(0.05);
+        assertThat(r.path("frames_back").path("timed").asLong()).isPositive();
+        assertThat(r.path("heap").path("with_calls_bytes").asLong()).isPositive();
+        assertThat(r.path("heap").has("per_call_bytes")).isTrue();
+        assertThat(report.path("machine").path("cores").asInt()).isPositive();
+
+        long pid = report.path("server").path("pid").asLong();
+        assertThat(pid).isPositive();
+        Optional<ProcessHandle> child = ProcessHandle.of(pid);
+        // close() waited for the exit; allow the OS a moment to reap it
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (child.isPresent() && child.get().isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(child.map(ProcessHandle::isAlive).orElse(false)).as("server JVM still running").isFalse();
+    }
+}
