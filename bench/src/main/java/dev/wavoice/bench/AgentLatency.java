@@ -52,7 +52,7 @@ public final class AgentLatency {
                 agent.complete(l);
                 return CompletableFuture.completedFuture(new Silent());
             }, AgentRoute.ToolRunner.none(), pacer, OpusCodecs.best().codec(), AudioStreamConfig.speech(RATE),
-                    new NoLog(), timers, false, Duration.ofSeconds(1));
+                    new NoLog(), timers, false, Duration.ofSeconds(1), Runnable::run);
             Arrivals arrivals = new Arrivals();
             WebRtcEndpoint phone = caller.offer("caller", arrivals);
             CallMedia.MediaSession call = new WebRtcCallMedia(server, route).answer("bench-call",

@@ -40,6 +40,7 @@ final class AgentBridge implements CallAudio, AgentListener {
     private final CallLog callLog;
     private final DrainWatcher playout;
     private final TranscriptBook transcripts;
+    private final CallerPcmHandoff callerPcm;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean greeted = new AtomicBoolean();
@@ -65,6 +66,7 @@ final class AgentBridge implements CallAudio, AgentListener {
         this.stream = new AudioStream(route.audioConfig(), route.codec(), route.pacer(), new CallerAudio());
         this.playout = new DrainWatcher(stream, route.timers());
         this.transcripts = new TranscriptBook(callId, callLog);
+        this.callerPcm = new CallerPcmHandoff(route.audioConfig().pcmFrame(), route.work());
     }
 
     /**
@@ -90,6 +92,7 @@ final class AgentBridge implements CallAudio, AgentListener {
                 return;
             }
             session = s;
+            callerPcm.attach(s);
             callLog.event(callId, "agent.connected", "connectMs=" + (System.nanoTime() - started) / 1_000_000);
             greetWhenReady();
         });
@@ -119,10 +122,7 @@ final class AgentBridge implements CallAudio, AgentListener {
     private final class CallerAudio implements AudioStreamListener {
         @Override
         public void onPcm(short[] pcm, int off, int len) {
-            AgentSession s = session;
-            if (s != null) {
-                s.appendAudio(pcm, off, len);
-            }
+            callerPcm.offer(pcm, off, len);
         }
 
         @Override
@@ -297,9 +297,9 @@ final class AgentBridge implements CallAudio, AgentListener {
         }
         transcripts.flush();
         var st = stream.stats();
-        log.info("call.audio_closed callId={} framesIn={} framesOut={} outboundDropped={} clears={} decodeErrors={}",
-                callId, st.framesDelivered(), st.framesEncoded(), st.outbound().overflowDropped(),
-                st.outbound().clears(), st.decodeErrors());
+        log.info("call.audio_closed callId={} framesIn={} framesOut={} outboundDropped={} clears={} decodeErrors={} "
+                        + "callerFramesDropped={}", callId, st.framesDelivered(), st.framesEncoded(),
+                st.outbound().overflowDropped(), st.outbound().clears(), st.decodeErrors(), callerPcm.dropped());
     }
 
     private static String rootMessage(Throwable t) {

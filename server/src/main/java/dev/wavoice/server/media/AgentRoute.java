@@ -8,6 +8,7 @@ import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.store.CallLog;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -21,10 +22,12 @@ import java.util.concurrent.ScheduledExecutorService;
  *                              otherwise (the default) the caller is answered and hears a short apology tone
  * @param goodbyeGrace          after {@code end_call}, how long to wait for the response carrying the goodbye
  *                              to finish before hanging up once what is queued has played
+ * @param work                  runs the hand-off of caller audio to each session, off the pacer thread
  */
 public record AgentRoute(String agentName, Connector connector, ToolRunner tools, Pacer pacer, OpusCodec codec,
                          AudioStreamConfig audioConfig, CallLog callLog, ScheduledExecutorService timers,
-                         boolean rejectWhenUnavailable, Duration goodbyeGrace) implements WebRtcCallMedia.AudioRoute {
+                         boolean rejectWhenUnavailable, Duration goodbyeGrace, Executor work)
+        implements WebRtcCallMedia.AudioRoute {
 
     /** Opens an agent session for a call; returns at once, the future completes when the agent is reachable. */
     @FunctionalInterface

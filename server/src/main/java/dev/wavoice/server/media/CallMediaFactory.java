@@ -21,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,12 +72,14 @@ public final class CallMediaFactory {
         }
         RealtimeConnector connector = new RealtimeConnector(effective);
         resources.add(connector);
+        ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
+        resources.add(work::shutdownNow);
         Pacer pacer = new Pacer(PacerConfig.defaults()).start();
         resources.add(pacer);
         OpusCodecs.Selection codec = OpusCodecs.best();
         log.info("media.agent_route agent={} url={} codec=\"{}\"", kind.configName(), effective.url(), codec.reason());
         return new AgentRoute(kind.configName(), connector::open, AgentRoute.ToolRunner.none(), pacer, codec.codec(),
-                AudioStreamConfig.speech(24_000), callLog, timers, rejectWhenUnavailable, Duration.ofSeconds(3));
+                AudioStreamConfig.speech(24_000), callLog, timers, rejectWhenUnavailable, Duration.ofSeconds(3), work);
     }
 
     private static WebRtcTransportConfig transportConfig(WavoiceConfig config) throws IOException {

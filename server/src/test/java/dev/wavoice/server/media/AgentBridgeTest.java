@@ -149,7 +149,7 @@ class AgentBridgeTest {
     static AgentRoute route(MemoryLog log, AgentRoute.Connector connector, AgentRoute.ToolRunner tools,
             boolean reject) {
         return new AgentRoute("test", connector, tools, pacer, CallerAudio.CODEC, AudioStreamConfig.speech(RATE), log,
-                timers, reject, Duration.ofMillis(300));
+                timers, reject, Duration.ofMillis(300), Runnable::run);
     }
 
     static Leg connect(AgentRoute.ToolRunner tools) throws Exception {
