@@ -91,13 +91,14 @@ public final class RealtimeConnector implements AutoCloseable {
         if (config.apiKey().isPresent()) {
             builder.header("Authorization", "Bearer " + config.apiKey().reveal());
         }
-        // Off the caller's thread: the JDK may resolve the host name before returning the future.
+        // Off the caller's thread (the JDK may resolve the host name before returning the future), and completed
+        // on ours rather than a common-pool thread, since the session configures and swaps sockets on it.
         return CompletableFuture.supplyAsync(() -> builder.buildAsync(endpoint(), socket), executor)
                 .thenCompose(f -> f)
-                .thenApply(ws -> {
+                .thenApplyAsync(ws -> {
                     socket.attach(ws);
                     return ws;
-                });
+                }, executor);
     }
 
     URI endpoint() {

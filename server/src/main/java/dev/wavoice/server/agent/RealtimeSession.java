@@ -181,8 +181,17 @@ public final class RealtimeSession implements AgentSession {
             if (!closed.get()) {
                 appendsDroppedOffline.increment();
             }
-        } else if (!s.hasRoomForAppend() || !s.send(out.append(batch, 0, batched), true)) {
+        } else if (!s.hasRoomForAppend()) {
             appendsDropped.increment();
+        } else {
+            String append = out.append(batch, 0, batched);
+            if (!s.send(append, true)) {
+                // Swapped out between the read and the send (a rollover): the new socket takes it.
+                RealtimeSocket now = current;
+                if (now == null || now == s || !now.send(append, true)) {
+                    appendsDropped.increment();
+                }
+            }
         }
         batched = 0;
     }

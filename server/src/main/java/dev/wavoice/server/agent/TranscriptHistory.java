@@ -27,8 +27,11 @@ final class TranscriptHistory {
             this.partial = partial;
         }
 
+        /** "Assistant: " + " [cut off]" + newline: the most a line adds to its text in {@link #text()}. */
+        static final int OVERHEAD = 22;
+
         int chars() {
-            return text.length() + 16;
+            return text.length() + OVERHEAD;
         }
     }
 
@@ -48,12 +51,14 @@ final class TranscriptHistory {
         if (line == null || (!line.partial && !t.isFinal())) {
             line = new Line(t.speaker(), t.itemId(), "", true);
             lines.addLast(line);
+        } else {
+            chars -= line.chars();
         }
-        chars -= line.chars();
         line.text = t.isFinal() ? t.text() : line.text + t.text();
         line.partial = !t.isFinal();
-        if (line.text.length() > maxChars) {
-            line.text = line.text.substring(line.text.length() - maxChars);
+        int room = Math.max(0, maxChars - Line.OVERHEAD);
+        if (line.text.length() > room) {
+            line.text = line.text.substring(line.text.length() - room);
         }
         chars += line.chars();
         while (chars > maxChars && lines.size() > 1) {

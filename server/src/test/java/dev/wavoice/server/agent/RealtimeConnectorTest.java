@@ -299,7 +299,7 @@ class RealtimeConnectorTest {
         }
     }
 
-    private static String delta(String itemId, short[] pcm) {
+    static String delta(String itemId, short[] pcm) {
         return "{\"type\":\"response.output_audio.delta\",\"item_id\":\"" + itemId + "\",\"delta\":\""
                 + Pcm16.toBase64(pcm, 0, pcm.length) + "\"}";
     }

@@ -87,8 +87,16 @@ final class ScriptedRealtimeServer implements AutoCloseable {
         connections.getLast().send(raw);
     }
 
+    /** Sends on one connection; nothing happens if the client already closed it. */
     synchronized void send(int connection, String raw) {
-        connections.get(connection).send(raw);
+        WsContext ctx = connections.get(connection);
+        if (ctx.session.isOpen()) {
+            try {
+                ctx.send(raw);
+            } catch (RuntimeException e) {
+                // closed meanwhile: as good as sent and lost
+            }
+        }
     }
 
     /** Cuts the newest connection's TCP connection without a close frame, as a crashed server would. */
