@@ -101,7 +101,13 @@ public final class HttpToolInvoker implements AutoCloseable {
         CompletableFuture<String> result = new CompletableFuture<>();
         Future<?> running;
         try {
-            running = executor.submit(() -> result.complete(call(tool, argumentsJson)));
+            running = executor.submit(() -> {
+                try {
+                    result.complete(call(tool, argumentsJson));
+                } catch (RuntimeException e) { // e.g. a URL the HTTP client rejects
+                    result.complete(error("tool " + tool.name() + " failed: " + e.getClass().getSimpleName()));
+                }
+            });
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(error("tool " + tool.name() + " is unavailable (shutting down)"));
         }

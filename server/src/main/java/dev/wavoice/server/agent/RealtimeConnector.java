@@ -8,6 +8,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -95,7 +96,10 @@ public final class RealtimeConnector implements AutoCloseable {
         // on ours rather than a common-pool thread, since the session configures and swaps sockets on it.
         return CompletableFuture.supplyAsync(() -> builder.buildAsync(endpoint(), socket), executor)
                 .thenCompose(f -> f)
-                .thenApplyAsync(ws -> {
+                .handleAsync((ws, error) -> {
+                    if (error != null) {
+                        throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+                    }
                     socket.attach(ws);
                     return ws;
                 }, executor);

@@ -1,17 +1,11 @@
 package dev.wavoice.server.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,12 +30,8 @@ public final class RealtimeSession implements AgentSession {
     private static final Logger log = LoggerFactory.getLogger(RealtimeSession.class);
     /** 20 ms and 40 ms at 24 kHz: appends stay small so the server's VAD reacts quickly. */
     static final int MIN_BATCH = 480, MAX_BATCH = 960;
-    /** Bounds the unknown-type set a misbehaving server could otherwise grow. */
-    private static final int MAX_UNKNOWN_TYPES_LOGGED = 64;
-    /** Tool calls, late tool outputs and assistant items remembered at most; old ones are forgotten. */
-    private static final int MAX_TRACKED = 32;
-    /** A tool call still unanswered after this long no longer holds a rollover back. */
-    private static final long TOOL_CALL_HOLD_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Tool outputs kept while no socket is in service, at most. */
+    private static final int MAX_LATE_TOOL_RESULTS = 32;
     static final String CONTEXT_INTRO = "This phone call continues on a new connection. "
             + "Conversation so far, oldest first (the start may be left out):\n";
     static final String CONTEXT_OUTRO = "Continue from here; do not greet the caller again.";
@@ -60,19 +50,14 @@ public final class RealtimeSession implements AgentSession {
         CompletableFuture<?> dial(RealtimeSocket socket);
     }
 
-    private record PendingToolCall(String name, RealtimeSocket socket, long atNanos) {
-    }
-
     private final String callId;
     private final AgentConfig config;
     private final SessionPolicy policy;
     private final AgentListener listener;
-    private final ObjectMapper json;
     private final RealtimeClientEvents out;
     private final int maxEventChars;
     private final Dialer dialer;
     private final ScheduledExecutorService timers;
-    private final TranscriptHistory history;
     private final RateLimitWatch rateLimits;
     private final RealtimeSocket.Handler handler = new RealtimeSocket.Handler() {
         @Override
@@ -100,29 +85,25 @@ public final class RealtimeSession implements AgentSession {
     private final Object deliverLock = new Object();
     /** Guards the socket state below; held briefly and never while calling the listener. */
     private final Object lock = new Object();
+    /** The socket in service; null while reconnecting and after close. */
     private volatile RealtimeSocket current;
+    /** A replacement socket is being dialled (or waiting for its backoff): only one at a time. */
     private boolean replacing;
+    /** Dials since the last socket that proved stable; bounds reconnecting to a server that keeps failing. */
     private int attempts;
+    /** When the socket in service was lost (0 when none was), and why. */
     private long lostAtNanos;
     private String lostReason;
-    private boolean responseActive, callerSpeaking, greetDeferred;
-    private final Map<String, PendingToolCall> toolCalls = new LinkedHashMap<>();
+    private final ConversationState conversation;
+    private boolean greetDeferred;
     private final List<String> lateToolResults = new ArrayList<>();
-    private final Map<String, RealtimeSocket> assistantItems = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RealtimeSocket> eldest) {
-            return size() > MAX_TRACKED;
-        }
-    };
     private final List<ScheduledFuture<?>> ageChecks = new ArrayList<>();
 
     private final short[] batch = new short[MAX_BATCH];
     private int batched;
 
-    private final Set<String> unknownTypesLogged = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean malformedLogged = new AtomicBoolean();
-    private final LongAdder eventsReceived = new LongAdder(), unknownEvents = new LongAdder(),
-            malformedEvents = new LongAdder(), oversizedEvents = new LongAdder(), appendsSent = new LongAdder(),
+    private final RealtimeInbound inbound;
+    private final LongAdder oversizedEvents = new LongAdder(), appendsSent = new LongAdder(),
             appendsDropped = new LongAdder(), listenerFailures = new LongAdder(),
             appendsDroppedOffline = new LongAdder(), reconnects = new LongAdder(), rollovers = new LongAdder();
 
@@ -132,13 +113,13 @@ public final class RealtimeSession implements AgentSession {
         this.config = config;
         this.policy = policy;
         this.listener = listener;
-        this.json = json;
         this.out = new RealtimeClientEvents(json);
         this.maxEventChars = maxEventChars;
         this.dialer = dialer;
         this.timers = timers;
-        this.history = new TranscriptHistory(policy.historyChars());
+        this.conversation = new ConversationState(policy.historyChars());
         this.rateLimits = new RateLimitWatch(callId);
+        this.inbound = new RealtimeInbound(callId, json);
     }
 
     /** Opens the first socket and configures it before any audio is appended. */
@@ -208,11 +189,11 @@ public final class RealtimeSession implements AgentSession {
 
     @Override
     public void truncate(String itemId, long audioEndMs) {
-        history.markInterrupted(itemId);
         RealtimeSocket s, owner;
         synchronized (lock) {
+            conversation.markInterrupted(itemId);
             s = current;
-            owner = assistantItems.get(itemId);
+            owner = conversation.socketOf(itemId);
         }
         // An item of a replaced socket is unknown to the new session; its audio was dropped on the swap anyway.
         if (s != null && (owner == null || owner == s)) {
@@ -223,12 +204,12 @@ public final class RealtimeSession implements AgentSession {
     @Override
     public void sendToolOutput(String toolCallId, String outputJson) {
         RealtimeSocket s;
-        PendingToolCall call;
+        ConversationState.PendingToolCall call;
         synchronized (lock) {
-            call = toolCalls.remove(toolCallId);
+            call = conversation.answered(toolCallId);
             s = current;
             if (s == null) {
-                if (!closed.get() && lateToolResults.size() < MAX_TRACKED) {
+                if (!closed.get() && lateToolResults.size() < MAX_LATE_TOOL_RESULTS) {
                     lateToolResults.add(lateToolResult(toolCallId, call, outputJson));
                 }
                 return;
@@ -243,7 +224,8 @@ public final class RealtimeSession implements AgentSession {
         s.send(out.responseCreate(null), false);
     }
 
-    private static String lateToolResult(String toolCallId, PendingToolCall call, String outputJson) {
+    private static String lateToolResult(String toolCallId, ConversationState.PendingToolCall call,
+                                         String outputJson) {
         return "Result of the function call " + (call == null ? toolCallId : call.name())
                 + " you made before the connection was re-established: " + outputJson;
     }
@@ -254,7 +236,7 @@ public final class RealtimeSession implements AgentSession {
     }
 
     public Counters counters() {
-        return new Counters(eventsReceived.sum(), unknownEvents.sum(), malformedEvents.sum(), oversizedEvents.sum(),
+        return new Counters(inbound.received.sum(), inbound.unknown.sum(), inbound.malformed.sum(), oversizedEvents.sum(),
                 appendsSent.sum(), appendsDropped.sum(), listenerFailures.sum(), appendsDroppedOffline.sum(),
                 reconnects.sum(), rollovers.sum());
     }
@@ -267,33 +249,12 @@ public final class RealtimeSession implements AgentSession {
     // --- receiving ---
 
     private void received(RealtimeSocket s, String text) {
-        eventsReceived.increment();
-        JsonNode event;
-        try {
-            event = json.readTree(text);
-        } catch (JsonProcessingException e) {
-            malformed("not JSON");
+        RealtimeInbound.Decoded decoded = inbound.decode(text);
+        if (decoded == null) {
             return;
         }
-        String type = event == null ? null : event.path("type").asText(null);
-        if (type == null) {
-            malformed("no type");
-            return;
-        }
-        RealtimeServerEvents.Parsed parsed;
-        try {
-            parsed = RealtimeServerEvents.parse(type, event);
-        } catch (IllegalArgumentException e) {
-            malformed("bad audio in " + type);
-            return;
-        }
-        if (!parsed.known()) {
-            unknownEvents.increment();
-            if (unknownTypesLogged.size() < MAX_UNKNOWN_TYPES_LOGGED && unknownTypesLogged.add(type)) {
-                log.info("agent event type ignored callId={} type={}", callId, type);
-            }
-            return;
-        }
+        String type = decoded.type();
+        RealtimeServerEvents.Parsed parsed = decoded.parsed();
         if (type.equals("session.updated")) {
             log.info("agent session configured callId={} model={}", callId, config.model());
         }
@@ -305,9 +266,11 @@ public final class RealtimeSession implements AgentSession {
                 return;
             }
             if (type.equals("rate_limits.updated")) {
-                rateLimits.update(event);
+                rateLimits.update(decoded.json());
             }
-            track(s, type, parsed.events());
+            synchronized (lock) {
+                conversation.observe(s, type, parsed.events());
+            }
             for (AgentEvent e : parsed.events()) {
                 if (e instanceof AgentEvent.Error err) {
                     log.warn("agent error callId={} type={} code={} message={}", callId, err.type(), err.code(),
@@ -320,42 +283,6 @@ public final class RealtimeSession implements AgentSession {
         }
         if (type.equals("response.done")) {
             checkAge();
-        }
-    }
-
-    /** What a rollover must know: is a response, a caller turn or a tool call under way; what was said. */
-    private void track(RealtimeSocket s, String type, List<AgentEvent> events) {
-        synchronized (lock) {
-            switch (type) {
-                case "input_audio_buffer.speech_started" -> callerSpeaking = true;
-                case "input_audio_buffer.speech_stopped" -> {
-                    callerSpeaking = false;
-                    responseActive = true; // server VAD answers the turn that just ended
-                }
-                case "response.created" -> responseActive = true;
-                case "response.done" -> responseActive = false;
-                default -> {
-                }
-            }
-            for (AgentEvent e : events) {
-                if (e instanceof AgentEvent.AudioDelta d && d.itemId() != null) {
-                    assistantItems.put(d.itemId(), s);
-                } else if (e instanceof AgentEvent.ToolCall c && c.callId() != null) {
-                    if (toolCalls.size() >= MAX_TRACKED) {
-                        toolCalls.remove(toolCalls.keySet().iterator().next());
-                    }
-                    toolCalls.put(c.callId(), new PendingToolCall(c.name(), s, System.nanoTime()));
-                } else if (e instanceof AgentEvent.Transcript t) {
-                    history.add(t);
-                }
-            }
-        }
-    }
-
-    private void malformed(String why) {
-        malformedEvents.increment();
-        if (malformedLogged.compareAndSet(false, true)) {
-            log.warn("agent sent a malformed event ({}), ignored; further ones are only counted callId={}", why, callId);
         }
     }
 
@@ -409,7 +336,7 @@ public final class RealtimeSession implements AgentSession {
             }
             long age = s.ageNanos();
             boolean due = age >= policy.forceRolloverAfter().toNanos()
-                    || (age >= policy.rolloverAfter().toNanos() && quiet());
+                    || (age >= policy.rolloverAfter().toNanos() && conversation.quiet());
             if (!due) {
                 return;
             }
@@ -418,12 +345,6 @@ public final class RealtimeSession implements AgentSession {
         }
         log.info("agent session rolling over callId={} ageSeconds={}", callId, ageSeconds);
         dialReplacement();
-    }
-
-    private boolean quiet() {
-        long now = System.nanoTime();
-        return !responseActive && !callerSpeaking
-                && toolCalls.values().stream().noneMatch(c -> now - c.atNanos() < TOOL_CALL_HOLD_NANOS);
     }
 
     private void dialReplacement() {
@@ -470,11 +391,7 @@ public final class RealtimeSession implements AgentSession {
                 if (!wasLost) {
                     attempts = 0;
                 }
-                long now = System.nanoTime();
-                // An answer cut short is given again; a pending tool call gets its response when the bridge answers.
-                resume = responseActive && toolCalls.values().stream().noneMatch(c -> now - c.atNanos() < TOOL_CALL_HOLD_NANOS);
-                responseActive = false;
-                callerSpeaking = false;
+                resume = conversation.replacingCutAnAnswer();
                 greet = greetDeferred;
                 greetDeferred = false;
                 late = List.copyOf(lateToolResults);
@@ -496,7 +413,7 @@ public final class RealtimeSession implements AgentSession {
         } else if (resume || !late.isEmpty()) {
             next.send(out.responseCreate(resume ? RESUME_INSTRUCTIONS : null), false);
         }
-        log.info("agent session continues on a new socket callId={} reason={} silentMs={} appendsDroppedOffline={}",
+        log.info("agent session continues on a new socket callId={} reason={} silentMs={} appendsDroppedWhileReconnecting={}",
                 callId, reason, silentMs, appendsDroppedOffline.sum());
         recheck(next);
     }
@@ -541,7 +458,10 @@ public final class RealtimeSession implements AgentSession {
     }
 
     private String instructionsWithContext() {
-        String said = history.text();
+        String said;
+        synchronized (lock) {
+            said = conversation.transcript();
+        }
         return said.isEmpty() ? config.instructions()
                 : config.instructions() + "\n\n" + CONTEXT_INTRO + said + CONTEXT_OUTRO;
     }
@@ -579,7 +499,7 @@ public final class RealtimeSession implements AgentSession {
             s = current;
             current = null;
             cancelAgeChecks();
-            toolCalls.clear();
+            conversation.clear();
             lateToolResults.clear();
         }
         Counters c = counters();

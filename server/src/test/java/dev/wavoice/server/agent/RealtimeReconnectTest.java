@@ -155,6 +155,19 @@ class RealtimeReconnectTest {
     }
 
     @Test
+    void closingWhileReconnectingEndsTheSessionOnce() throws Exception {
+        RealtimeSession session = open(reconnecting());
+        server.drop();
+        await().until(() -> !session.connected());
+        session.close(); // during the 1.2 s backoff
+        sleep(2_000);
+        assertThat(listener.of(AgentEvent.Closed.class)).singleElement()
+                .isEqualTo(new AgentEvent.Closed("closed by wavoice"));
+        assertThat(listener.of(AgentEvent.Reconnected.class)).isEmpty();
+        assertThat(server.connections()).as("no socket dialled after close").isEqualTo(1);
+    }
+
+    @Test
     void aQuietSessionRollsOverWithoutLosingCallerAudio() throws Exception {
         SessionPolicy policy = SessionPolicy.defaults().withRollover(Duration.ofMillis(1_500), Duration.ofSeconds(30));
         try (RealtimeSession session = open(policy)) {
