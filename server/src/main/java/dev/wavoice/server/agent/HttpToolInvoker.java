@@ -83,7 +83,7 @@ public final class HttpToolInvoker implements AutoCloseable {
                 return invoke(callId, tool, call.argumentsJson());
             }
         }
-        log.warn("agent tool unknown callId={} tool={}", callId, call.name());
+        log.warn("http tool unknown callId={} tool={}", callId, call.name());
         return CompletableFuture.completedFuture(error("no tool named " + call.name()));
     }
 
@@ -91,7 +91,10 @@ public final class HttpToolInvoker implements AutoCloseable {
         return invoke(null, tool, argumentsJson);
     }
 
-    /** POSTs {@code argumentsJson} to the tool's URL; always completes normally, within the timeout. */
+    /**
+     * POSTs {@code argumentsJson} to the tool's URL; always completes normally, within the timeout (possibly on a
+     * timer thread: keep what follows quick, e.g. {@link AgentSession#sendToolOutput}).
+     */
     public CompletableFuture<String> invoke(String callId, AgentTool tool, String argumentsJson) {
         if (tool.url() == null) {
             return CompletableFuture.completedFuture(error("tool " + tool.name() + " has no url"));
@@ -116,7 +119,7 @@ public final class HttpToolInvoker implements AutoCloseable {
         return result.whenComplete((output, e) -> {
             running.cancel(true);
             boolean failed = output.startsWith("{\"error\"");
-            log.info("agent tool finished callId={} tool={} ok={} ms={}", callId, tool.name(), !failed,
+            log.info("http tool finished callId={} tool={} ok={} ms={}", callId, tool.name(), !failed,
                     (System.nanoTime() - started) / 1_000_000);
         });
     }

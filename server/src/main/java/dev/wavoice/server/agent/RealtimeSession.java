@@ -276,7 +276,7 @@ public final class RealtimeSession implements AgentSession {
                     log.warn("agent error callId={} type={} code={} message={}", callId, err.type(), err.code(),
                             err.message());
                 } else if (e instanceof AgentEvent.ToolCall call) {
-                    log.info("agent tool call callId={} tool={} toolCallId={}", callId, call.name(), call.callId());
+                    log.info("agent function call callId={} tool={} toolCallId={}", callId, call.name(), call.callId());
                 }
                 deliver(e);
             }

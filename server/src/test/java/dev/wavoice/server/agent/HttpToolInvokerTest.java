@@ -120,7 +120,7 @@ class HttpToolInvokerTest {
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             assertThat(output(out)).isEqualTo(output("{\"error\":\"tool lookup_order timed out after 1000 ms\"}"));
             assertThat(tookMs).as("answered by the 1 s timeout, not the 20 s server").isLessThan(8_000);
-            assertThat(logs.all()).contains("agent tool finished callId=call-t tool=lookup_order ok=false");
+            assertThat(logs.all()).contains("http tool finished callId=call-t tool=lookup_order ok=false");
         }
     }
 
