@@ -371,7 +371,12 @@ public final class RealtimeSession implements AgentSession {
     }
 
     private void replaced(RealtimeSocket next) {
-        next.send(out.sessionUpdate(config, instructionsWithContext()), false);
+        String said;
+        synchronized (lock) {
+            said = conversation.transcript();
+        }
+        next.send(out.sessionUpdate(config, said.isEmpty() ? config.instructions()
+                : config.instructions() + "\n\n" + CONTEXT_INTRO + said + CONTEXT_OUTRO), false);
         RealtimeSocket old;
         String reason;
         long silentMs;
@@ -408,7 +413,7 @@ public final class RealtimeSession implements AgentSession {
             old.close();
         }
         late.forEach(text -> next.send(out.systemMessage(text), false));
-        if (greet) {
+        if (greet || (resume && said.isEmpty())) { // nothing said yet: the cut answer was the greeting
             next.send(out.responseCreate(config.greeting()), false);
         } else if (resume || !late.isEmpty()) {
             next.send(out.responseCreate(resume ? RESUME_INSTRUCTIONS : null), false);
@@ -455,15 +460,6 @@ public final class RealtimeSession implements AgentSession {
         if (reason != null) {
             lost(s, reason);
         }
-    }
-
-    private String instructionsWithContext() {
-        String said;
-        synchronized (lock) {
-            said = conversation.transcript();
-        }
-        return said.isEmpty() ? config.instructions()
-                : config.instructions() + "\n\n" + CONTEXT_INTRO + said + CONTEXT_OUTRO;
     }
 
     private void scheduleAgeChecks() {

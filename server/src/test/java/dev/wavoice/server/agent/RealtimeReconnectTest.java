@@ -136,6 +136,28 @@ class RealtimeReconnectTest {
     }
 
     @Test
+    void aGreetingCutByADropOrAskedForWhileReconnectingIsGivenOnTheNewSocket() throws Exception {
+        try (RealtimeSession session = open(reconnecting())) {
+            session.greet();
+            server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}");
+            await().until(() -> server.received(0, "response.create").size() == 1);
+            server.drop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.received(1, "response.create").size() == 1);
+            assertThat(server.received(1, "response.create").getFirst().path("response").path("instructions").asText())
+                    .isEqualTo(AgentConfig.DEFAULT_GREETING);
+            assertThat(server.received(1, "session.update").getFirst().path("session").path("instructions").asText())
+                    .isEqualTo(AgentConfig.DEFAULT_INSTRUCTIONS);
+
+            server.drop();
+            await().until(() -> !session.connected());
+            session.greet();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.received(2, "response.create").size() == 1);
+            assertThat(server.received(2, "response.create").getFirst().path("response").path("instructions").asText())
+                    .isEqualTo(AgentConfig.DEFAULT_GREETING);
+        }
+    }
+
+    @Test
     void aToolAnsweredAfterTheDropReachesTheNewSessionAsContext() throws Exception {
         try (RealtimeSession session = open(reconnecting())) {
             server.send("{\"type\":\"response.function_call_arguments.done\",\"call_id\":\"call_9\","
@@ -247,15 +269,40 @@ class RealtimeReconnectTest {
     }
 
     @Test
+    void anUnansweredToolCallHoldsTheRolloverBack() throws Exception {
+        SessionPolicy policy = SessionPolicy.defaults().withRollover(Duration.ofMillis(500), Duration.ofSeconds(30));
+        try (RealtimeSession session = open(policy)) {
+            server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}");
+            server.send("{\"type\":\"response.function_call_arguments.done\",\"call_id\":\"call_5\","
+                    + "\"name\":\"lookup_order\",\"arguments\":\"{}\"}");
+            server.send("{\"type\":\"response.done\",\"response\":{\"status\":\"completed\"}}");
+            await().until(() -> !listener.of(AgentEvent.ToolCall.class).isEmpty());
+            sleep(1_500);
+            assertThat(server.connections()).as("the tool's answer belongs to this session").isEqualTo(1);
+
+            session.sendToolOutput("call_5", "{\"status\":\"shipped\"}");
+            server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r2\"}}");
+            server.send("{\"type\":\"response.done\",\"response\":{\"status\":\"completed\"}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
+            await().until(() -> !server.received(0, "conversation.item.create").isEmpty());
+            assertThat(server.received(0, "conversation.item.create").getFirst().path("item").path("type").asText())
+                    .isEqualTo("function_call_output");
+        }
+    }
+
+    @Test
     void aResponseThatNeverEndsIsCutAtTheForcedRolloverAndResumed() throws Exception {
         SessionPolicy policy = SessionPolicy.defaults().withRollover(Duration.ofMillis(300), Duration.ofMillis(1_200));
         try (RealtimeSession session = open(policy)) {
             server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}");
+            server.send("{\"type\":\"response.output_audio_transcript.delta\",\"item_id\":\"a1\",\"delta\":\"Your order\"}");
             server.send(RealtimeConnectorTest.delta("a1", new short[480]));
             await().until(() -> listener.audio("a1").length == 480);
             await().atMost(Duration.ofSeconds(10)).until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
             assertThat(listener.of(AgentEvent.Reconnected.class).getFirst().reason()).isEqualTo("rollover");
-            await().until(() -> server.received(1, "response.create").size() == 1);
+            await().until(() -> server.received(1, "response.create").size() == 1); // sent after the session.update
+            assertThat(server.received(1, "session.update").getFirst().path("session").path("instructions").asText())
+                    .contains("Assistant: Your order [cut off]");
             assertThat(server.received(1, "response.create").getFirst().path("response").path("instructions")
                     .asText()).isEqualTo(RealtimeSession.RESUME_INSTRUCTIONS);
 
