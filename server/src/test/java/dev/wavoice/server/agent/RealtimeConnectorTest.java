@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class RealtimeConnectorTest {
 
     @BeforeEach
     void start() {
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(20)); // a loaded 2-core machine, not a slow connector
         server = new ScriptedRealtimeServer();
         connector = connector(RealtimeConnector.DEFAULT_MAX_EVENT_CHARS);
     }
@@ -36,15 +38,16 @@ class RealtimeConnectorTest {
     void stop() {
         connector.close();
         server.close();
+        Awaitility.reset();
     }
 
     private RealtimeConnector connector(int maxEventChars) {
         AgentConfig config = AgentConfig.defaults(server.url(), Secret.of(KEY));
-        return new RealtimeConnector(config, Duration.ofSeconds(5), maxEventChars);
+        return new RealtimeConnector(config, Duration.ofSeconds(15), maxEventChars);
     }
 
     private RealtimeSession open() throws Exception {
-        RealtimeSession session = (RealtimeSession) connector.open("call-1", listener).get(5, TimeUnit.SECONDS);
+        RealtimeSession session = (RealtimeSession) connector.open("call-1", listener).get(20, TimeUnit.SECONDS);
         await().until(() -> !server.received("session.update").isEmpty());
         return session;
     }
@@ -145,7 +148,7 @@ class RealtimeConnectorTest {
         }
         try (LogCapture logs = new LogCapture();
              RealtimeConnector c = new RealtimeConnector(AgentConfig.defaults(nowhere, Secret.of(KEY)))) {
-            assertThatThrownBy(() -> c.open("call-2", listener).get(5, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> c.open("call-2", listener).get(20, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(AgentConnectException.class)
                     .hasMessageContaining(nowhere.toString()).hasMessageNotContaining(KEY);
             assertThat(logs.all()).contains("agent connect failed").doesNotContain(KEY);

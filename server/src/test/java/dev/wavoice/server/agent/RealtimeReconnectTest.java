@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RealtimeReconnectTest {
     private static final String KEY = "sk-test-1a2b3c4d5e6f-never-log-me";
     /** Long enough for the test to append while the session is between sockets. */
-    private static final List<Duration> BACKOFF = List.of(Duration.ofMillis(1_200), Duration.ofMillis(100));
+    private static final List<Duration> BACKOFF = List.of(Duration.ofMillis(2_000), Duration.ofMillis(100));
 
     private ScriptedRealtimeServer server;
     private RealtimeConnector connector;
@@ -27,6 +28,7 @@ class RealtimeReconnectTest {
 
     @BeforeEach
     void start() {
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(20)); // a loaded 2-core machine, not a slow connector
         server = new ScriptedRealtimeServer();
     }
 
@@ -36,12 +38,13 @@ class RealtimeReconnectTest {
             connector.close();
         }
         server.close();
+        Awaitility.reset();
     }
 
     private RealtimeSession open(SessionPolicy policy) throws Exception {
-        connector = new RealtimeConnector(AgentConfig.defaults(server.url(), Secret.of(KEY)), Duration.ofSeconds(5),
+        connector = new RealtimeConnector(AgentConfig.defaults(server.url(), Secret.of(KEY)), Duration.ofSeconds(15),
                 RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, policy);
-        RealtimeSession session = (RealtimeSession) connector.open("call-r", listener).get(5, TimeUnit.SECONDS);
+        RealtimeSession session = (RealtimeSession) connector.open("call-r", listener).get(20, TimeUnit.SECONDS);
         await().until(() -> !server.received("session.update").isEmpty());
         return session;
     }
@@ -50,13 +53,18 @@ class RealtimeReconnectTest {
         return SessionPolicy.defaults().withReconnect(BACKOFF, 4, Duration.ofSeconds(20));
     }
 
+    private static final String[] CONVERSATION = {
+        "{\"type\":\"conversation.item.input_audio_transcription.completed\",\"item_id\":\"c1\","
+                + "\"transcript\":\"Where is my order A-17?\"}",
+        "{\"type\":\"response.output_audio_transcript.done\",\"item_id\":\"a1\","
+                + "\"transcript\":\"It left the warehouse this morning.\"}",
+        "{\"type\":\"conversation.item.input_audio_transcription.completed\",\"item_id\":\"c2\","
+                + "\"transcript\":\"And when will it arrive?\"}"};
+
     private void converse() {
-        server.send("{\"type\":\"conversation.item.input_audio_transcription.completed\",\"item_id\":\"c1\","
-                + "\"transcript\":\"Where is my order A-17?\"}");
-        server.send("{\"type\":\"response.output_audio_transcript.done\",\"item_id\":\"a1\","
-                + "\"transcript\":\"It left the warehouse this morning.\"}");
-        server.send("{\"type\":\"conversation.item.input_audio_transcription.completed\",\"item_id\":\"c2\","
-                + "\"transcript\":\"And when will it arrive?\"}");
+        for (String event : CONVERSATION) {
+            server.send(event);
+        }
     }
 
     @Test
@@ -73,11 +81,11 @@ class RealtimeReconnectTest {
             for (int i = 0; i < 5; i++) {
                 session.appendAudio(new short[960], 0, 960); // between sockets: dropped and counted
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
+            await().until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
 
             AgentEvent.Reconnected reconnected = listener.of(AgentEvent.Reconnected.class).getFirst();
             assertThat(reconnected.reason()).startsWith("dropped: agent ").doesNotContain(KEY);
-            assertThat(reconnected.silentMs()).isGreaterThanOrEqualTo(800); // at least the jittered 1.2 s backoff
+            assertThat(reconnected.silentMs()).isGreaterThanOrEqualTo(1_500); // at least the jittered 2 s backoff
             assertThat(session.counters().appendsDroppedWhileReconnecting()).isEqualTo(5);
             assertThat(session.counters().reconnects()).isEqualTo(1);
             assertThat(server.connections()).isEqualTo(2);
@@ -121,8 +129,7 @@ class RealtimeReconnectTest {
             for (int i = 0; i < silent.length; i++) {
                 int before = listener.of(AgentEvent.Reconnected.class).size();
                 server.drop();
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> listener.of(AgentEvent.Reconnected.class).size() == before + 1);
+                await().until(() -> listener.of(AgentEvent.Reconnected.class).size() == before + 1);
                 silent[i] = listener.of(AgentEvent.Reconnected.class).getLast().silentMs();
             }
             // 0.2 s ±25 % backoff, then a loopback connect; drops in a row keep the first delay only while the
@@ -142,7 +149,7 @@ class RealtimeReconnectTest {
             server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}");
             await().until(() -> server.received(0, "response.create").size() == 1);
             server.drop();
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.received(1, "response.create").size() == 1);
+            await().until(() -> server.received(1, "response.create").size() == 1);
             assertThat(server.received(1, "response.create").getFirst().path("response").path("instructions").asText())
                     .isEqualTo(AgentConfig.DEFAULT_GREETING);
             assertThat(server.received(1, "session.update").getFirst().path("session").path("instructions").asText())
@@ -151,7 +158,7 @@ class RealtimeReconnectTest {
             server.drop();
             await().until(() -> !session.connected());
             session.greet();
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.received(2, "response.create").size() == 1);
+            await().until(() -> server.received(2, "response.create").size() == 1);
             assertThat(server.received(2, "response.create").getFirst().path("response").path("instructions").asText())
                     .isEqualTo(AgentConfig.DEFAULT_GREETING);
         }
@@ -166,7 +173,7 @@ class RealtimeReconnectTest {
             server.drop();
             await().until(() -> !session.connected());
             session.sendToolOutput("call_9", "{\"status\":\"shipped\"}"); // the HTTP tool finished meanwhile
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.received(1, "response.create").size() == 1);
+            await().until(() -> server.received(1, "response.create").size() == 1);
 
             JsonNode item = server.received(1, "conversation.item.create").getFirst().path("item");
             assertThat(item.path("type").asText()).isEqualTo("message");
@@ -183,7 +190,7 @@ class RealtimeReconnectTest {
         try (LogCapture logs = new LogCapture(); RealtimeSession session = open(SessionPolicy.defaults()
                 .withReconnect(List.of(Duration.ofMillis(50), Duration.ofMillis(100)), 3, Duration.ofSeconds(20)))) {
             server.close(); // closes the socket and refuses new ones
-            await().atMost(Duration.ofSeconds(15)).until(() -> !listener.of(AgentEvent.Closed.class).isEmpty());
+            await().until(() -> !listener.of(AgentEvent.Closed.class).isEmpty());
 
             assertThat(listener.of(AgentEvent.Closed.class)).singleElement().satisfies(c -> assertThat(c.reason())
                     .startsWith("agent unreachable: agent ").endsWith("gave up after 3 reconnect attempts")
@@ -203,8 +210,8 @@ class RealtimeReconnectTest {
         RealtimeSession session = open(reconnecting());
         server.drop();
         await().until(() -> !session.connected());
-        session.close(); // during the 1.2 s backoff
-        sleep(2_000);
+        session.close(); // during the 2 s backoff
+        sleep(3_000);
         assertThat(listener.of(AgentEvent.Closed.class)).singleElement()
                 .isEqualTo(new AgentEvent.Closed("closed by wavoice"));
         assertThat(listener.of(AgentEvent.Reconnected.class)).isEmpty();
@@ -214,8 +221,8 @@ class RealtimeReconnectTest {
     @Test
     void aQuietSessionRollsOverWithoutLosingCallerAudio() throws Exception {
         SessionPolicy policy = SessionPolicy.defaults().withRollover(Duration.ofMillis(1_500), Duration.ofSeconds(30));
+        server.onFirstSessionUpdate(CONVERSATION);
         try (RealtimeSession session = open(policy)) {
-            converse();
             AtomicBoolean talking = new AtomicBoolean(true);
             int[] appended = {0};
             Thread caller = Thread.ofPlatform().start(() -> {
@@ -226,7 +233,7 @@ class RealtimeReconnectTest {
                     sleep(20);
                 }
             });
-            await().atMost(Duration.ofSeconds(15)).until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
+            await().until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
             sleep(300);
             talking.set(false);
             caller.join();
@@ -253,16 +260,16 @@ class RealtimeReconnectTest {
     @Test
     void aRolloverWaitsForTheResponseToFinish() throws Exception {
         SessionPolicy policy = SessionPolicy.defaults().withRollover(Duration.ofMillis(500), Duration.ofSeconds(30));
+        server.onFirstSessionUpdate("{\"type\":\"input_audio_buffer.speech_started\",\"item_id\":\"c1\"}",
+                "{\"type\":\"input_audio_buffer.speech_stopped\",\"item_id\":\"c1\"}",
+                "{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}");
         try (RealtimeSession session = open(policy)) {
-            server.send("{\"type\":\"input_audio_buffer.speech_started\",\"item_id\":\"c1\"}");
-            server.send("{\"type\":\"input_audio_buffer.speech_stopped\",\"item_id\":\"c1\"}");
-            server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}");
             await().until(() -> !listener.of(AgentEvent.SpeechStopped.class).isEmpty());
             sleep(1_500); // three times the rollover age, far from the forced one
             assertThat(server.connections()).isEqualTo(1);
 
             server.send("{\"type\":\"response.done\",\"response\":{\"status\":\"completed\"}}");
-            await().atMost(Duration.ofSeconds(10)).until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
+            await().until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
             assertThat(server.connections()).isEqualTo(2);
             assertThat(listener.of(AgentEvent.Reconnected.class).getFirst().reason()).isEqualTo("rollover");
         }
@@ -271,11 +278,11 @@ class RealtimeReconnectTest {
     @Test
     void anUnansweredToolCallHoldsTheRolloverBack() throws Exception {
         SessionPolicy policy = SessionPolicy.defaults().withRollover(Duration.ofMillis(500), Duration.ofSeconds(30));
+        server.onFirstSessionUpdate("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}",
+                "{\"type\":\"response.function_call_arguments.done\",\"call_id\":\"call_5\","
+                        + "\"name\":\"lookup_order\",\"arguments\":\"{}\"}",
+                "{\"type\":\"response.done\",\"response\":{\"status\":\"completed\"}}");
         try (RealtimeSession session = open(policy)) {
-            server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}");
-            server.send("{\"type\":\"response.function_call_arguments.done\",\"call_id\":\"call_5\","
-                    + "\"name\":\"lookup_order\",\"arguments\":\"{}\"}");
-            server.send("{\"type\":\"response.done\",\"response\":{\"status\":\"completed\"}}");
             await().until(() -> !listener.of(AgentEvent.ToolCall.class).isEmpty());
             sleep(1_500);
             assertThat(server.connections()).as("the tool's answer belongs to this session").isEqualTo(1);
@@ -283,7 +290,7 @@ class RealtimeReconnectTest {
             session.sendToolOutput("call_5", "{\"status\":\"shipped\"}");
             server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r2\"}}");
             server.send("{\"type\":\"response.done\",\"response\":{\"status\":\"completed\"}}");
-            await().atMost(Duration.ofSeconds(10)).until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
+            await().until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
             await().until(() -> !server.received(0, "conversation.item.create").isEmpty());
             assertThat(server.received(0, "conversation.item.create").getFirst().path("item").path("type").asText())
                     .isEqualTo("function_call_output");
@@ -293,12 +300,12 @@ class RealtimeReconnectTest {
     @Test
     void aResponseThatNeverEndsIsCutAtTheForcedRolloverAndResumed() throws Exception {
         SessionPolicy policy = SessionPolicy.defaults().withRollover(Duration.ofMillis(300), Duration.ofMillis(1_200));
+        server.onFirstSessionUpdate("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}",
+                "{\"type\":\"response.output_audio_transcript.delta\",\"item_id\":\"a1\",\"delta\":\"Your order\"}",
+                RealtimeConnectorTest.delta("a1", new short[480]));
         try (RealtimeSession session = open(policy)) {
-            server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}");
-            server.send("{\"type\":\"response.output_audio_transcript.delta\",\"item_id\":\"a1\",\"delta\":\"Your order\"}");
-            server.send(RealtimeConnectorTest.delta("a1", new short[480]));
             await().until(() -> listener.audio("a1").length == 480);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
+            await().until(() -> !listener.of(AgentEvent.Reconnected.class).isEmpty());
             assertThat(listener.of(AgentEvent.Reconnected.class).getFirst().reason()).isEqualTo("rollover");
             await().until(() -> server.received(1, "response.create").size() == 1); // sent after the session.update
             assertThat(server.received(1, "session.update").getFirst().path("session").path("instructions").asText())

@@ -34,6 +34,7 @@ final class ScriptedRealtimeServer implements AutoCloseable {
     private final AtomicLong stallNanos = new AtomicLong();
     private volatile boolean stalled;
     private final CountDownLatch stallOver = new CountDownLatch(1);
+    private volatile List<String> firstScript = List.of();
     volatile String authorization;
     volatile String query;
 
@@ -62,6 +63,9 @@ final class ScriptedRealtimeServer implements AutoCloseable {
                     received.add(new Received(indexOf(ctx), event));
                     if (event.path("type").asText().equals("session.update")) {
                         ctx.send("{\"type\":\"session.updated\",\"session\":" + event.path("session") + "}");
+                        if (indexOf(ctx) == 0) {
+                            firstScript.forEach(ctx::send);
+                        }
                     }
                 });
                 ws.onClose(ctx -> closedConnections.add(indexOf(ctx)));
@@ -76,6 +80,14 @@ final class ScriptedRealtimeServer implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /**
+     * Events the first connection gets right after {@code session.updated}: a test's opening moves happen at once,
+     * not whenever the test thread gets the CPU (which matters against a short session age).
+     */
+    void onFirstSessionUpdate(String... events) {
+        firstScript = List.of(events);
     }
 
     URI url() {
