@@ -126,11 +126,11 @@ public final class RealtimeSession implements AgentSession {
     CompletableFuture<RealtimeSession> connect() {
         RealtimeSocket first = new RealtimeSocket(handler, maxEventChars, appendsSent);
         return dialer.dial(first).thenApply(v -> {
-            first.send(out.sessionUpdate(config), false);
-            synchronized (lock) {
+            synchronized (lock) { // in service before the server can answer, so no early event is discarded
                 current = first;
                 scheduleAgeChecks();
             }
+            first.send(out.sessionUpdate(config), false);
             recheck(first);
             return this;
         });
@@ -179,10 +179,23 @@ public final class RealtimeSession implements AgentSession {
 
     @Override
     public void greet() {
-        RealtimeSocket s = current;
-        if (s == null || !s.send(out.responseCreate(config.greeting()), false)) {
+        for (;;) {
+            RealtimeSocket s;
             synchronized (lock) {
-                greetDeferred = !closed.get();
+                s = current;
+                if (s == null) { // between sockets: the next one greets (decided under the lock the swap takes)
+                    greetDeferred = !closed.get();
+                    return;
+                }
+            }
+            if (s.send(out.responseCreate(config.greeting()), false)) {
+                return;
+            }
+            synchronized (lock) {
+                if (current == s) { // it just failed and its loss is being reported: the replacement greets
+                    greetDeferred = true;
+                    return;
+                }
             }
         }
     }
@@ -203,25 +216,40 @@ public final class RealtimeSession implements AgentSession {
 
     @Override
     public void sendToolOutput(String toolCallId, String outputJson) {
-        RealtimeSocket s;
         ConversationState.PendingToolCall call;
         synchronized (lock) {
             call = conversation.answered(toolCallId);
-            s = current;
-            if (s == null) {
-                if (!closed.get() && lateToolResults.size() < MAX_LATE_TOOL_RESULTS) {
-                    lateToolResults.add(lateToolResult(toolCallId, call, outputJson));
+        }
+        for (;;) {
+            RealtimeSocket s;
+            synchronized (lock) {
+                s = current;
+                if (s == null) {
+                    deferToolResult(toolCallId, call, outputJson);
+                    return;
                 }
+            }
+            // The new session never saw a call id of a replaced socket; a function_call_output for it is rejected.
+            String item = call == null || call.socket() == s ? out.toolOutput(toolCallId, outputJson)
+                    : out.systemMessage(lateToolResult(toolCallId, call, outputJson));
+            if (s.send(item, false)) {
+                s.send(out.responseCreate(null), false);
                 return;
             }
+            synchronized (lock) {
+                if (current == s) { // just failed, its loss is being reported: the replacement gets it
+                    deferToolResult(toolCallId, call, outputJson);
+                    return;
+                }
+            }
         }
-        if (call == null || call.socket() == s) {
-            s.send(out.toolOutput(toolCallId, outputJson), false);
-        } else {
-            // The new session never saw this call id; a function_call_output for it would be rejected.
-            s.send(out.systemMessage(lateToolResult(toolCallId, call, outputJson)), false);
+    }
+
+    /** Under the lock: kept for the next socket, which gets it as context (its call id means nothing there). */
+    private void deferToolResult(String toolCallId, ConversationState.PendingToolCall call, String outputJson) {
+        if (!closed.get() && lateToolResults.size() < MAX_LATE_TOOL_RESULTS) {
+            lateToolResults.add(lateToolResult(toolCallId, call, outputJson));
         }
-        s.send(out.responseCreate(null), false);
     }
 
     private static String lateToolResult(String toolCallId, ConversationState.PendingToolCall call,

@@ -144,7 +144,9 @@ class RealtimeReconnectTest {
 
     @Test
     void aGreetingCutByADropOrAskedForWhileReconnectingIsGivenOnTheNewSocket() throws Exception {
-        try (RealtimeSession session = open(reconnecting())) {
+        SessionPolicy policy = SessionPolicy.defaults().withReconnect(List.of(Duration.ofSeconds(2)), 4,
+                Duration.ofSeconds(20));
+        try (RealtimeSession session = open(policy)) {
             session.greet();
             server.send("{\"type\":\"response.created\",\"response\":{\"id\":\"r1\"}}");
             await().until(() -> server.received(0, "response.create").size() == 1);
