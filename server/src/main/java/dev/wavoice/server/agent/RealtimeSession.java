@@ -208,7 +208,7 @@ public final class RealtimeSession implements AgentSession {
             s = current;
             owner = conversation.socketOf(itemId);
         }
-        // An item of a replaced socket is unknown to the new session; its audio was dropped on the swap anyway.
+        // An item of a replaced socket is unknown to the new session, which would answer with an error.
         if (s != null && (owner == null || owner == s)) {
             s.send(out.truncate(itemId, Math.max(0, audioEndMs)), false);
         }

@@ -128,6 +128,9 @@ class RealtimeReconnectTest {
             long[] silent = new long[5];
             for (int i = 0; i < silent.length; i++) {
                 int before = listener.of(AgentEvent.Reconnected.class).size();
+                int connection = i;
+                // The server registers a connection a moment after the client has it: drop the new one, not the old.
+                await().until(() -> server.received(connection, "session.update").size() == 1);
                 server.drop();
                 await().until(() -> listener.of(AgentEvent.Reconnected.class).size() == before + 1);
                 silent[i] = listener.of(AgentEvent.Reconnected.class).getLast().silentMs();
