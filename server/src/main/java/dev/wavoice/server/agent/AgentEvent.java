@@ -43,9 +43,14 @@ public sealed interface AgentEvent {
     }
 
     /**
-     * The session continues on a new socket (after a drop, or a rollover before the service's session limit) with
-     * the instructions and a summary of the conversation restored. Assistant audio of the old socket is gone, so
-     * the bridge drops what is still queued; {@code silentMs} is how long the agent was unreachable.
+     * The session continues on a new socket with the instructions and a summary of the conversation restored.
+     * {@code reason} is {@code "rollover"} (planned, before the service's session limit: the new socket was
+     * configured before the old one closed, so {@code silentMs} is 0) or starts with {@code "dropped: "} (the socket
+     * was lost; {@code silentMs} is how long the agent was unreachable, caller audio of that time was dropped).
+     * Assistant audio already delivered is whole and may finish playing: a rollover waits for {@code response.done}
+     * when it can, so clearing the queue here would cut the assistant's last words. A response cut short (drop,
+     * forced rollover) is asked for again on the new socket. Items of the old socket can no longer be truncated;
+     * the session skips such {@link AgentSession#truncate} calls.
      */
     record Reconnected(String reason, long silentMs) implements AgentEvent {
     }

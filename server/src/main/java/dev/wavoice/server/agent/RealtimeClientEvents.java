@@ -16,11 +16,16 @@ final class RealtimeClientEvents {
     }
 
     String sessionUpdate(AgentConfig config) {
+        return sessionUpdate(config, config.instructions());
+    }
+
+    /** The configured session with other instructions: the configured ones plus the conversation so far. */
+    String sessionUpdate(AgentConfig config, String instructions) {
         ObjectNode root = json.createObjectNode().put("type", "session.update");
         ObjectNode session = root.putObject("session");
         session.put("type", "realtime");
         session.put("model", config.model());
-        session.put("instructions", config.instructions());
+        session.put("instructions", instructions);
         session.putArray("output_modalities").add("audio");
         ObjectNode audio = session.putObject("audio");
         ObjectNode input = audio.putObject("input");
@@ -58,6 +63,14 @@ final class RealtimeClientEvents {
     String toolOutput(String callId, String output) {
         ObjectNode root = json.createObjectNode().put("type", "conversation.item.create");
         root.putObject("item").put("type", "function_call_output").put("call_id", callId).put("output", output);
+        return write(root);
+    }
+
+    /** Context for the model that is not a turn of the caller's, e.g. a tool result whose call id is gone. */
+    String systemMessage(String text) {
+        ObjectNode root = json.createObjectNode().put("type", "conversation.item.create");
+        ObjectNode item = root.putObject("item").put("type", "message").put("role", "system");
+        item.putArray("content").addObject().put("type", "input_text").put("text", text);
         return write(root);
     }
 

@@ -4,20 +4,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Opens {@link AgentSession}s on an OpenAI Realtime (or protocol-compatible, like {@link LocalAgentServer})
- * WebSocket endpoint. One connector serves many calls: it owns the HTTP client and its virtual-thread executor.
+ * WebSocket endpoint. One connector serves many calls: it owns the HTTP client, its virtual-thread executor and
+ * one timer thread shared by all sessions.
  *
- * <p>Not in this slice: reconnecting a dropped socket and rolling over at the 60-minute session limit; a drop
- * reaches the listener as {@link AgentEvent.Closed}.
+ * <p>Long calls: a session whose socket drops mid-call reconnects with bounded jittered backoff, and rolls over to
+ * a new socket before the service's 60-minute session limit (opened and configured before the old one closes);
+ * either way the new socket gets the instructions plus a summary of the transcript so far, and the listener hears
+ * {@link AgentEvent.Reconnected}. Only when reconnecting gives up does {@link AgentEvent.Closed} follow. See
+ * {@link SessionPolicy} for the knobs.
  */
 public final class RealtimeConnector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RealtimeConnector.class);
@@ -27,7 +34,9 @@ public final class RealtimeConnector implements AutoCloseable {
     private final AgentConfig config;
     private final Duration connectTimeout;
     private final int maxEventChars;
+    private final SessionPolicy policy;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledThreadPoolExecutor timers;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -36,37 +45,64 @@ public final class RealtimeConnector implements AutoCloseable {
     }
 
     public RealtimeConnector(AgentConfig config, Duration connectTimeout, int maxEventChars) {
+        this(config, connectTimeout, maxEventChars, SessionPolicy.defaults());
+    }
+
+    public RealtimeConnector(AgentConfig config, Duration connectTimeout, int maxEventChars, SessionPolicy policy) {
         this.config = config;
         this.connectTimeout = connectTimeout;
         this.maxEventChars = maxEventChars;
+        this.policy = policy;
         this.http = HttpClient.newBuilder().executor(executor).connectTimeout(connectTimeout).build();
+        this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "agent-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        // Every session schedules its rollover an hour ahead; a finished call must not leave its timers queued.
+        timers.setRemoveOnCancelPolicy(true);
     }
 
     /**
      * Starts connecting and returns at once, so the caller can begin while the call still rings. The future
      * completes once the socket is open and {@code session.update} is queued; it fails if the endpoint cannot be
-     * reached (the message names the URL, never the key).
+     * reached (the message names the URL, never the key). The session returned is a {@link RealtimeSession}.
      */
     public CompletableFuture<AgentSession> open(String callId, AgentListener listener) {
-        RealtimeSession session = new RealtimeSession(callId, config, listener, json, maxEventChars);
-        URI uri = endpoint();
+        long started = System.nanoTime();
+        RealtimeSession session = new RealtimeSession(callId, config, policy, listener, json, maxEventChars,
+                socket -> dial(callId, socket), timers);
+        return session.connect()
+                .handle((s, error) -> {
+                    if (error != null) {
+                        Throwable cause = error.getCause() == null ? error : error.getCause();
+                        log.warn("agent connect failed callId={} url={} error={}", callId, config.url(),
+                                cause.getCause() == null ? cause.toString() : cause.getCause().toString());
+                        throw new AgentConnectException("could not open agent socket at " + config.url(), cause);
+                    }
+                    log.info("agent session open callId={} url={} model={} connectMs={}", callId, config.url(),
+                            config.model(), (System.nanoTime() - started) / 1_000_000);
+                    return s;
+                });
+    }
+
+    /** Opens one socket for a session; the Authorization header is the only place the key goes. */
+    private CompletableFuture<WebSocket> dial(String callId, RealtimeSocket socket) {
         var builder = http.newWebSocketBuilder().connectTimeout(connectTimeout);
         if (config.apiKey().isPresent()) {
             builder.header("Authorization", "Bearer " + config.apiKey().reveal());
         }
-        long started = System.nanoTime();
-        return builder.buildAsync(uri, session)
-                .handle((ws, error) -> {
+        // Off the caller's thread (the JDK may resolve the host name before returning the future), and completed
+        // on ours rather than a common-pool thread, since the session configures and swaps sockets on it.
+        return CompletableFuture.supplyAsync(() -> builder.buildAsync(endpoint(), socket), executor)
+                .thenCompose(f -> f)
+                .handleAsync((ws, error) -> {
                     if (error != null) {
-                        log.warn("agent connect failed callId={} url={} error={}", callId, config.url(),
-                                error.getCause() == null ? error.toString() : error.getCause().toString());
-                        throw new AgentConnectException("could not open agent socket at " + config.url(), error);
+                        throw error instanceof CompletionException ce ? ce : new CompletionException(error);
                     }
-                    log.info("agent session open callId={} url={} model={} connectMs={}", callId, config.url(),
-                            config.model(), (System.nanoTime() - started) / 1_000_000);
-                    session.start();
-                    return (AgentSession) session;
-                });
+                    socket.attach(ws);
+                    return ws;
+                }, executor);
     }
 
     URI endpoint() {
@@ -77,6 +113,7 @@ public final class RealtimeConnector implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.shutdownNow();
         http.shutdownNow();
         executor.shutdownNow();
     }

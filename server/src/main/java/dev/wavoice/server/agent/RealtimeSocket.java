@@ -1,0 +1,176 @@
+package dev.wavoice.server.agent;
+
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One WebSocket of a {@link RealtimeSession}; a session outlives its sockets (reconnects, rollovers). Receive:
+ * frames are reassembled (the JDK hands over partial messages) and passed whole to the {@link Handler}, in order,
+ * on the socket's thread. Send: the JDK allows one outstanding send, so each send is chained after the previous
+ * one; at most {@link #MAX_PENDING_APPENDS} audio appends may wait, further ones are refused so a stalled socket
+ * never holds more than about a second of caller audio.
+ */
+final class RealtimeSocket implements WebSocket.Listener {
+    /** About one second of 20 ms appends; beyond that the socket is stalled and old audio is worthless. */
+    static final int MAX_PENDING_APPENDS = 50;
+
+    interface Handler {
+        void onMessage(RealtimeSocket socket, String text);
+
+        void onOversized(RealtimeSocket socket);
+
+        /** The socket closed or failed without {@link #close()} having been called. Called at most once. */
+        void onLost(RealtimeSocket socket, String reason);
+    }
+
+    private final Handler handler;
+    private final int maxEventChars;
+    private final LongAdder appendsSent;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile WebSocket ws;
+    private volatile long openedNanos = System.nanoTime();
+    private volatile String lostReason;
+
+    private final Object sendLock = new Object();
+    private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
+    private int pendingAppends;
+
+    // Receive-thread state (the JDK delivers one callback at a time).
+    private StringBuilder frame = new StringBuilder();
+    private boolean frameOversized;
+
+    RealtimeSocket(Handler handler, int maxEventChars, LongAdder appendsSent) {
+        this.handler = handler;
+        this.maxEventChars = maxEventChars;
+        this.appendsSent = appendsSent;
+    }
+
+    /** Called with the dial's result: the JDK may run {@code onOpen} after the open future completed. */
+    void attach(WebSocket webSocket) {
+        synchronized (sendLock) {
+            if (ws == null) {
+                ws = webSocket;
+            }
+        }
+    }
+
+    long ageNanos() {
+        return System.nanoTime() - openedNanos;
+    }
+
+    /** Why the socket was lost, or null while it is up (or was closed by us). */
+    String lostReason() {
+        return lostReason;
+    }
+
+    /** False when an append would only be refused: lets the caller skip encoding it. */
+    boolean hasRoomForAppend() {
+        synchronized (sendLock) {
+            return !ended.get() && pendingAppends < MAX_PENDING_APPENDS;
+        }
+    }
+
+    /** Queues a text frame; false (nothing queued) when the socket has ended or an append finds the backlog full. */
+    boolean send(String text, boolean isAppend) {
+        synchronized (sendLock) {
+            WebSocket socket = ws;
+            if (ended.get() || socket == null || (isAppend && pendingAppends >= MAX_PENDING_APPENDS)) {
+                return false;
+            }
+            if (isAppend) {
+                pendingAppends++;
+            }
+            sendTail = sendTail.handle((v, e) -> null)
+                    .thenCompose(v -> socket.sendText(text, true))
+                    .whenComplete((v, e) -> {
+                        if (isAppend) {
+                            synchronized (sendLock) {
+                                pendingAppends--;
+                            }
+                            if (e == null) {
+                                appendsSent.increment();
+                            }
+                        }
+                    });
+            return true;
+        }
+    }
+
+    /** Closes after what is already queued (a last tool output still goes out); no {@code onLost} follows. */
+    void close() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        WebSocket socket = ws;
+        if (socket == null) {
+            return;
+        }
+        synchronized (sendLock) {
+            sendTail.handle((v, e) -> null)
+                    .thenCompose(v -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye"))
+                    .orTimeout(2, TimeUnit.SECONDS)
+                    .whenComplete((v, e) -> socket.abort());
+        }
+    }
+
+    // --- WebSocket.Listener ---
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        attach(webSocket);
+        openedNanos = System.nanoTime();
+        webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        if (!frameOversized) {
+            if (frame.length() + data.length() > maxEventChars) {
+                frameOversized = true;
+                frame.setLength(0);
+            } else {
+                frame.append(data);
+            }
+        }
+        if (last) {
+            if (frameOversized) {
+                frameOversized = false;
+                handler.onOversized(this);
+            } else {
+                handler.onMessage(this, frame.toString());
+            }
+            // Give back the memory of a large event rather than keep it for the whole call.
+            frame = frame.capacity() > 65_536 ? new StringBuilder() : frame;
+            frame.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        lost("agent closed the socket (" + statusCode + (reason == null || reason.isBlank() ? "" : " " + reason) + ")");
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        lost("agent socket failed: " + error.getClass().getSimpleName()
+                + (error.getMessage() == null ? "" : " " + error.getMessage()));
+    }
+
+    private void lost(String reason) {
+        if (ended.compareAndSet(false, true)) {
+            lostReason = reason;
+            WebSocket socket = ws;
+            if (socket != null) {
+                socket.abort();
+            }
+            handler.onLost(this, reason);
+        }
+    }
+}
