@@ -169,12 +169,10 @@ final class AgentBridge implements CallAudio, AgentListener {
                             + ": " + e.message());
                 }
             }
-            case AgentEvent.Reconnected r -> {
-                // The old socket's response is gone; what is still queued of it would be a dangling half-sentence.
-                stream.clear();
-                endItem(false);
-                callLog.event(callId, "agent.reconnected", r.reason() + ", silentMs=" + r.silentMs());
-            }
+            // Audio already queued is whole and plays out (a rollover comes right after a response); the session
+            // asks again for an answer a drop cut short.
+            case AgentEvent.Reconnected r ->
+                    callLog.event(callId, "agent.reconnected", r.reason() + ", silentMs=" + r.silentMs());
             case AgentEvent.Closed c -> {
                 if (!closed.get() && !ending.get()) {
                     callLog.event(callId, "agent.closed", c.reason());
@@ -246,7 +244,7 @@ final class AgentBridge implements CallAudio, AgentListener {
             });
             return;
         }
-        route.tools().run(t.name(), t.argumentsJson()).whenComplete((output, error) -> {
+        route.tools().run(callId, t).whenComplete((output, error) -> {
             AgentSession s = session;
             String result = error == null ? output
                     : "{\"error\":\"tool " + t.name() + " failed: " + jsonSafe(rootMessage(error)) + "\"}";

@@ -3,6 +3,7 @@ package dev.wavoice.server.media;
 import dev.wavoice.media.audio.OpusCodec;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.stream.AudioStreamConfig;
+import dev.wavoice.server.agent.AgentEvent;
 import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.store.CallLog;
@@ -38,11 +39,12 @@ public record AgentRoute(String agentName, Connector connector, ToolRunner tools
     /** Runs a tool call; the future always completes with the JSON output to give the agent (errors included). */
     @FunctionalInterface
     public interface ToolRunner {
-        CompletableFuture<String> run(String name, String argumentsJson);
+        CompletableFuture<String> run(String callId, AgentEvent.ToolCall call);
 
         /** For an agent with no tools besides {@code end_call}. */
         static ToolRunner none() {
-            return (name, args) -> CompletableFuture.completedFuture("{\"error\":\"no tool named " + name + "\"}");
+            return (callId, call) -> CompletableFuture.completedFuture(
+                    "{\"error\":\"no tool named " + call.name() + "\"}");
         }
     }
 

@@ -7,6 +7,9 @@ import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentTool;
+import dev.wavoice.server.agent.HttpToolInvoker;
+import dev.wavoice.server.agent.SessionPolicy;
 import dev.wavoice.server.agent.LocalAgentServer;
 import dev.wavoice.server.agent.RealtimeConnector;
 import dev.wavoice.server.call.CallMedia;
@@ -21,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,15 +74,22 @@ public final class CallMediaFactory {
         } else if (!agent.apiKey().isPresent() && "api.openai.com".equals(agent.url().getHost())) {
             throw new ConfigException("WAVOICE_AGENT=openai needs OPENAI_API_KEY");
         }
-        RealtimeConnector connector = new RealtimeConnector(effective);
+        // Session limits and tool timeouts have no flags: read from the environment like the OPENAI_* settings.
+        Map<String, String> env = System.getenv();
+        RealtimeConnector connector = new RealtimeConnector(effective, Duration.ofSeconds(10),
+                RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, SessionPolicy.fromEnvironment(env));
         resources.add(connector);
+        HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(env);
+        resources.add(invoker);
+        List<AgentTool> tools = effective.tools();
+        AgentRoute.ToolRunner toolRunner = (callId, call) -> invoker.invoke(callId, tools, call);
         ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(work::shutdownNow);
         Pacer pacer = new Pacer(PacerConfig.defaults()).start();
         resources.add(pacer);
         OpusCodecs.Selection codec = OpusCodecs.best();
         log.info("media.agent_route agent={} url={} codec=\"{}\"", kind.configName(), effective.url(), codec.reason());
-        return new AgentRoute(kind.configName(), connector::open, AgentRoute.ToolRunner.none(), pacer, codec.codec(),
+        return new AgentRoute(kind.configName(), connector::open, toolRunner, pacer, codec.codec(),
                 AudioStreamConfig.speech(24_000), callLog, timers, rejectWhenUnavailable, Duration.ofSeconds(3), work);
     }
 
