@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ramp", defaultValue = "10", description = "Calls started per second (default ${DEFAULT-VALUE}).")
     double ramp;
 
-    @Option(names = "--agent", defaultValue = "echo", description = "Agent of the started server: echo | local (default ${DEFAULT-VALUE}).")
+    @Option(names = "--agent", defaultValue = "echo", description = "Agent of the started server: echo | pcm-echo | local (default ${DEFAULT-VALUE}).")
     String agent;
 
     @Option(names = "--tone", defaultValue = "440", description = "Tone the callers speak in bursts, Hz (default ${DEFAULT-VALUE}).")
@@ -198,7 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private LoadRun.Plan plan(int n, int talkSeconds, boolean measureHeap) {
-        boolean echo = url == null ? "echo".equalsIgnoreCase(agent) : echoTimingFlag;
+        boolean echo = url == null ? agent.toLowerCase(java.util.Locale.ROOT).endsWith("echo") : echoTimingFlag;
         return new LoadRun.Plan(n, Duration.ofSeconds(talkSeconds), ramp, toneHz, Duration.ofSeconds(connectTimeoutSeconds),
                 measureHeap, echo);
     }

@@ -58,7 +58,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--graph-version", description = "Graph API version (env WHATSAPP_GRAPH_VERSION, default v23.0).")
     String graphVersion;
 
-    @Option(names = "--agent", description = "local | echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
+    @Option(names = "--agent", description = "local | echo | pcm-echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
     String agent;
 
     @Option(names = "--agent-unavailable", description = "apology | reject: when the agent cannot be reached, answer with a short apology tone then hang up, or reject the ringing call (env WAVOICE_AGENT_UNAVAILABLE, default apology).")

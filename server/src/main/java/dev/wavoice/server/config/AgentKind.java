@@ -9,10 +9,15 @@ public enum AgentKind {
     /** No agent: the caller's audio is returned as it arrives (a line test). */
     ECHO,
     /** OpenAI Realtime over WebSocket. */
-    OPENAI;
+    OPENAI,
+    /**
+     * No agent, but the agent's audio path: the caller's audio is decoded, resampled to 24 kHz and handed back as
+     * if an agent had said it, then encoded again. The transcoding cost of a call, for load tests.
+     */
+    PCM_ECHO;
 
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**
@@ -24,9 +29,9 @@ public enum AgentKind {
             return openAiKeyPresent ? OPENAI : LOCAL;
         }
         try {
-            return valueOf(configured.trim().toUpperCase(Locale.ROOT));
+            return valueOf(configured.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("WAVOICE_AGENT must be one of local, echo, openai (got '" + configured + "')");
+            throw new ConfigException("WAVOICE_AGENT must be one of local, echo, pcm-echo, openai (got '" + configured + "')");
         }
     }
 }

@@ -54,6 +54,8 @@ public final class CallMediaFactory {
                 case ECHO -> new EchoRoute();
                 case LOCAL, OPENAI -> agentRoute(config.agent(), agent, callLog, timers, resources,
                         config.rejectWhenAgentUnavailable());
+                case PCM_ECHO -> audioRoute(AgentKind.PCM_ECHO, PcmEchoSession::open, AgentRoute.ToolRunner.none(),
+                        callLog, timers, resources, false);
             };
             return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources));
         } catch (IOException | RuntimeException e) {
@@ -82,14 +84,22 @@ public final class CallMediaFactory {
         HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(env);
         resources.add(invoker);
         List<AgentTool> tools = effective.tools();
-        AgentRoute.ToolRunner toolRunner = (callId, call) -> invoker.invoke(callId, tools, call);
+        log.info("media.agent url={}", effective.url());
+        return audioRoute(kind, connector::open, (callId, call) -> invoker.invoke(callId, tools, call), callLog,
+                timers, resources, rejectWhenUnavailable);
+    }
+
+    /** What every decoded-audio route shares: the 20 ms pacer, the codec, the hand-off executor. */
+    private static AgentRoute audioRoute(AgentKind kind, AgentRoute.Connector connector, AgentRoute.ToolRunner tools,
+            CallLog callLog, ScheduledExecutorService timers, List<AutoCloseable> resources,
+            boolean rejectWhenUnavailable) {
         ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(work::shutdownNow);
         Pacer pacer = new Pacer(PacerConfig.defaults()).start();
         resources.add(pacer);
         OpusCodecs.Selection codec = OpusCodecs.best();
-        log.info("media.agent_route agent={} url={} codec=\"{}\"", kind.configName(), effective.url(), codec.reason());
-        return new AgentRoute(kind.configName(), connector::open, toolRunner, pacer, codec.codec(),
+        log.info("media.audio_route agent={} codec=\"{}\"", kind.configName(), codec.reason());
+        return new AgentRoute(kind.configName(), connector, tools, pacer, codec.codec(),
                 AudioStreamConfig.speech(24_000), callLog, timers, rejectWhenUnavailable, Duration.ofSeconds(3), work);
     }
 

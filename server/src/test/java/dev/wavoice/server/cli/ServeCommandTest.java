@@ -73,6 +73,7 @@ class ServeCommandTest {
         assertThat(c.graphUrl().getPort()).isEqualTo(1234);
         assertThat(c.publicIp()).isEqualTo("203.0.113.9");
         assertThat(parse(Map.of("WAVOICE_AGENT_UNAVAILABLE", "reject")).rejectWhenAgentUnavailable()).isTrue();
+        assertThat(parse(Map.of("WAVOICE_AGENT", "pcm-echo")).agent()).isEqualTo(AgentKind.PCM_ECHO);
         assertThatThrownBy(() -> parse(Map.of("WAVOICE_HTTP_PORT", "eighty"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("WAVOICE_HTTP_PORT");
     }

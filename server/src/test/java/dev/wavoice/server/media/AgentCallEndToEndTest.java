@@ -87,4 +87,35 @@ class AgentCallEndToEndTest {
             assertThat(t.get("/metrics").body()).contains("wavoice_calls_total{outcome=\"caller_hangup\"} 1.0");
         }
     }
+
+    @Test
+    void pcmEchoReturnsTheCallersToneThroughTheWholeAudioPath() throws Exception {
+        double hz = 300 + ThreadLocalRandom.current().nextInt(400);
+        Path says = CallerAudio.toneBetweenSilences(dir, hz, 10, 150, 10);
+        Path rec = dir.resolve("heard-pcm-echo.rec");
+        try (TestServer t = new TestServer(dir, null, b -> b.agent(AgentKind.PCM_ECHO));
+             PionPeer whatsapp = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says).withRecord(rec)
+                     .withDuration(Duration.ofSeconds(30)))) {
+            String callId = "wacid.E2E-PCM-ECHO";
+            String offer = whatsapp.offer(T);
+            t.postSigned(TestServer.connectWebhook(callId, "1764001200", v -> {
+                ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", offer);
+                return v;
+            }));
+            FakeGraphApi.Request preAccept = await().atMost(T).until(
+                    () -> t.graph.requests(r -> "pre_accept".equals(r.action())).stream().findFirst().orElse(null),
+                    r -> r != null);
+            whatsapp.sendAnswer(preAccept.body().path("session").path("sdp").asText());
+            whatsapp.awaitConnected(T);
+            assertThat(t.awaitCall(callId, c -> c.state().equals("CONNECTED")).agent()).isEqualTo("pcm-echo");
+            whatsapp.awaitPacketsReceived(120, T);
+            t.postSigned(TestServer.terminateWebhook(callId, "COMPLETED", 4L));
+            t.awaitCall(callId, c -> c.state().equals("ENDED"));
+            whatsapp.requestClose();
+            whatsapp.awaitExit(T);
+            short[] heard = CallerAudio.decode(whatsapp.recording());
+            assertThat(CallerAudio.windowsAt(heard, hz)).as("the caller's %.0f Hz back, decoded and re-encoded", hz)
+                    .isGreaterThanOrEqualTo(15);
+        }
+    }
 }
