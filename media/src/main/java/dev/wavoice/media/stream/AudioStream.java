@@ -101,7 +101,9 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         this.pacer = pacer;
         this.encoder = codec.newEncoder(config.bitrate(), config.complexity());
         encoder.setInbandFec(config.expectedLossPercent() > 0, config.expectedLossPercent());
-        encoder.setDtx(true);
+        // No Opus DTX: an idle stream already sends nothing, and DTX would also drop loud stationary sound (a
+        // chime, a held tone) that its activity detector takes for background noise.
+        encoder.setDtx(false);
         this.decoder = codec.newDecoder();
         this.down = config.pcmRate() == 48000 ? null : Resampler.create(48000, config.pcmRate());
         this.up = config.pcmRate() == 48000 ? null : Resampler.create(config.pcmRate(), 48000);

@@ -295,9 +295,10 @@ final class AgentBridge implements CallAudio, AgentListener {
         }
         transcripts.flush();
         var st = stream.stats();
-        log.info("call.audio_closed callId={} framesIn={} framesOut={} outboundDropped={} clears={} decodeErrors={} "
-                        + "callerFramesDropped={}", callId, st.framesDelivered(), st.framesEncoded(),
-                st.outbound().overflowDropped(), st.outbound().clears(), st.decodeErrors(), callerPcm.dropped());
+        log.info("call.audio_closed callId={} framesIn={} framesOut={} dtxSkipped={} outboundDropped={} clears={} "
+                        + "decodeErrors={} encodeErrors={} callerFramesDropped={}", callId, st.framesDelivered(),
+                st.framesEncoded(), st.dtxSkipped(), st.outbound().overflowDropped(), st.outbound().clears(),
+                st.decodeErrors(), st.encodeErrors(), callerPcm.dropped());
     }
 
     private static String rootMessage(Throwable t) {

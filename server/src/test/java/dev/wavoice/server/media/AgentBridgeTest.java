@@ -228,6 +228,21 @@ class AgentBridgeTest {
     }
 
     @Test
+    void aSteadyToneAfterBargeInsIsSentWhole() throws Exception {
+        // Opus DTX took a held tone for background noise once the encoder had heard it before, and stopped sending.
+        try (Leg leg = connect(AgentRoute.ToolRunner.none())) {
+            for (int round = 0; round < 2; round++) {
+                speak(leg, "item_round_" + round, tone(440, 1000));
+                Thread.sleep(300);
+                leg.agent(new AgentEvent.SpeechStarted("caller_" + round));
+            }
+            long before = leg.media().stats().packetsSent();
+            speak(leg, "item_last", tone(440, 2000));
+            await().atMost(T).until(() -> leg.media().stats().packetsSent() - before >= 100);
+        }
+    }
+
+    @Test
     void endCallHangsUpOnlyAfterTheGoodbyeHasPlayed() throws Exception {
         try (Leg leg = connect(AgentRoute.ToolRunner.none())) {
             speak(leg, "item_bye", tone(600, 1500));
