@@ -198,7 +198,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private LoadRun.Plan plan(int n, int talkSeconds, boolean measureHeap) {
-        boolean echo = url == null ? agent.toLowerCase(java.util.Locale.ROOT).endsWith("echo") : echoTimingFlag;
+        // pcm-echo re-encodes, so its frames cannot be matched to what was sent: judged on the RTP grid instead.
+        boolean echo = url == null ? "echo".equalsIgnoreCase(agent) : echoTimingFlag;
         return new LoadRun.Plan(n, Duration.ofSeconds(talkSeconds), ramp, toneHz, Duration.ofSeconds(connectTimeoutSeconds),
                 measureHeap, echo);
     }
