@@ -102,7 +102,7 @@ public final class MetaSimulator implements ExtraRoutes {
         this.signature = new WebhookSignature(appSecret);
         this.accessToken = accessToken.getBytes(StandardCharsets.UTF_8);
         this.json = json;
-        this.webhooks = new DemoWebhooks(json);
+        this.webhooks = new DemoWebhooks();
         this.answerTimeout = answerTimeout;
     }
 

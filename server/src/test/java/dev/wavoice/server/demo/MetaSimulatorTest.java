@@ -47,9 +47,9 @@ class MetaSimulatorTest {
 
     @Test
     void theConnectWebhookHasWhatsAppsShape() throws Exception {
-        byte[] connect = new DemoWebhooks(JSON).connect("wacid.demo-1", "v=0\r\n", Instant.now());
+        byte[] connect = new DemoWebhooks().connect("wacid.demo-1", "v=0\r\n", Instant.now());
         assertThat(paths(JSON.readTree(connect), "")).isEqualTo(paths(JSON.readTree(Fixtures.whatsappText("connect.json")), ""));
-        byte[] terminate = new DemoWebhooks(JSON).terminate("wacid.demo-1", Instant.now().minusSeconds(3), Instant.now());
+        byte[] terminate = new DemoWebhooks().terminate("wacid.demo-1", Instant.now().minusSeconds(3), Instant.now());
         assertThat(paths(JSON.readTree(terminate), ""))
                 .isEqualTo(paths(JSON.readTree(Fixtures.whatsappText("terminate-completed.json")), ""));
     }
