@@ -3,13 +3,11 @@ package dev.wavoice.server.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wavoice.media.interop.PionPeer;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallRecord;
 import dev.wavoice.server.store.TranscriptRecord;
-import dev.wavoice.server.testsupport.FakeGraphApi;
 import dev.wavoice.server.testsupport.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,14 +46,7 @@ class AgentCallEndToEndTest {
                      .withDuration(Duration.ofSeconds(30)))) {
             String callId = "wacid.E2E-LOCAL";
             String offer = whatsapp.offer(T);
-            t.postSigned(TestServer.connectWebhook(callId, "1764001100", v -> {
-                ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", offer);
-                return v;
-            }));
-            FakeGraphApi.Request preAccept = await().atMost(T).until(
-                    () -> t.graph.requests(r -> "pre_accept".equals(r.action())).stream().findFirst().orElse(null),
-                    r -> r != null);
-            whatsapp.sendAnswer(preAccept.body().path("session").path("sdp").asText());
+            whatsapp.sendAnswer(t.ring(callId, "1764001100", offer).sdp());
             whatsapp.awaitConnected(T);
             CallRecord live = t.awaitCall(callId, c -> c.state().equals("CONNECTED"));
             assertThat(live.agent()).isEqualTo("local");
@@ -98,14 +89,7 @@ class AgentCallEndToEndTest {
                      .withDuration(Duration.ofSeconds(30)))) {
             String callId = "wacid.E2E-PCM-ECHO";
             String offer = whatsapp.offer(T);
-            t.postSigned(TestServer.connectWebhook(callId, "1764001200", v -> {
-                ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", offer);
-                return v;
-            }));
-            FakeGraphApi.Request preAccept = await().atMost(T).until(
-                    () -> t.graph.requests(r -> "pre_accept".equals(r.action())).stream().findFirst().orElse(null),
-                    r -> r != null);
-            whatsapp.sendAnswer(preAccept.body().path("session").path("sdp").asText());
+            whatsapp.sendAnswer(t.ring(callId, "1764001200", offer).sdp());
             whatsapp.awaitConnected(T);
             assertThat(t.awaitCall(callId, c -> c.state().equals("CONNECTED")).agent()).isEqualTo("pcm-echo");
             whatsapp.awaitPacketsReceived(120, T);

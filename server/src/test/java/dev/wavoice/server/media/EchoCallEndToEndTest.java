@@ -1,7 +1,6 @@
 package dev.wavoice.server.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.wavoice.media.interop.OpusStreamFile;
 import dev.wavoice.media.interop.PionPeer;
@@ -55,18 +54,10 @@ class EchoCallEndToEndTest {
             String callId = "wacid.E2E-ECHO";
             String offer = whatsapp.offer(T);
             long t0 = System.nanoTime();
-            t.postSigned(TestServer.connectWebhook(callId, "1764001000", v -> {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) v.withArray("calls").get(0).get("session"))
-                        .put("sdp", offer);
-                return v;
-            }));
-
             // Meta's part: hand the pre_accept answer to the caller's side.
-            FakeGraphApi.Request preAccept = await().atMost(T).until(
-                    () -> t.graph.requests(r -> "pre_accept".equals(r.action())).stream().findFirst().orElse(null),
-                    r -> r != null);
+            FakeGraphApi.Request preAccept = t.ring(callId, "1764001000", offer);
             long preAcceptMillis = (preAccept.receivedNanos() - t0) / 1_000_000;
-            String answer = preAccept.body().path("session").path("sdp").asText();
+            String answer = preAccept.sdp();
             assertThat(answer).contains("a=setup:active").doesNotContain("a=ice-lite");
             whatsapp.sendAnswer(answer);
             whatsapp.awaitConnected(T);
@@ -74,7 +65,7 @@ class EchoCallEndToEndTest {
             CallRecord live = t.awaitCall(callId, c -> c.state().equals("CONNECTED"));
             assertThat(live.agent()).isEqualTo("echo");
             assertThat(t.graph.actions()).containsExactly("pre_accept", "accept");
-            assertThat(t.graph.requests().get(1).body().path("session").path("sdp").asText()).isEqualTo(answer);
+            assertThat(t.graph.requests().get(1).sdp()).isEqualTo(answer);
 
             whatsapp.awaitPacketsReceived(60, T);
             t.postSigned(TestServer.terminateWebhook(callId, "COMPLETED", 3L));

@@ -54,6 +54,11 @@ public final class FakeGraphApi implements AutoCloseable {
             return body == null ? null : body.path("action").asText(null);
         }
 
+        /** The SDP of the request's {@code session} (pre_accept, accept), or "" without one. */
+        public String sdp() {
+            return body.path("session").path("sdp").asText();
+        }
+
         public String callId() {
             return body == null ? null : body.path("call_id").asText(null);
         }

@@ -107,6 +107,28 @@ public final class TestServer implements AutoCloseable {
         throw new AssertionError("call " + callId + " never reached the expected state; last row: " + row);
     }
 
+    /**
+     * Rings a call as Meta would: a signed connect webhook carrying the caller's {@code offer}, then waits (bounded)
+     * for the {@code pre_accept} the fake Graph API receives; its {@link FakeGraphApi.Request#sdp()} is the answer
+     * Meta hands to the caller's side.
+     */
+    public FakeGraphApi.Request ring(String callId, String timestamp, String offer) throws Exception {
+        postSigned(connectWebhook(callId, timestamp, v -> {
+            ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", offer);
+            return v;
+        }));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<FakeGraphApi.Request> preAccept = graph.requests(
+                    r -> "pre_accept".equals(r.action()) && callId.equals(r.callId())).stream().findFirst();
+            if (preAccept.isPresent()) {
+                return preAccept.get();
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no pre_accept for " + callId + "; Graph saw " + graph.actions());
+    }
+
     /** connect.json with another call id, timestamp, or caller fields; everything else as the fixture. */
     public static String connectWebhook(String callId, String timestamp, UnaryOperator<ObjectNode> edit) throws IOException {
         ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.whatsappText("connect.json"));
