@@ -80,4 +80,9 @@ public record AgentConfig(
         return new AgentConfig(newUrl, model, apiKey, instructions, voice, greeting, turnDetection,
                 transcriptionModel, tools);
     }
+
+    public AgentConfig withApiKey(Secret newKey) {
+        return new AgentConfig(url, model, newKey, instructions, voice, greeting, turnDetection,
+                transcriptionModel, tools);
+    }
 }

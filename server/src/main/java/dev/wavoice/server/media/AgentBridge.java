@@ -78,7 +78,7 @@ final class AgentBridge implements CallAudio, AgentListener {
         long started = System.nanoTime();
         CompletableFuture<AgentSession> opening;
         try {
-            opening = route.connect(callId, this);
+            opening = route.connector().open(callId, this);
         } catch (RuntimeException e) {
             opening = CompletableFuture.failedFuture(e);
         }

@@ -54,8 +54,4 @@ public record AgentRoute(String agentName, Connector connector, ToolRunner tools
         bridge.open();
         return bridge;
     }
-
-    CompletableFuture<AgentSession> connect(String callId, AgentListener listener) {
-        return connector.open(callId, listener);
-    }
 }

@@ -71,8 +71,7 @@ public final class CallMediaFactory {
             LocalAgentServer local = LocalAgentServer.start(0);
             resources.add(local);
             // The local agent needs no key, and must never be sent the OpenAI one.
-            effective = new AgentConfig(local.url(), agent.model(), Secret.none(), agent.instructions(),
-                    agent.voice(), agent.greeting(), agent.turnDetection(), agent.transcriptionModel(), agent.tools());
+            effective = agent.withUrl(local.url()).withApiKey(Secret.none());
         } else if (!agent.apiKey().isPresent() && "api.openai.com".equals(agent.url().getHost())) {
             throw new ConfigException("WAVOICE_AGENT=openai needs OPENAI_API_KEY");
         }
