@@ -44,7 +44,19 @@ async function load() {
   showLive(data.live);
   showHistory(data.history || []);
   if (data.totals) showTotals(data.totals);
+  showAgent(data.agent);
   return true;
+}
+
+// What the service last learned of its agent: a refused key or an unknown model shows here with what to fix.
+function showAgent(agent) {
+  const el = $('agent-status');
+  const failed = agent && (agent.state === 'failed' || agent.state === 'unreachable');
+  el.classList.toggle('hidden', !failed);
+  if (!failed) return;
+  el.replaceChildren(text('strong', agent.state === 'failed' ? 'The agent refuses calls: ' : 'The agent was unreachable: '),
+    document.createTextNode((agent.hint || agent.code) + ' '), text('code', agent.code),
+    text('span', ' (' + (agent.detail || '') + ', ' + time(agent.at) + ')', 'detail'));
 }
 
 function showTotals(t) {

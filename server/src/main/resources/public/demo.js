@@ -89,6 +89,20 @@ function openFeed(c) {
   });
 }
 
+// A wrong OPENAI_API_KEY or model shows before the first call (the service checks its agent at startup), and
+// again after a call the agent refused, with what to fix.
+async function showAgentStatus() {
+  const ready = await fetch('/ready').then(r => r.json()).catch(() => null);
+  const agent = ready && ready.agent;
+  const el = $('agent-status');
+  const failed = agent && (agent.state === 'failed' || agent.state === 'unreachable');
+  el.classList.toggle('hidden', !failed);
+  if (failed) {
+    el.textContent = (agent.state === 'failed' ? 'The agent refuses calls: ' : 'The agent was unreachable: ')
+      + (agent.hint || agent.code) + ' (' + agent.code + (agent.detail ? ': ' + agent.detail : '') + ')';
+  }
+}
+
 function onCallRow(row) {
   if (row.state === 'CONNECTED') {
     setState('connected', 'talking to the ' + row.agent + ' agent');
@@ -96,6 +110,7 @@ function onCallRow(row) {
     const seconds = row.durationMs == null ? '' : ', ' + (row.durationMs / 1000).toFixed(1) + ' s';
     setState('ended', row.endReason + (row.endDetail ? ': ' + row.endDetail : '') + seconds);
     endLocally();
+    if (row.endReason === 'agent_failed') showAgentStatus();
   } else if (!call.ended && row.state === 'PRE_ACCEPTED') {
     setState('connecting', 'answer received in pre_accept; ICE and DTLS starting');
   }
@@ -229,3 +244,4 @@ ui.hangup.addEventListener('click', hangUp);
 window.addEventListener('pagehide', () => {
   if (call && !call.ended && call.id) navigator.sendBeacon('/demo/calls/' + encodeURIComponent(call.id) + '/hangup');
 });
+showAgentStatus();

@@ -16,6 +16,7 @@ import dev.wavoice.server.agent.AgentEvent;
 import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.call.CallMedia;
+import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.media.AgentRoute;
 import dev.wavoice.server.media.WebRtcCallMedia;
 import dev.wavoice.server.store.CallEventRecord;
@@ -52,7 +53,7 @@ public final class AgentLatency {
                 agent.complete(l);
                 return CompletableFuture.completedFuture(new Silent());
             }, AgentRoute.ToolRunner.none(), pacer, OpusCodecs.best().codec(), AudioStreamConfig.speech(RATE),
-                    new NoLog(), timers, false, Duration.ofSeconds(1), Runnable::run);
+                    new NoLog(), timers, AgentUnavailable.APOLOGY, Duration.ofSeconds(1), Runnable::run);
             Arrivals arrivals = new Arrivals();
             WebRtcEndpoint phone = caller.offer("caller", arrivals);
             CallMedia.MediaSession call = new WebRtcCallMedia(server, route).answer("bench-call",

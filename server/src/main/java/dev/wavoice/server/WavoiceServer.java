@@ -23,6 +23,7 @@ import dev.wavoice.server.whatsapp.WebhookProcessor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.wavoice.server.media.CallMediaFactory;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,11 +50,14 @@ public final class WavoiceServer implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final HttpApi http;
     private final AutoCloseable mediaResources;
+    private final AgentHealth agentHealth;
+    private final Runnable agentCheck;
 
     /** Builds the call media once the call log and timers exist (an agent bridge writes transcripts). */
     @FunctionalInterface
     public interface MediaProvider {
-        CallMediaFactory.Opened open(CallLog callLog, ScheduledExecutorService timers) throws IOException;
+        CallMediaFactory.Opened open(CallLog callLog, ScheduledExecutorService timers, AgentHealth agentHealth)
+                throws IOException;
     }
 
     /** The service as configured, with the agent settings read from the process environment. */
@@ -68,7 +72,7 @@ public final class WavoiceServer implements AutoCloseable {
 
     /** As {@link #create(WavoiceConfig, AgentConfig)}, with routes of a mode added to the HTTP surface (the demo). */
     public static WavoiceServer create(WavoiceConfig config, AgentConfig agent, ExtraRoutes extraRoutes) throws IOException {
-        return new WavoiceServer(config, (MediaProvider) (callLog, timers) -> CallMediaFactory.open(config, agent, callLog, timers),
+        return new WavoiceServer(config, (MediaProvider) (callLog, timers, health) -> CallMediaFactory.open(config, agent, callLog, timers, health),
                 extraRoutes);
     }
 
@@ -77,7 +81,7 @@ public final class WavoiceServer implements AutoCloseable {
     }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media, AutoCloseable mediaResources) {
-        this(config, (MediaProvider) (callLog, timers) -> new CallMediaFactory.Opened(media, mediaResources));
+        this(config, (MediaProvider) (callLog, timers, health) -> new CallMediaFactory.Opened(media, mediaResources));
     }
 
     public WavoiceServer(WavoiceConfig config, MediaProvider mediaProvider) throws UncheckedIOException {
@@ -97,9 +101,10 @@ public final class WavoiceServer implements AutoCloseable {
         this.work = Executors.newVirtualThreadPerTaskExecutor();
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("call-timers").factory());
         this.calls = new CallRegistry(config.maxCalls(), metrics);
+        this.agentHealth = new AgentHealth(metrics);
         CallMediaFactory.Opened opened;
         try {
-            opened = mediaProvider.open(live, timers);
+            opened = mediaProvider.open(live, timers, agentHealth);
         } catch (IOException e) {
             closeQuietly();
             throw new UncheckedIOException("cannot open the media port: " + e.getMessage(), e);
@@ -109,13 +114,15 @@ public final class WavoiceServer implements AutoCloseable {
         }
         CallMedia media = opened.media();
         this.mediaResources = opened.resources();
+        this.agentCheck = opened.agentCheck();
         GraphApiClient graph = new GraphApiClient(config.graphUrl(), config.graphVersion(), config.accessToken(),
                 Duration.ofSeconds(3), Duration.ofSeconds(10), RetryPolicy.DEFAULT, json, metrics);
         this.controller = new CallController(calls, media, graph, live, metrics, timers, work,
                 new CallController.Limits(config.ringTimeout(), config.mediaConnectTimeout(), config.maxCallDuration()),
                 config.phoneNumberId(), config.agent().configName());
         WebhookProcessor processor = new WebhookProcessor(json, controller, new EventDeduplicator(50_000), metrics);
-        this.http = new HttpApi(config, processor, work, metrics, callLog, repository, calls, json, live, extraRoutes);
+        this.http = new HttpApi(config, processor, work, metrics, callLog, repository, calls, json, live, agentHealth,
+                extraRoutes);
     }
 
     public static ObjectMapper objectMapper() {
@@ -130,6 +137,7 @@ public final class WavoiceServer implements AutoCloseable {
         http.start();
         log.info("wavoice.started http={}:{} db={} agent={} maxCalls={} graph={}/{}", config.httpHost(), http.port(),
                 database.kind(), config.agent().configName(), config.maxCalls(), config.graphUrl(), config.graphVersion());
+        agentCheck.run();
         return this;
     }
 
@@ -155,6 +163,10 @@ public final class WavoiceServer implements AutoCloseable {
 
     public LiveFeed live() {
         return live;
+    }
+
+    public AgentHealth agentHealth() {
+        return agentHealth;
     }
 
     /** Undoes a half-built server (the media port could not be opened): nothing was started yet. */

@@ -55,7 +55,10 @@ public sealed interface AgentEvent {
     record Reconnected(String reason, long silentMs) implements AgentEvent {
     }
 
-    /** The session ended (by either side, or the socket failed); no event follows. */
-    record Closed(String reason) implements AgentEvent {
+    /**
+     * The session ended; no event follows. {@code failure} says why when the agent side ended it (a permanent
+     * failure, or a transient one that did not heal within the session's bound); null when wavoice closed it.
+     */
+    record Closed(String reason, AgentFailure failure) implements AgentEvent {
     }
 }

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 /** The client → server events of the GA Realtime protocol, as JSON text. */
 final class RealtimeClientEvents {
     static final int SAMPLE_RATE = 24_000;
+    /** Names our {@code session.update}, so an {@code error} about it is known for a rejected configuration. */
+    static final String SESSION_UPDATE_EVENT_ID = "wavoice_session_update";
     private final ObjectMapper json;
 
     RealtimeClientEvents(ObjectMapper json) {
@@ -21,7 +23,7 @@ final class RealtimeClientEvents {
 
     /** The configured session with other instructions: the configured ones plus the conversation so far. */
     String sessionUpdate(AgentConfig config, String instructions) {
-        ObjectNode root = json.createObjectNode().put("type", "session.update");
+        ObjectNode root = json.createObjectNode().put("type", "session.update").put("event_id", SESSION_UPDATE_EVENT_ID);
         ObjectNode session = root.putObject("session");
         session.put("type", "realtime");
         session.put("model", config.model());

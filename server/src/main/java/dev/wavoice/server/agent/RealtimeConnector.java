@@ -35,6 +35,7 @@ public final class RealtimeConnector implements AutoCloseable {
     private final Duration connectTimeout;
     private final int maxEventChars;
     private final SessionPolicy policy;
+    private final AgentHealth health;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledThreadPoolExecutor timers;
     private final HttpClient http;
@@ -49,7 +50,17 @@ public final class RealtimeConnector implements AutoCloseable {
     }
 
     public RealtimeConnector(AgentConfig config, Duration connectTimeout, int maxEventChars, SessionPolicy policy) {
+        this(config, connectTimeout, maxEventChars, policy, AgentHealth.detached());
+    }
+
+    /**
+     * @param connectTimeout bounds opening a socket, and the first socket's wait for {@code session.updated}
+     * @param health         counts failures and keeps the latest outcome for {@code /ready} and the dashboard
+     */
+    public RealtimeConnector(AgentConfig config, Duration connectTimeout, int maxEventChars, SessionPolicy policy,
+                             AgentHealth health) {
         this.config = config;
+        this.health = health;
         this.connectTimeout = connectTimeout;
         this.maxEventChars = maxEventChars;
         this.policy = policy;
@@ -65,25 +76,52 @@ public final class RealtimeConnector implements AutoCloseable {
 
     /**
      * Starts connecting and returns at once, so the caller can begin while the call still rings. The future
-     * completes once the socket is open and {@code session.update} is queued; it fails if the endpoint cannot be
-     * reached (the message names the URL, never the key). The session returned is a {@link RealtimeSession}.
+     * completes once the server has accepted the session configuration ({@code session.updated}); it fails with an
+     * {@link AgentConnectException} whose {@link AgentFailure} says whether the agent is unreachable or refused us
+     * for good (the message names the URL, never the key). The session returned is a {@link RealtimeSession}.
      */
     public CompletableFuture<AgentSession> open(String callId, AgentListener listener) {
         long started = System.nanoTime();
         RealtimeSession session = new RealtimeSession(callId, config, policy, listener, json, maxEventChars,
-                socket -> dial(callId, socket), timers);
-        return session.connect()
-                .handle((s, error) -> {
-                    if (error != null) {
-                        Throwable cause = error.getCause() == null ? error : error.getCause();
-                        log.warn("agent connect failed callId={} url={} error={}", callId, config.url(),
-                                cause.getCause() == null ? cause.toString() : cause.getCause().toString());
-                        throw new AgentConnectException("could not open agent socket at " + config.url(), cause);
-                    }
-                    log.info("agent session open callId={} url={} model={} connectMs={}", callId, config.url(),
-                            config.model(), (System.nanoTime() - started) / 1_000_000);
-                    return s;
-                });
+                socket -> dial(callId, socket), timers, health, connectTimeout);
+        return session.connect().handle((s, error) -> {
+            if (error != null) {
+                Throwable cause = AgentFailures.unwrap(error);
+                AgentConnectException failed = cause instanceof AgentConnectException e ? e
+                        : new AgentConnectException("could not open an agent session at " + config.url(),
+                                AgentFailures.fromConnectError(cause), cause);
+                // A permanent failure was logged at WARN once by AgentHealth; every call would repeat it.
+                if (failed.failure() != null && failed.failure().permanent()) {
+                    log.info("agent connect failed callId={} url={} failure=\"{}\"", callId, config.url(),
+                            failed.failure());
+                } else {
+                    log.warn("agent connect failed callId={} url={} failure=\"{}\"", callId, config.url(),
+                            failed.failure());
+                }
+                throw failed;
+            }
+            log.info("agent session open callId={} url={} model={} connectMs={}", callId, config.url(),
+                    config.model(), (System.nanoTime() - started) / 1_000_000);
+            return s;
+        });
+    }
+
+    /**
+     * Opens one session and closes it at once: checks the URL, key, model and session configuration without a
+     * call (no audio is sent, so nothing is billed). The outcome goes to {@link AgentHealth}; the future completes
+     * either way, with the failure or null.
+     */
+    public CompletableFuture<AgentFailure> check() {
+        health.checking();
+        return open("startup-check", event -> { }).handle((s, error) -> {
+            if (error == null) {
+                s.close();
+                return null;
+            }
+            AgentFailure failure = AgentFailures.unwrap(error) instanceof AgentConnectException e ? e.failure() : null;
+            health.checkFailed(failure);
+            return failure;
+        });
     }
 
     /** Opens one socket for a session; the Authorization header is the only place the key goes. */
@@ -103,6 +141,10 @@ public final class RealtimeConnector implements AutoCloseable {
                     socket.attach(ws);
                     return ws;
                 }, executor);
+    }
+
+    public AgentConfig config() {
+        return config;
     }
 
     URI endpoint() {

@@ -2,6 +2,7 @@ package dev.wavoice.server.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wavoice.server.agent.AgentEvent.Speaker;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -57,7 +58,7 @@ final class RealtimeServerEvents {
                     new AgentEvent.Transcript(Speaker.CALLER, text(e, "transcript"), true, text(e, "item_id")));
             case "response.function_call_arguments.done" -> Parsed.of(
                     new AgentEvent.ToolCall(text(e, "call_id"), text(e, "name"), e.path("arguments").asText("{}")));
-            case "response.done" -> usage(e.path("response").path("usage"));
+            case "response.done" -> responseDone(e.path("response"));
             case "error" -> {
                 JsonNode error = e.path("error");
                 yield Parsed.of(new AgentEvent.Error(text(error, "type"), text(error, "code"), text(error, "message")));
@@ -66,13 +67,24 @@ final class RealtimeServerEvents {
         };
     }
 
-    private static Parsed usage(JsonNode usage) {
-        if (usage.isMissingNode() || usage.isNull()) {
-            return Parsed.IGNORED;
+    /** Usage, and for a failed response its error (a quota or key problem shows up here mid-call). */
+    private static Parsed responseDone(JsonNode response) {
+        List<AgentEvent> events = new ArrayList<>(2);
+        JsonNode error = response.path("status_details").path("error");
+        if ("failed".equals(response.path("status").asText()) && error.isObject()) {
+            events.add(new AgentEvent.Error(text(error, "type"), text(error, "code"), text(error, "message")));
         }
-        return Parsed.of(new AgentEvent.Usage(usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong(),
+        JsonNode usage = response.path("usage");
+        if (!usage.isMissingNode() && !usage.isNull()) {
+            events.add(usage(usage));
+        }
+        return new Parsed(List.copyOf(events), true);
+    }
+
+    private static AgentEvent usage(JsonNode usage) {
+        return new AgentEvent.Usage(usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong(),
                 usage.path("input_token_details").path("audio_tokens").asLong(),
-                usage.path("output_token_details").path("audio_tokens").asLong()));
+                usage.path("output_token_details").path("audio_tokens").asLong());
     }
 
     private static String text(JsonNode node, String field) {

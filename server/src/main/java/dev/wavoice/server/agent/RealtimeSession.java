@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Realtime conversation, as long as the call lasts: the bridge keeps this object while the socket under it may
- * change. A socket lost mid-call is replaced with jittered backoff ({@link SessionPolicy}); before the service's
+ * change. A socket lost mid-call to a transient failure is replaced with jittered backoff ({@link SessionPolicy});
+ * a permanent one ({@link AgentFailures}: a refused key, no quota, an unknown model) ends the session at once, and so
+ * does an outage longer than the policy's bound or a run of unknown failures. Before the service's
  * session limit a new socket is opened and configured first, then swapped in, so caller audio keeps flowing. Each
  * new socket gets the instructions plus the transcript so far, and the listener hears
  * {@link AgentEvent.Reconnected}. While no socket is in service caller audio is dropped and counted, never queued.
@@ -28,8 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RealtimeSession implements AgentSession {
     private static final Logger log = LoggerFactory.getLogger(RealtimeSession.class);
-    /** 20 ms and 40 ms at 24 kHz: appends stay small so the server's VAD reacts quickly. */
-    static final int MIN_BATCH = 480, MAX_BATCH = 960;
     /** Tool outputs kept while no socket is in service, at most. */
     private static final int MAX_LATE_TOOL_RESULTS = 32;
     static final String CONTEXT_INTRO = "This phone call continues on a new connection. "
@@ -58,6 +58,8 @@ public final class RealtimeSession implements AgentSession {
     private final int maxEventChars;
     private final Dialer dialer;
     private final ScheduledExecutorService timers;
+    private final AgentHealth health;
+    private final Duration openTimeout;
     private final RateLimitWatch rateLimits;
     private final RealtimeSocket.Handler handler = new RealtimeSocket.Handler() {
         @Override
@@ -71,12 +73,14 @@ public final class RealtimeSession implements AgentSession {
         }
 
         @Override
-        public void onLost(RealtimeSocket socket, String reason) {
-            lost(socket, reason);
+        public void onLost(RealtimeSocket socket, AgentFailure why) {
+            lost(socket, why);
         }
     };
 
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Completes when the first socket is configured ({@code session.updated}); fails if it never is. */
+    private final CompletableFuture<RealtimeSession> opened = new CompletableFuture<>();
     /**
      * Orders delivery across sockets, so {@link AgentEvent.Reconnected} precedes the new socket's events. Held
      * only by receive threads and the swap, never by a bridge-facing method: a bridge calling us under its own
@@ -89,26 +93,27 @@ public final class RealtimeSession implements AgentSession {
     private volatile RealtimeSocket current;
     /** A replacement socket is being dialled (or waiting for its backoff): only one at a time. */
     private boolean replacing;
-    /** Dials since the last socket that proved stable; bounds reconnecting to a server that keeps failing. */
-    private int attempts;
+    /** Tries left for a failing agent; under the lock. */
+    private final ReconnectBudget budget;
     /** When the socket in service was lost (0 when none was), and why. */
     private long lostAtNanos;
-    private String lostReason;
+    private AgentFailure lostWhy;
+    /** Ends the session when the agent stays unreachable longer than the policy allows. */
+    private ScheduledFuture<?> outageDeadline;
     private final ConversationState conversation;
     private boolean greetDeferred;
     private final List<String> lateToolResults = new ArrayList<>();
     private final List<ScheduledFuture<?>> ageChecks = new ArrayList<>();
 
-    private final short[] batch = new short[MAX_BATCH];
-    private int batched;
+    private final CallerAudioBatcher callerAudio;
 
     private final RealtimeInbound inbound;
     private final LongAdder oversizedEvents = new LongAdder(), appendsSent = new LongAdder(),
-            appendsDropped = new LongAdder(), listenerFailures = new LongAdder(),
-            appendsDroppedOffline = new LongAdder(), reconnects = new LongAdder(), rollovers = new LongAdder();
+            listenerFailures = new LongAdder(), reconnects = new LongAdder(), rollovers = new LongAdder();
 
     RealtimeSession(String callId, AgentConfig config, SessionPolicy policy, AgentListener listener, ObjectMapper json,
-                    int maxEventChars, Dialer dialer, ScheduledExecutorService timers) {
+                    int maxEventChars, Dialer dialer, ScheduledExecutorService timers, AgentHealth health,
+                    Duration openTimeout) {
         this.callId = callId;
         this.config = config;
         this.policy = policy;
@@ -117,64 +122,68 @@ public final class RealtimeSession implements AgentSession {
         this.maxEventChars = maxEventChars;
         this.dialer = dialer;
         this.timers = timers;
+        this.health = health;
+        this.openTimeout = openTimeout;
         this.conversation = new ConversationState(policy.historyChars());
+        this.budget = new ReconnectBudget(policy.maxReconnectAttempts());
+        this.callerAudio = new CallerAudioBatcher(out, () -> current, closed::get);
         this.rateLimits = new RateLimitWatch(callId);
         this.inbound = new RealtimeInbound(callId, json);
     }
 
-    /** Opens the first socket and configures it before any audio is appended. */
+    /**
+     * Opens the first socket and configures it before any audio is appended. Completes once the server has
+     * accepted the configuration ({@code session.updated}), so a refused key or model is known while the call still
+     * rings; fails with an {@link AgentConnectException} carrying the {@link AgentFailure} otherwise. The first
+     * socket is not retried: a caller is better served by a quick decision than by a slow ring.
+     */
     CompletableFuture<RealtimeSession> connect() {
         RealtimeSocket first = new RealtimeSocket(handler, maxEventChars, appendsSent);
-        return dialer.dial(first).thenApply(v -> {
+        ScheduledFuture<?> timeout = schedule(() -> openFailed(new AgentFailure(AgentFailure.Kind.TRANSIENT,
+                "timeout", true, "not configured within " + openTimeout.toMillis() + " ms", "")), openTimeout);
+        opened.whenComplete((v, e) -> cancel(timeout));
+        dial(first).whenComplete((v, error) -> {
+            if (error != null) {
+                openFailed(AgentFailures.fromConnectError(error));
+                return;
+            }
             synchronized (lock) { // in service before the server can answer, so no early event is discarded
+                if (closed.get()) {
+                    first.close();
+                    return;
+                }
                 current = first;
                 scheduleAgeChecks();
             }
             first.send(out.sessionUpdate(config), false);
             recheck(first);
-            return this;
         });
+        return opened;
+    }
+
+    /** The first socket failed before it was configured: the open fails, no {@link AgentEvent.Closed} follows. */
+    private void openFailed(AgentFailure failure) {
+        if (opened.isDone() || !closed.compareAndSet(false, true)) {
+            return;
+        }
+        AgentFailure why = redacted(failure);
+        health.failed(callId, why);
+        RealtimeSocket s;
+        synchronized (lock) {
+            s = current;
+            current = null;
+            cancelAgeChecks();
+        }
+        if (s != null) {
+            s.close();
+        }
+        opened.completeExceptionally(new AgentConnectException("could not open an agent session at " + config.url()
+                + ": " + why.summary(), why, null));
     }
 
     @Override
     public void appendAudio(short[] pcm24k, int off, int len) {
-        synchronized (batch) {
-            while (len > 0) {
-                int n = Math.min(len, MAX_BATCH - batched);
-                System.arraycopy(pcm24k, off, batch, batched, n);
-                batched += n;
-                off += n;
-                len -= n;
-                if (batched == MAX_BATCH) {
-                    flushBatch();
-                }
-            }
-            if (batched >= MIN_BATCH) {
-                flushBatch();
-            }
-        }
-    }
-
-    private void flushBatch() {
-        RealtimeSocket s = current;
-        if (s == null) {
-            appendsDropped.increment();
-            if (!closed.get()) {
-                appendsDroppedOffline.increment();
-            }
-        } else if (!s.hasRoomForAppend()) {
-            appendsDropped.increment();
-        } else {
-            String append = out.append(batch, 0, batched);
-            if (!s.send(append, true)) {
-                // Swapped out between the read and the send (a rollover): the new socket takes it.
-                RealtimeSocket now = current;
-                if (now == null || now == s || !now.send(append, true)) {
-                    appendsDropped.increment();
-                }
-            }
-        }
-        batched = 0;
+        callerAudio.append(pcm24k, off, len);
     }
 
     @Override
@@ -265,13 +274,13 @@ public final class RealtimeSession implements AgentSession {
 
     public Counters counters() {
         return new Counters(inbound.received.sum(), inbound.unknown.sum(), inbound.malformed.sum(), oversizedEvents.sum(),
-                appendsSent.sum(), appendsDropped.sum(), listenerFailures.sum(), appendsDroppedOffline.sum(),
+                appendsSent.sum(), callerAudio.dropped.sum(), listenerFailures.sum(), callerAudio.droppedWhileReconnecting.sum(),
                 reconnects.sum(), rollovers.sum());
     }
 
     @Override
     public void close() {
-        finish("closed by wavoice");
+        finish("closed by wavoice", null);
     }
 
     // --- receiving ---
@@ -282,14 +291,31 @@ public final class RealtimeSession implements AgentSession {
             return;
         }
         String type = decoded.type();
-        RealtimeServerEvents.Parsed parsed = decoded.parsed();
-        if (type.equals("session.updated")) {
+        List<AgentEvent> events = decoded.parsed().events();
+        AgentFailure permanent = null;
+        if (type.equals("error") || type.equals("response.done")) {
+            events = events.stream().map(e -> e instanceof AgentEvent.Error err
+                    ? new AgentEvent.Error(err.type(), err.code(), redact(err.message())) : e).toList();
+        }
+        for (AgentEvent e : events) {
+            if (e instanceof AgentEvent.Error err) {
+                boolean aboutConfig = RealtimeClientEvents.SESSION_UPDATE_EVENT_ID.equals(
+                        decoded.json().path("error").path("event_id").asText(null));
+                AgentFailure f = AgentFailures.fromError(err.type(), err.code(), err.message(), aboutConfig);
+                s.noteError(f);
+                permanent = f.permanent() ? f : permanent;
+            }
+        }
+        if (type.equals("session.updated") && s == current) {
             log.info("agent session configured callId={} model={}", callId, config.model());
+            health.configured();
+            opened.complete(this);
         }
         synchronized (deliverLock) {
             if (s != current) {
-                // A replaced socket's last words (its audio was dropped on the swap), or a new one not yet in use.
-                parsed.events().stream().filter(e -> e instanceof AgentEvent.Error).forEach(e ->
+                // A replaced socket's last words (its audio was dropped on the swap), or a new one not yet in use
+                // (which recheck() fails if what it said was permanent).
+                events.stream().filter(e -> e instanceof AgentEvent.Error).forEach(e ->
                         log.warn("agent error on a socket not in service callId={} error={}", callId, e));
                 return;
             }
@@ -297,9 +323,9 @@ public final class RealtimeSession implements AgentSession {
                 rateLimits.update(decoded.json());
             }
             synchronized (lock) {
-                conversation.observe(s, type, parsed.events());
+                conversation.observe(s, type, events);
             }
-            for (AgentEvent e : parsed.events()) {
+            for (AgentEvent e : events) {
                 if (e instanceof AgentEvent.Error err) {
                     log.warn("agent error callId={} type={} code={} message={}", callId, err.type(), err.code(),
                             err.message());
@@ -309,9 +335,24 @@ public final class RealtimeSession implements AgentSession {
                 deliver(e);
             }
         }
-        if (type.equals("response.done")) {
+        if (permanent != null) {
+            failed(permanent);
+        } else if (type.equals("response.done")) {
             checkAge();
         }
+    }
+
+    /** A permanent failure: no reconnect; the open fails, or the listener hears {@link AgentEvent.Closed}. */
+    private void failed(AgentFailure failure) {
+        if (!opened.isDone()) {
+            openFailed(failure);
+            return;
+        }
+        AgentFailure why = redacted(failure);
+        if (!closed.get()) {
+            health.failed(callId, why);
+        }
+        finish("agent failed: " + why.summary(), why);
     }
 
     private void deliver(AgentEvent event) {
@@ -325,8 +366,22 @@ public final class RealtimeSession implements AgentSession {
 
     // --- keeping the session alive: reconnect and rollover ---
 
-    private void lost(RealtimeSocket s, String reason) {
-        boolean dial, giveUp;
+    private void lost(RealtimeSocket s, AgentFailure failure) {
+        AgentFailure why = redacted(failure);
+        if (!opened.isDone()) {
+            if (s == current) {
+                openFailed(why);
+            }
+            return;
+        }
+        if (why.permanent()) {
+            if (s == current) {
+                failed(why);
+            }
+            return;
+        }
+        boolean dial;
+        String giveUp;
         int n;
         synchronized (lock) {
             if (closed.get() || s != current) {
@@ -334,24 +389,40 @@ public final class RealtimeSession implements AgentSession {
             }
             current = null;
             cancelAgeChecks();
-            if (s.ageNanos() >= SessionPolicy.STABLE_AFTER.toNanos()) {
-                attempts = 0;
-            }
-            n = attempts;
+            budget.socketLost(s.ageNanos());
+            n = budget.attempts();
             lostAtNanos = System.nanoTime();
-            lostReason = reason;
-            giveUp = attempts >= policy.maxReconnectAttempts();
-            dial = !replacing && !giveUp; // a rollover already dialling becomes the reconnect
+            lostWhy = why;
+            giveUp = budget.giveUpAfter(why);
+            dial = !replacing && giveUp == null; // a rollover already dialling becomes the reconnect
             replacing = true;
+            if (giveUp == null) {
+                long lostAt = lostAtNanos;
+                outageDeadline = schedule(() -> outageOver(lostAt), policy.maxReconnectTime());
+            }
         }
-        if (giveUp) {
-            finish("agent unreachable: " + reason + "; gave up after " + n + " reconnect attempts");
+        health.failed(callId, why);
+        if (giveUp != null) {
+            finish("agent unreachable: " + why.summary() + "; " + giveUp, why.givenUp(giveUp));
             return;
         }
-        log.warn("agent socket lost callId={} reason={} reconnecting=true", callId, reason);
+        log.warn("agent socket lost callId={} reason=\"{}\" reconnecting=true", callId, why.summary());
         if (dial) {
             later(this::dialReplacement, policy.backoff(n));
         }
+    }
+
+    /** The caller has heard nothing from the agent for the policy's whole bound: end rather than keep them waiting. */
+    private void outageOver(long lostAt) {
+        AgentFailure why;
+        synchronized (lock) {
+            if (closed.get() || current != null || lostAtNanos != lostAt) {
+                return;
+            }
+            why = lostWhy;
+        }
+        String giveUp = "unreachable for " + policy.maxReconnectTime().toMillis() + " ms";
+        finish("agent unreachable: " + why.summary() + "; " + giveUp, why.givenUp(giveUp));
     }
 
     /** Rolls over when the session is old enough and quiet, or too old to wait any longer. */
@@ -380,22 +451,25 @@ public final class RealtimeSession implements AgentSession {
             return;
         }
         synchronized (lock) {
-            attempts++;
+            budget.dialling();
         }
         RealtimeSocket next = new RealtimeSocket(handler, maxEventChars, appendsSent);
-        CompletableFuture<?> dialed;
-        try {
-            dialed = dialer.dial(next);
-        } catch (RuntimeException e) {
-            dialed = CompletableFuture.failedFuture(e);
-        }
-        dialed.whenComplete((v, error) -> {
+        dial(next).whenComplete((v, error) -> {
             if (error == null) {
                 replaced(next);
             } else {
                 dialFailed(error);
             }
         });
+    }
+
+    /** The dialer's future; a dialer that throws fails it instead. */
+    private CompletableFuture<?> dial(RealtimeSocket socket) {
+        try {
+            return dialer.dial(socket);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void replaced(RealtimeSocket next) {
@@ -418,11 +492,11 @@ public final class RealtimeSession implements AgentSession {
                 }
                 old = current;
                 boolean wasLost = lostAtNanos != 0;
-                reason = wasLost ? "dropped: " + lostReason : "rollover";
+                reason = wasLost ? "dropped: " + lostWhy.summary() : "rollover";
                 silentMs = wasLost ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lostAtNanos) : 0;
                 (wasLost ? reconnects : rollovers).increment();
                 if (!wasLost) {
-                    attempts = 0;
+                    budget.rolledOver();
                 }
                 resume = conversation.replacingCutAnAnswer();
                 greet = greetDeferred;
@@ -430,7 +504,8 @@ public final class RealtimeSession implements AgentSession {
                 late = List.copyOf(lateToolResults);
                 lateToolResults.clear();
                 lostAtNanos = 0;
-                lostReason = null;
+                lostWhy = null;
+                cancel(outageDeadline);
                 replacing = false;
                 current = next;
                 scheduleAgeChecks();
@@ -447,46 +522,55 @@ public final class RealtimeSession implements AgentSession {
             next.send(out.responseCreate(resume ? RESUME_INSTRUCTIONS : null), false);
         }
         log.info("agent session continues on a new socket callId={} reason={} silentMs={} appendsDroppedWhileReconnecting={}",
-                callId, reason, silentMs, appendsDroppedOffline.sum());
+                callId, reason, silentMs, callerAudio.droppedWhileReconnecting.sum());
         recheck(next);
     }
 
     private void dialFailed(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        Throwable root = cause.getCause() != null ? cause.getCause() : cause;
-        String why = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
-        boolean rollover, giveUp = false;
-        String reason;
+        AgentFailure why = redacted(AgentFailures.fromConnectError(error));
+        if (why.permanent()) { // a key revoked mid-call: the next try would be refused the same way
+            failed(why);
+            return;
+        }
+        boolean rollover;
+        String giveUp = null;
+        AgentFailure lost;
         int n;
         Duration retryIn;
         synchronized (lock) {
             if (closed.get()) {
                 return;
             }
-            n = attempts;
+            n = budget.attempts();
             rollover = current != null;
-            reason = lostReason;
+            lost = lostWhy;
             if (rollover) {
                 replacing = false; // the old socket still serves; try again after a pause
             } else {
-                long outageNanos = System.nanoTime() - lostAtNanos;
-                giveUp = n >= policy.maxReconnectAttempts() || outageNanos >= policy.maxReconnectTime().toNanos();
+                giveUp = budget.giveUpAfter(why);
             }
             retryIn = policy.backoff(n);
         }
-        log.warn("agent {} failed callId={} attempt={} error={}", rollover ? "rollover" : "reconnect", callId, n, why);
-        if (giveUp) {
-            finish("agent unreachable: " + reason + "; gave up after " + n + " reconnect attempts");
+        health.failed(callId, why);
+        log.warn("agent {} failed callId={} attempt={} error=\"{}\"", rollover ? "rollover" : "reconnect", callId, n,
+                why.summary());
+        if (giveUp != null) {
+            finish("agent unreachable: " + lost.summary() + "; " + giveUp, why.givenUp(giveUp));
         } else {
             later(rollover ? this::checkAge : this::dialReplacement, retryIn);
         }
     }
 
-    /** A socket may be lost between opening and entering service; its loss was ignored then. */
+    /**
+     * A socket may be lost between opening and entering service (its loss was ignored then), or have said
+     * something permanent meanwhile.
+     */
     private void recheck(RealtimeSocket s) {
-        String reason = s.lostReason();
-        if (reason != null) {
-            lost(s, reason);
+        AgentFailure why = s.lostWhy();
+        if (why != null) {
+            lost(s, why);
+        } else if (s.lastError() != null && s.lastError().permanent()) {
+            failed(s.lastError());
         }
     }
 
@@ -506,15 +590,40 @@ public final class RealtimeSession implements AgentSession {
     }
 
     private void later(Runnable task, Duration delay) {
-        try {
-            timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            finish("agent connector closed");
+        if (schedule(task, delay) == null) {
+            finish("agent connector closed", null);
         }
     }
 
-    /** Ends the session once: reports {@link AgentEvent.Closed}, then closes the socket in service. */
-    private void finish(String reason) {
+    /** The task on the shared timer thread, or null when the connector has stopped it. */
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        try {
+            return timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    /** The server's words may quote what we sent; the key must never reach a log line or a call row. */
+    private String redact(String text) {
+        return text != null && config.apiKey().isPresent() ? text.replace(config.apiKey().reveal(), "<redacted>") : text;
+    }
+
+    private AgentFailure redacted(AgentFailure f) {
+        return new AgentFailure(f.kind(), f.code(), f.known(), redact(f.detail()), f.hint());
+    }
+
+    /**
+     * Ends the session once: reports {@link AgentEvent.Closed} (with the failure that ended it, or null when wavoice
+     * closed it), then closes the socket in service. Before the session was configured, the open fails instead.
+     */
+    private void finish(String reason, AgentFailure failure) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -523,15 +632,21 @@ public final class RealtimeSession implements AgentSession {
             s = current;
             current = null;
             cancelAgeChecks();
+            cancel(outageDeadline);
             conversation.clear();
             lateToolResults.clear();
         }
         Counters c = counters();
-        log.info("agent session closed callId={} reason={} events={} unknown={} malformed={} oversized={} "
+        log.info("agent session closed callId={} reason=\"{}\" events={} unknown={} malformed={} oversized={} "
                         + "appendsSent={} appendsDropped={} reconnects={} rollovers={}", callId, reason,
                 c.eventsReceived(), c.unknownEvents(), c.malformedEvents(), c.oversizedEvents(), c.appendsSent(),
                 c.appendsDropped(), c.reconnects(), c.rollovers());
-        deliver(new AgentEvent.Closed(reason));
+        if (opened.isDone()) {
+            deliver(new AgentEvent.Closed(reason, failure));
+        } else {
+            opened.completeExceptionally(new AgentConnectException("agent session ended before it was configured: "
+                    + reason, failure, null));
+        }
         if (s != null) {
             s.close();
         }

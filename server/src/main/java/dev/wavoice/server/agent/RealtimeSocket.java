@@ -24,7 +24,7 @@ final class RealtimeSocket implements WebSocket.Listener {
         void onOversized(RealtimeSocket socket);
 
         /** The socket closed or failed without {@link #close()} having been called. Called at most once. */
-        void onLost(RealtimeSocket socket, String reason);
+        void onLost(RealtimeSocket socket, AgentFailure why);
     }
 
     private final Handler handler;
@@ -33,7 +33,9 @@ final class RealtimeSocket implements WebSocket.Listener {
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile WebSocket ws;
     private volatile long openedNanos = System.nanoTime();
-    private volatile String lostReason;
+    private volatile AgentFailure lostWhy;
+    /** The last {@code error} event on this socket: it explains a close that follows better than the close code. */
+    private volatile AgentFailure lastError;
 
     private final Object sendLock = new Object();
     private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
@@ -63,8 +65,17 @@ final class RealtimeSocket implements WebSocket.Listener {
     }
 
     /** Why the socket was lost, or null while it is up (or was closed by us). */
-    String lostReason() {
-        return lostReason;
+    AgentFailure lostWhy() {
+        return lostWhy;
+    }
+
+    AgentFailure lastError() {
+        return lastError;
+    }
+
+    /** Remembers an error event received on this socket, to classify a close that follows it. */
+    void noteError(AgentFailure error) {
+        lastError = error;
     }
 
     /** False when an append would only be refused: lets the caller skip encoding it. */
@@ -153,24 +164,23 @@ final class RealtimeSocket implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        lost("agent closed the socket (" + statusCode + (reason == null || reason.isBlank() ? "" : " " + reason) + ")");
+        lost(AgentFailures.fromClose(statusCode, reason, lastError));
         return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        lost("agent socket failed: " + error.getClass().getSimpleName()
-                + (error.getMessage() == null ? "" : " " + error.getMessage()));
+        lost(AgentFailures.fromConnectError(error));
     }
 
-    private void lost(String reason) {
+    private void lost(AgentFailure why) {
         if (ended.compareAndSet(false, true)) {
-            lostReason = reason;
+            lostWhy = why;
             WebSocket socket = ws;
             if (socket != null) {
                 socket.abort();
             }
-            handler.onLost(this, reason);
+            handler.onLost(this, why);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.wavoice.server.whatsapp.WebhookPayload;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -130,20 +131,18 @@ public final class CallController implements CallWebhookListener {
             return;
         }
 
-        try {
-            session.connected().get(limits.mediaConnectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            end(call, EndReason.MEDIA_FAILED, "ICE/DTLS not connected within " + limits.mediaConnectTimeout(), null);
-            return;
-        } catch (ExecutionException e) {
-            end(call, EndReason.MEDIA_FAILED, String.valueOf(e.getCause().getMessage()), null);
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            end(call, EndReason.SHUTDOWN, "interrupted while connecting", null);
+        if (!awaitStep(call, session.connected(), EndReason.MEDIA_FAILED, "ICE/DTLS not connected")) {
             return;
         }
         callLog.event(call.callId(), "media.connected", null);
+
+        // The agent opened while the call rang; a refused key or model is known by now and rejects the call.
+        if (!awaitStep(call, session.ready(), EndReason.AGENT_FAILED, "agent not ready")) {
+            return;
+        }
+        if (hasEnded(call)) {
+            return; // the caller hung up, or the media side ended the call, while we waited
+        }
 
         try {
             graph.accept(call.phoneNumberId(), call.callId(), session.answerSdp());
@@ -158,6 +157,25 @@ public final class CallController implements CallWebhookListener {
         schedule(call, limits.maxCallDuration(), () -> end(call, EndReason.MAX_DURATION,
                 "maximum call duration " + limits.maxCallDuration() + " reached", null));
         session.callConnected();
+    }
+
+    /**
+     * Waits, bounded by the media connect timeout, for one step of answering; when it fails or times out the call
+     * ends with {@code reason} (the step's own message, or {@code what} and the bound) and false is returned.
+     */
+    private boolean awaitStep(Call call, CompletableFuture<Void> step, EndReason reason, String what) {
+        try {
+            step.get(limits.mediaConnectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            end(call, reason, what + " within " + limits.mediaConnectTimeout(), null);
+        } catch (ExecutionException e) {
+            end(call, reason, String.valueOf(e.getCause().getMessage()), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end(call, EndReason.SHUTDOWN, "interrupted while answering: " + what, null);
+        }
+        return false;
     }
 
     /** A {@code calls[]} entry with {@code event=terminate}: the call is over on WhatsApp's side. */

@@ -47,6 +47,14 @@ public interface CallMedia {
          */
         CompletableFuture<MediaEnd> ended();
 
+        /**
+         * Completes when the agent is ready to talk (or the caller is to hear that it is not); fails when the call
+         * should be rejected because of it. Call control accepts only after this (bounded).
+         */
+        default CompletableFuture<Void> ready() {
+            return CompletableFuture.completedFuture(null);
+        }
+
         /** The call was accepted through Graph and the caller is listening: the agent may greet now. */
         default void callConnected() {
         }

@@ -3,6 +3,7 @@ package dev.wavoice.server.cli;
 import dev.wavoice.server.WavoiceServer;
 import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
 import java.time.Duration;
@@ -61,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--agent", description = "local | echo | pcm-echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
     String agent;
 
-    @Option(names = "--agent-unavailable", description = "apology | reject: when the agent cannot be reached, answer with a short apology tone then hang up, or reject the ringing call (env WAVOICE_AGENT_UNAVAILABLE, default apology).")
+    @Option(names = "--agent-unavailable", description = "auto | apology | reject: when the agent fails while the call rings, answer with a short apology tone then hang up, or reject the call; auto rejects when the failure is permanent (a refused key, no quota, an unknown model) and apologises otherwise (env WAVOICE_AGENT_UNAVAILABLE, default auto).")
     String agentUnavailable;
 
     @Option(names = "--max-calls", description = "Concurrent calls; more are rejected (env WAVOICE_MAX_CALLS, default 100).")
@@ -105,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .graphVersion(in.text(graphVersion, "WHATSAPP_GRAPH_VERSION", WavoiceConfig.DEFAULT_GRAPH_VERSION))
                 .agent(AgentKind.resolve(in.text(agent, "WAVOICE_AGENT", null),
                         in.text(null, "OPENAI_API_KEY", null) != null))
-                .rejectWhenAgentUnavailable(unavailablePolicy(in.text(agentUnavailable, "WAVOICE_AGENT_UNAVAILABLE", "apology")))
+                .agentUnavailable(AgentUnavailable.parse(in.text(agentUnavailable, "WAVOICE_AGENT_UNAVAILABLE", "auto")))
                 .maxCalls(in.number(maxCalls, "WAVOICE_MAX_CALLS", WavoiceConfig.DEFAULT_MAX_CALLS))
                 .adminToken(in.text(adminToken, "WAVOICE_ADMIN_TOKEN", null))
                 .ringTimeout(Duration.ofSeconds(in.number(ringTimeoutSeconds, "WAVOICE_RING_TIMEOUT_SECONDS", 60)))
@@ -113,14 +114,6 @@ public final class ServeCommand implements Callable<Integer> {
                 .mediaConnectTimeout(Duration.ofSeconds(
                         in.number(mediaConnectSeconds, "WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS", 10)))
                 .build();
-    }
-
-    private static boolean unavailablePolicy(String value) {
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "apology" -> false;
-            case "reject" -> true;
-            default -> throw new ConfigException("WAVOICE_AGENT_UNAVAILABLE must be apology or reject (got '" + value + "')");
-        };
     }
 
     @Override

@@ -28,7 +28,7 @@ public record WavoiceConfig(
         Duration ringTimeout,
         Duration maxCallDuration,
         Duration mediaConnectTimeout,
-        boolean rejectWhenAgentUnavailable) {
+        AgentUnavailable agentUnavailable) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 40000;
@@ -101,7 +101,7 @@ public record WavoiceConfig(
         private Duration ringTimeout = Duration.ofSeconds(60);
         private Duration maxCallDuration = Duration.ofHours(4);
         private Duration mediaConnectTimeout = Duration.ofSeconds(10);
-        private boolean rejectWhenAgentUnavailable;
+        private AgentUnavailable agentUnavailable = AgentUnavailable.AUTO;
 
         private Builder(WavoiceConfig from) {
             if (from != null) {
@@ -111,7 +111,7 @@ public record WavoiceConfig(
                 graphUrl = from.graphUrl; graphVersion = from.graphVersion; agent = from.agent;
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
-                rejectWhenAgentUnavailable = from.rejectWhenAgentUnavailable;
+                agentUnavailable = from.agentUnavailable;
             }
         }
 
@@ -134,13 +134,13 @@ public record WavoiceConfig(
         public Builder ringTimeout(Duration v) { ringTimeout = v; return this; }
         public Builder maxCallDuration(Duration v) { maxCallDuration = v; return this; }
         public Builder mediaConnectTimeout(Duration v) { mediaConnectTimeout = v; return this; }
-        public Builder rejectWhenAgentUnavailable(boolean v) { rejectWhenAgentUnavailable = v; return this; }
+        public Builder agentUnavailable(AgentUnavailable v) { agentUnavailable = v; return this; }
 
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
                     blankToNull(stunServer), dbUrl, appSecret,
                     verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, agent, maxCalls,
-                    adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, rejectWhenAgentUnavailable);
+                    adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable);
         }
 
         private static String blankToNull(String s) {

@@ -4,7 +4,10 @@ import dev.wavoice.media.rtp.RtcpSession;
 import dev.wavoice.media.stream.AudioStream;
 import dev.wavoice.media.stream.AudioStreamListener;
 import dev.wavoice.media.webrtc.EndpointEvent;
+import dev.wavoice.server.agent.AgentConnectException;
 import dev.wavoice.server.agent.AgentEvent;
+import dev.wavoice.server.agent.AgentFailure;
+import dev.wavoice.server.agent.AgentFailures;
 import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.agent.AgentTool;
@@ -45,9 +48,10 @@ final class AgentBridge implements CallAudio, AgentListener {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean greeted = new AtomicBoolean();
     private final AtomicBoolean ending = new AtomicBoolean();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile AgentSession session;
     private volatile boolean callConnected;
-    private volatile String agentFailure;
+    private volatile AgentFailure agentFailure;
 
     // Socket-thread state.
     private String item;
@@ -84,7 +88,7 @@ final class AgentBridge implements CallAudio, AgentListener {
         }
         opening.whenComplete((s, error) -> {
             if (error != null) {
-                agentUnavailable(rootMessage(error));
+                agentFailed(failureOf(error));
                 return;
             }
             if (closed.get()) {
@@ -94,8 +98,20 @@ final class AgentBridge implements CallAudio, AgentListener {
             session = s;
             callerPcm.attach(s);
             callLog.event(callId, "agent.connected", "connectMs=" + (System.nanoTime() - started) / 1_000_000);
+            ready.complete(null);
             greetWhenReady();
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    private static AgentFailure failureOf(Throwable error) {
+        Throwable e = AgentFailures.unwrap(error);
+        return e instanceof AgentConnectException c && c.failure() != null ? c.failure()
+                : AgentFailures.fromConnectError(e);
     }
 
     // ---- call side ----
@@ -103,7 +119,7 @@ final class AgentBridge implements CallAudio, AgentListener {
     @Override
     public void callConnected() {
         callConnected = true;
-        String failure = agentFailure;
+        AgentFailure failure = agentFailure;
         if (failure != null) {
             apologize(failure);
         } else {
@@ -174,7 +190,9 @@ final class AgentBridge implements CallAudio, AgentListener {
             case AgentEvent.Reconnected r ->
                     callLog.event(callId, "agent.reconnected", r.reason() + ", silentMs=" + r.silentMs());
             case AgentEvent.Closed c -> {
-                if (!closed.get() && !ending.get()) {
+                if (c.failure() != null) {
+                    agentFailed(c.failure());
+                } else if (!closed.get() && !ending.get()) {
                     callLog.event(callId, "agent.closed", c.reason());
                     call.end(EndReason.AGENT_FAILED, "agent session ended: " + c.reason());
                 }
@@ -254,25 +272,48 @@ final class AgentBridge implements CallAudio, AgentListener {
         });
     }
 
-    /** The agent could not be reached: say so with a short tone, then hang up (or reject while ringing). */
-    private void agentUnavailable(String why) {
-        agentFailure = why;
-        log.warn("call.agent_unavailable callId={} error=\"{}\"", callId, why);
-        callLog.event(callId, "agent.failed", why);
-        if (route.rejectWhenUnavailable() && !callConnected) {
-            call.end(EndReason.AGENT_FAILED, "agent unavailable: " + why);
-        } else if (callConnected) {
-            apologize(why);
+    /**
+     * The agent failed for good (or did not come back within the session's bound). While the call rings it is
+     * rejected, or answered so the caller hears the apology tone, as {@link AgentRoute#unavailable()} says; once
+     * the caller is listening, the tone plays at once and the call ends.
+     */
+    private void agentFailed(AgentFailure failure) {
+        if (closed.get() || agentFailure != null) {
+            return;
+        }
+        agentFailure = failure;
+        // A permanent failure was logged at WARN once for the whole service; each call repeats it at INFO only.
+        if (failure.permanent()) {
+            log.info("call.agent_failed callId={} kind={} code={}", callId, failure.kind().label(), failure.code());
+        } else {
+            log.warn("call.agent_failed callId={} kind={} code={} detail=\"{}\"", callId, failure.kind().label(),
+                    failure.code(), failure.detail());
+        }
+        callLog.event(callId, "agent.failed", failure.kind().label() + " " + failure.code() + ": " + failure.detail());
+        if (callConnected) {
+            apologize(failure);
+        } else if (route.unavailable().rejects(failure.permanent())) {
+            String detail = endDetail(failure);
+            call.end(EndReason.AGENT_FAILED, detail);
+            ready.completeExceptionally(new AgentConnectException(detail, failure, null));
+        } else {
+            ready.complete(null); // accepted next, then callConnected() plays the tone
         }
     }
 
-    private void apologize(String why) {
+    /** What the call row says after {@code agent_failed}: the fix first, then the agent's code and words. */
+    private static String endDetail(AgentFailure failure) {
+        return failure.summary();
+    }
+
+    private void apologize(AgentFailure failure) {
         if (!ending.compareAndSet(false, true)) {
             return;
         }
+        stream.clear(); // whatever the agent still had queued is moot: the caller hears the tone at once
         short[] tone = ApologyTone.pcm24k();
         stream.send(tone, 0, tone.length);
-        playout.whenDrained(() -> call.end(EndReason.AGENT_FAILED, "agent unavailable: " + why));
+        playout.whenDrained(() -> call.end(EndReason.AGENT_FAILED, endDetail(failure)));
     }
 
     @Override
@@ -302,10 +343,8 @@ final class AgentBridge implements CallAudio, AgentListener {
     }
 
     private static String rootMessage(Throwable t) {
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        Throwable root = AgentFailures.rootCause(t);
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static String jsonSafe(String s) {

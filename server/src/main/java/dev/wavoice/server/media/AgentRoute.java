@@ -6,6 +6,7 @@ import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.server.agent.AgentEvent;
 import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentSession;
+import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.store.CallLog;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,15 +20,15 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param agentName             what the call log and the dashboard show ("local", "openai")
  * @param connector             opens one agent session per call
  * @param tools                 runs the agent's tool calls other than {@code end_call}
- * @param rejectWhenUnavailable an agent that cannot be reached while the call rings gets the call rejected;
- *                              otherwise (the default) the caller is answered and hears a short apology tone
+ * @param unavailable           what a ringing call gets when its agent fails before the call is accepted: rejected,
+ *                              or answered with a short apology tone
  * @param goodbyeGrace          after {@code end_call}, how long to wait for the response carrying the goodbye
  *                              to finish before hanging up once what is queued has played
  * @param work                  runs the hand-off of caller audio to each session, off the pacer thread
  */
 public record AgentRoute(String agentName, Connector connector, ToolRunner tools, Pacer pacer, OpusCodec codec,
                          AudioStreamConfig audioConfig, CallLog callLog, ScheduledExecutorService timers,
-                         boolean rejectWhenUnavailable, Duration goodbyeGrace, Executor work)
+                         AgentUnavailable unavailable, Duration goodbyeGrace, Executor work)
         implements WebRtcCallMedia.AudioRoute {
 
     /** Opens an agent session for a call; returns at once, the future completes when the agent is reachable. */

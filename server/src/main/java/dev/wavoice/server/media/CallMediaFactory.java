@@ -7,6 +7,7 @@ import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.agent.AgentTool;
 import dev.wavoice.server.agent.HttpToolInvoker;
 import dev.wavoice.server.agent.SessionPolicy;
@@ -14,6 +15,7 @@ import dev.wavoice.server.agent.LocalAgentServer;
 import dev.wavoice.server.agent.RealtimeConnector;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.Secret;
 import dev.wavoice.server.config.WavoiceConfig;
@@ -24,7 +26,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,31 +42,46 @@ public final class CallMediaFactory {
 
     private CallMediaFactory() {}
 
-    /** The call media and what must be closed with the server (in order: agent side, pacer, media port). */
-    public record Opened(CallMedia media, AutoCloseable resources) {}
+    /**
+     * The call media, what must be closed with the server (in order: agent side, pacer, media port), and the
+     * agent check to run once the server has started (opens one session and closes it; a no-op without an agent).
+     */
+    public record Opened(CallMedia media, AutoCloseable resources, Runnable agentCheck) {
+        public Opened(CallMedia media, AutoCloseable resources) {
+            this(media, resources, () -> { });
+        }
+    }
 
     public static Opened open(WavoiceConfig config, AgentConfig agent, CallLog callLog,
-            ScheduledExecutorService timers) throws IOException {
+            ScheduledExecutorService timers, AgentHealth health) throws IOException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             WebRtcTransport transport = WebRtcTransport.open(transportConfig(config));
             resources.add(transport);
-            WebRtcCallMedia.AudioRoute route = switch (config.agent()) {
-                case ECHO -> new EchoRoute();
-                case LOCAL, OPENAI -> agentRoute(config.agent(), agent, callLog, timers, resources,
-                        config.rejectWhenAgentUnavailable());
-                case PCM_ECHO -> audioRoute(AgentKind.PCM_ECHO, PcmEchoSession::open, AgentRoute.ToolRunner.none(),
-                        callLog, timers, resources, false);
-            };
-            return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources));
+            Runnable check = () -> { };
+            WebRtcCallMedia.AudioRoute route;
+            switch (config.agent()) {
+                case ECHO -> route = new EchoRoute();
+                case LOCAL, OPENAI -> {
+                    RealtimeConnector connector = connector(config.agent(), agent, health, resources);
+                    route = agentRoute(config.agent(), connector, callLog, timers, resources,
+                            config.agentUnavailable());
+                    check = () -> startupCheck(connector, connector.config());
+                }
+                case PCM_ECHO -> route = audioRoute(AgentKind.PCM_ECHO, PcmEchoSession::open,
+                        AgentRoute.ToolRunner.none(), callLog, timers, resources, AgentUnavailable.APOLOGY);
+                default -> throw new IllegalStateException("unhandled agent " + config.agent());
+            }
+            return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources), check);
         } catch (IOException | RuntimeException e) {
             closeAll(resources);
             throw e;
         }
     }
 
-    private static AgentRoute agentRoute(AgentKind kind, AgentConfig agent, CallLog callLog,
-            ScheduledExecutorService timers, List<AutoCloseable> resources, boolean rejectWhenUnavailable) {
+    /** One connector for every call; the local agent runs as a loopback server of its own. */
+    private static RealtimeConnector connector(AgentKind kind, AgentConfig agent, AgentHealth health,
+            List<AutoCloseable> resources) {
         AgentConfig effective = agent;
         if (kind == AgentKind.LOCAL) {
             LocalAgentServer local = LocalAgentServer.start(0);
@@ -75,23 +91,46 @@ public final class CallMediaFactory {
         } else if (!agent.apiKey().isPresent() && "api.openai.com".equals(agent.url().getHost())) {
             throw new ConfigException("WAVOICE_AGENT=openai needs OPENAI_API_KEY");
         }
-        // Session limits and tool timeouts have no flags: read from the environment like the OPENAI_* settings.
-        Map<String, String> env = System.getenv();
+        // Session limits have no flags: read from the environment like the OPENAI_* settings.
         RealtimeConnector connector = new RealtimeConnector(effective, Duration.ofSeconds(10),
-                RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, SessionPolicy.fromEnvironment(env));
+                RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, SessionPolicy.fromEnvironment(System.getenv()), health);
         resources.add(connector);
-        HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(env);
-        resources.add(invoker);
-        List<AgentTool> tools = effective.tools();
         log.info("media.agent url={}", effective.url());
+        return connector;
+    }
+
+    private static AgentRoute agentRoute(AgentKind kind, RealtimeConnector connector, CallLog callLog,
+            ScheduledExecutorService timers, List<AutoCloseable> resources, AgentUnavailable unavailable) {
+        HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(System.getenv());
+        resources.add(invoker);
+        List<AgentTool> tools = connector.config().tools();
         return audioRoute(kind, connector::open, (callId, call) -> invoker.invoke(callId, tools, call), callLog,
-                timers, resources, rejectWhenUnavailable);
+                timers, resources, unavailable);
+    }
+
+    /**
+     * Opens one agent session and closes it, in the background, so a wrong key or model shows in the startup log
+     * and on {@code /ready} before the first caller meets it. No audio is sent, so nothing is billed.
+     */
+    private static void startupCheck(RealtimeConnector connector, AgentConfig agent) {
+        long started = System.nanoTime();
+        connector.check().thenAccept(failure -> {
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            if (failure == null) {
+                log.info("agent.check ok url={} model={} ms={}", agent.url(), agent.model(), ms);
+            } else if (failure.permanent()) { // the WARN with what to fix came from AgentHealth already
+                log.info("agent.check failed url={} code={} ms={}", agent.url(), failure.code(), ms);
+            } else {
+                log.warn("agent.check unreachable url={} code={} detail=\"{}\" ms={} (calls will try again)",
+                        agent.url(), failure.code(), failure.detail(), ms);
+            }
+        });
     }
 
     /** What every decoded-audio route shares: the 20 ms pacer, the codec, the hand-off executor. */
     private static AgentRoute audioRoute(AgentKind kind, AgentRoute.Connector connector, AgentRoute.ToolRunner tools,
             CallLog callLog, ScheduledExecutorService timers, List<AutoCloseable> resources,
-            boolean rejectWhenUnavailable) {
+            AgentUnavailable unavailable) {
         ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(work::shutdownNow);
         Pacer pacer = new Pacer(PacerConfig.defaults()).start();
@@ -99,7 +138,7 @@ public final class CallMediaFactory {
         OpusCodecs.Selection codec = OpusCodecs.best();
         log.info("media.audio_route agent={} codec=\"{}\"", kind.configName(), codec.reason());
         return new AgentRoute(kind.configName(), connector, tools, pacer, codec.codec(),
-                AudioStreamConfig.speech(24_000), callLog, timers, rejectWhenUnavailable, Duration.ofSeconds(3), work);
+                AudioStreamConfig.speech(24_000), callLog, timers, unavailable, Duration.ofSeconds(3), work);
     }
 
     private static WebRtcTransportConfig transportConfig(WavoiceConfig config) throws IOException {

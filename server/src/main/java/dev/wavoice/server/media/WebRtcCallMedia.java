@@ -103,6 +103,12 @@ public final class WebRtcCallMedia implements CallMedia {
         }
 
         @Override
+        public CompletableFuture<Void> ready() {
+            CallAudio a = audio;
+            return a == null ? CompletableFuture.completedFuture(null) : a.ready();
+        }
+
+        @Override
         public void callConnected() {
             CallAudio a = audio;
             if (a != null) {

@@ -1,6 +1,7 @@
 package dev.wavoice.server.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.call.CallRegistry;
 import dev.wavoice.server.store.CallLogRepository;
 import dev.wavoice.server.store.CallRecord;
@@ -32,10 +33,13 @@ final class DashboardApi {
     private final CallLogRepository repo;
     private final LiveStream stream;
     private final AdminAccess admin;
+    private final AgentHealth agent;
     private final ObjectMapper json;
 
-    DashboardApi(CallRegistry calls, CallLogRepository repo, LiveStream stream, AdminAccess admin, ObjectMapper json) {
+    DashboardApi(CallRegistry calls, CallLogRepository repo, LiveStream stream, AdminAccess admin, AgentHealth agent,
+            ObjectMapper json) {
         this.calls = calls;
+        this.agent = agent;
         this.repo = repo;
         this.stream = stream;
         this.admin = admin;
@@ -61,6 +65,7 @@ final class DashboardApi {
     private void overview(Context ctx) throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("live", liveCalls());
+        body.put("agent", agent.status());
         try {
             List<CallRecord> history = repo.recentCalls(HISTORY);
             CallTotals totals = repo.totals();

@@ -1,6 +1,7 @@
 package dev.wavoice.server.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.call.CallRegistry;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.store.CallLogRepository;
@@ -24,12 +25,12 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(WavoiceConfig config, WebhookProcessor processor, Executor work, PrometheusMeterRegistry metrics,
             QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json, LiveFeed live,
-            ExtraRoutes extraRoutes) {
+            AgentHealth agent, ExtraRoutes extraRoutes) {
         WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(), processor, work, metrics);
         AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly());
         CallLogApi callLogApi = new CallLogApi(repo, json);
         DashboardApi dashboard = new DashboardApi(calls, repo, new LiveStream(live, json, Duration.ofSeconds(1)), admin,
-                json);
+                agent, json);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -52,6 +53,9 @@ public final class HttpApi implements AutoCloseable {
                 body.put("pendingWrites", callLog.pending());
                 body.put("activeCalls", calls.size());
                 body.put("maxCalls", calls.maxCalls());
+                // Detail only: an agent that refuses us does not take the instance out of rotation, since webhooks
+                // must still be answered (each call is then rejected, or apologised to, with the reason).
+                body.put("agent", agent.status());
                 ctx.status(ready ? 200 : 503).contentType("application/json").result(json.writeValueAsString(body));
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

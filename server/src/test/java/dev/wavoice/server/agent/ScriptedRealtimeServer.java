@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A Realtime endpoint for tests: records every client event (and on which connection it came) and the handshake
  * headers, answers {@code session.update} like the real service, and sends whatever the test scripts (including
- * broken JSON, a dropped socket or a stall). {@link #send} goes to the newest connection.
+ * broken JSON, a dropped socket, a stall, or a refusal as OpenAI sends it for a wrong key). {@link #send} goes to the
+ * newest connection.
  */
-final class ScriptedRealtimeServer implements AutoCloseable {
+public final class ScriptedRealtimeServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One client event and the connection (0 = first) it arrived on. */
@@ -35,10 +36,17 @@ final class ScriptedRealtimeServer implements AutoCloseable {
     private volatile boolean stalled;
     private final CountDownLatch stallOver = new CountDownLatch(1);
     private volatile List<String> firstScript = List.of();
+    /** Instead of {@code session.updated}: this error event, then a close with this code and reason. */
+    private volatile String refusalError;
+    private volatile int refusalCloseCode;
+    private volatile String refusalCloseReason;
+    /** After {@code session.updated}, close every connection after this delay with this code (0: never). */
+    private volatile long closeConfiguredAfterMs;
+    private volatile int closeConfiguredCode;
     volatile String authorization;
     volatile String query;
 
-    ScriptedRealtimeServer() {
+    public ScriptedRealtimeServer() {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -62,9 +70,29 @@ final class ScriptedRealtimeServer implements AutoCloseable {
                     JsonNode event = JSON.readTree(ctx.message());
                     received.add(new Received(indexOf(ctx), event));
                     if (event.path("type").asText().equals("session.update")) {
+                        String refusal = refusalError;
+                        if (refusal != null) {
+                            ctx.send(refusal.replace("$EVENT_ID", event.path("event_id").asText()));
+                            if (refusalCloseCode != 0) {
+                                ctx.closeSession(refusalCloseCode, refusalCloseReason);
+                            }
+                            return;
+                        }
                         ctx.send("{\"type\":\"session.updated\",\"session\":" + event.path("session") + "}");
                         if (indexOf(ctx) == 0) {
                             firstScript.forEach(ctx::send);
+                        }
+                        long after = closeConfiguredAfterMs;
+                        if (after > 0) {
+                            int code = closeConfiguredCode;
+                            Thread.ofVirtual().start(() -> {
+                                try {
+                                    Thread.sleep(after);
+                                    ctx.closeSession(code, "scripted");
+                                } catch (InterruptedException | RuntimeException e) {
+                                    // the client went first
+                                }
+                            });
                         }
                     }
                 });
@@ -90,12 +118,34 @@ final class ScriptedRealtimeServer implements AutoCloseable {
         firstScript = List.of(events);
     }
 
-    URI url() {
+    /**
+     * Refuses every session as OpenAI does a wrong key: an {@code error} event (a {@code $EVENT_ID} in it becomes the
+     * client's {@code event_id}), then, unless {@code closeCode} is 0, a close with that code and reason.
+     */
+    public void refuseSessions(String errorEvent, int closeCode, String closeReason) {
+        refusalError = errorEvent;
+        refusalCloseCode = closeCode;
+        refusalCloseReason = closeReason;
+    }
+
+    /** Closes every connection {@code afterMs} after it was configured, with {@code code}. */
+    public void closeEachConfiguredSession(long afterMs, int code) {
+        closeConfiguredCode = code;
+        closeConfiguredAfterMs = afterMs;
+    }
+
+    /** An {@code error} event as the Realtime API sends one. */
+    public static String error(String type, String code, String message) {
+        return "{\"type\":\"error\",\"event_id\":\"event_1\",\"error\":{\"type\":\"" + type + "\",\"code\":\"" + code
+                + "\",\"message\":\"" + message + "\",\"param\":null,\"event_id\":null}}";
+    }
+
+    public URI url() {
         return URI.create("ws://127.0.0.1:" + app.port() + "/v1/realtime");
     }
 
     /** Sends to the newest connection. */
-    synchronized void send(String raw) {
+    public synchronized void send(String raw) {
         connections.getLast().send(raw);
     }
 
@@ -109,6 +159,11 @@ final class ScriptedRealtimeServer implements AutoCloseable {
                 // closed meanwhile: as good as sent and lost
             }
         }
+    }
+
+    /** Closes the newest connection with a close frame of this code and reason. */
+    public void closeNewest(int code, String reason) {
+        connections.getLast().closeSession(code, reason);
     }
 
     /** Cuts the newest connection's TCP connection without a close frame, as a crashed server would. */
@@ -126,7 +181,7 @@ final class ScriptedRealtimeServer implements AutoCloseable {
         return stalled;
     }
 
-    int connections() {
+    public int connections() {
         return connections.size();
     }
 

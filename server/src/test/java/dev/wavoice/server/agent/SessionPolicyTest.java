@@ -44,6 +44,11 @@ class SessionPolicyTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining(SessionPolicy.ROLLOVER_ENV);
         assertThatThrownBy(() -> SessionPolicy.fromEnvironment(Map.of(SessionPolicy.ROLLOVER_ENV, "4000")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("1..3500");
+        assertThat(SessionPolicy.defaults().maxReconnectTime()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(SessionPolicy.fromEnvironment(Map.of(SessionPolicy.MAX_SILENCE_ENV, "4")).maxReconnectTime())
+                .isEqualTo(Duration.ofSeconds(4));
+        assertThatThrownBy(() -> SessionPolicy.fromEnvironment(Map.of(SessionPolicy.MAX_SILENCE_ENV, "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(SessionPolicy.MAX_SILENCE_ENV);
         assertThatThrownBy(() -> SessionPolicy.defaults().withReconnect(List.of(), 3, Duration.ofSeconds(1)))
                 .isInstanceOf(ConfigException.class);
     }

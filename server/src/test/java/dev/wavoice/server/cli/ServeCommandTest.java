@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class ServeCommandTest {
         assertThat(c.graphVersion()).isEqualTo("v23.0");
         assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("data");
         assertThat(c.agent()).isEqualTo(AgentKind.LOCAL);
-        assertThat(c.rejectWhenAgentUnavailable()).as("apology tone by default").isFalse();
+        assertThat(c.agentUnavailable()).as("reject on permanent failures, apology otherwise").isEqualTo(AgentUnavailable.AUTO);
         assertThat(c.appSecret().isPresent()).isFalse();
     }
 
@@ -72,7 +73,10 @@ class ServeCommandTest {
         assertThat(c.agent()).isEqualTo(AgentKind.OPENAI);
         assertThat(c.graphUrl().getPort()).isEqualTo(1234);
         assertThat(c.publicIp()).isEqualTo("203.0.113.9");
-        assertThat(parse(Map.of("WAVOICE_AGENT_UNAVAILABLE", "reject")).rejectWhenAgentUnavailable()).isTrue();
+        assertThat(parse(Map.of("WAVOICE_AGENT_UNAVAILABLE", "reject")).agentUnavailable()).isEqualTo(AgentUnavailable.REJECT);
+        assertThat(parse(Map.of("WAVOICE_AGENT_UNAVAILABLE", "Apology")).agentUnavailable()).isEqualTo(AgentUnavailable.APOLOGY);
+        assertThatThrownBy(() -> parse(Map.of("WAVOICE_AGENT_UNAVAILABLE", "hangup"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auto, apology or reject");
         assertThat(parse(Map.of("WAVOICE_AGENT", "pcm-echo")).agent()).isEqualTo(AgentKind.PCM_ECHO);
         assertThatThrownBy(() -> parse(Map.of("WAVOICE_HTTP_PORT", "eighty"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("WAVOICE_HTTP_PORT");

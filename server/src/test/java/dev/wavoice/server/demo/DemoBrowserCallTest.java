@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.media.interop.ChromiumBrowser;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.RefusingEndpoint;
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.Secret;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallRecord;
@@ -141,6 +143,37 @@ class DemoBrowserCallTest {
             assertThat(driver.findElement(By.id("details-transcript")).getText()).contains("s of caller audio");
             assertThat(driver.findElement(By.id("total-calls")).getText()).isEqualTo("1");
             screenshot(driver, "demo-dashboard.png");
+        }
+    }
+
+    /**
+     * A new user's first call with a wrong key: the page says so before the call (the startup check), the call is
+     * rejected while it rings, and the page shows why, with what to fix.
+     */
+    @Test
+    void aWrongKeyIsShownOnThePageAndTheCallEndsWithTheReason() throws Exception {
+        WavoiceConfig config = WavoiceConfig.builder()
+                .httpHost("127.0.0.1").httpPort(0)
+                .mediaHost("127.0.0.1").mediaPort(0)
+                .dbUrl("jdbc:h2:file:" + dir.resolve("wrong-key"))
+                .agent(AgentKind.OPENAI)
+                .build();
+        try (RefusingEndpoint openai = new RefusingEndpoint(401);
+             DemoServer demo = DemoServer.start(config, AgentConfig.defaults(openai.url(), Secret.of("sk-wrong")))) {
+            ChromeDriver driver = chrome.openPage(demo.pageUrl().toString());
+            driver.manage().window().setSize(new Dimension(1100, 900));
+            awaitPage(driver, "the agent's refusal on the page before any call",
+                    d -> d.findElement(By.id("agent-status")).isDisplayed());
+            assertThat(driver.findElement(By.id("agent-status")).getText())
+                    .contains("The agent refuses calls", "OPENAI_API_KEY was refused", "http_401");
+
+            driver.findElement(By.id("call")).click();
+            awaitPage(driver, "the page to show the call ended", d -> "ended".equals(attr(d, "state", "data-state")));
+            assertThat(driver.findElement(By.id("detail")).getText())
+                    .contains("agent_failed", "OPENAI_API_KEY was refused", "http_401");
+            screenshot(driver, "demo-agent-refused.png");
+            String callId = driver.findElement(By.id("call-id")).getText();
+            assertThat(awaitRow(demo, callId, "ENDED").endReason()).isEqualTo("agent_failed");
         }
     }
 

@@ -14,10 +14,12 @@ import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import dev.wavoice.server.agent.AgentEvent;
+import dev.wavoice.server.agent.AgentFailure;
 import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.EndReason;
+import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallLog;
 import dev.wavoice.server.store.CallRecord;
@@ -147,9 +149,9 @@ class AgentBridgeTest {
     }
 
     static AgentRoute route(MemoryLog log, AgentRoute.Connector connector, AgentRoute.ToolRunner tools,
-            boolean reject) {
+            AgentUnavailable unavailable) {
         return new AgentRoute("test", connector, tools, pacer, CallerAudio.CODEC, AudioStreamConfig.speech(RATE), log,
-                timers, reject, Duration.ofMillis(300), Runnable::run);
+                timers, unavailable, Duration.ofMillis(300), Runnable::run);
     }
 
     static Leg connect(AgentRoute.ToolRunner tools) throws Exception {
@@ -159,7 +161,7 @@ class AgentBridgeTest {
         AgentRoute route = route(log, (callId, l) -> {
             listener.complete(l);
             return CompletableFuture.completedFuture(agent);
-        }, tools, false);
+        }, tools, AgentUnavailable.AUTO);
         PionPeer edge = PionPeer.start(PionPeer.Options.edge().withRecord(Path.of(
                 System.getProperty("java.io.tmpdir"), "bridge-" + System.nanoTime() + ".rec")));
         CallMedia.MediaSession media = new WebRtcCallMedia(transport, route).answer("wacid.bridge-" + System.nanoTime(),
@@ -273,7 +275,7 @@ class AgentBridgeTest {
     }
 
     @Test
-    void aReconnectLetsQueuedAudioFinishAndALostAgentEndsTheCall() throws Exception {
+    void aReconnectLetsQueuedAudioFinishAndALostAgentGetsTheApologyToneThenEndsTheCall() throws Exception {
         try (Leg leg = connect(AgentRoute.ToolRunner.none())) {
             speak(leg, "item_last", tone(500, 1000));
             leg.agent(new AgentEvent.Reconnected("rollover", 0));
@@ -281,10 +283,20 @@ class AgentBridgeTest {
             assertThat(leg.log().types()).contains("agent.reconnected");
             assertThat(leg.media().ended()).isNotDone();
 
-            leg.agent(new AgentEvent.Closed("agent socket failed: gave up after 8 attempts"));
+            speak(leg, "item_cut", tone(500, 3000)); // what the agent had queued when it was lost
+            String gaveUp = "gave up after 8 reconnect attempts";
+            leg.agent(new AgentEvent.Closed("agent unreachable: " + gaveUp, new AgentFailure(
+                    AgentFailure.Kind.TRANSIENT, "close_1006", true, "closed 1006; " + gaveUp, "")));
             CallMedia.MediaEnd end = leg.media().ended().get(5, TimeUnit.SECONDS);
             assertThat(end.reason()).isEqualTo(EndReason.AGENT_FAILED);
-            assertThat(end.detail()).contains("gave up");
+            assertThat(end.detail()).contains("close_1006").contains("gave up");
+            Thread.sleep(200);
+            leg.edge().requestClose();
+            leg.edge().awaitExit(T);
+            short[] heard = CallerAudio.decode(leg.edge().recording());
+            assertThat(CallerAudio.windowsAt(heard, ApologyTone.LOW_HZ)).as("the apology tone").isGreaterThanOrEqualTo(2);
+            assertThat(CallerAudio.windowsAt(heard, 500)).as("the queued answer was cut for the tone")
+                    .isLessThan(25);
         }
     }
 
@@ -292,7 +304,7 @@ class AgentBridgeTest {
     void anUnreachableAgentGetsTheCallerAnApologyToneThenAHangup() throws Exception {
         MemoryLog log = new MemoryLog();
         AgentRoute route = route(log, (callId, l) -> CompletableFuture.failedFuture(
-                new java.io.IOException("connection refused")), AgentRoute.ToolRunner.none(), false);
+                new java.io.IOException("connection refused")), AgentRoute.ToolRunner.none(), AgentUnavailable.AUTO);
         Path rec = Path.of(System.getProperty("java.io.tmpdir"), "apology-" + System.nanoTime() + ".rec");
         try (PionPeer edge = PionPeer.start(PionPeer.Options.edge().withRecord(rec))) {
             CallMedia.MediaSession media = new WebRtcCallMedia(transport, route).answer("wacid.apology", edge.offer(T));
@@ -318,7 +330,7 @@ class AgentBridgeTest {
     void inRejectModeAnUnreachableAgentEndsTheCallWhileItRings() throws Exception {
         MemoryLog log = new MemoryLog();
         AgentRoute route = route(log, (callId, l) -> CompletableFuture.failedFuture(
-                new java.io.IOException("401 Unauthorized")), AgentRoute.ToolRunner.none(), true);
+                new java.io.IOException("401 Unauthorized")), AgentRoute.ToolRunner.none(), AgentUnavailable.REJECT);
         CallMedia.MediaSession media = new WebRtcCallMedia(transport, route).answer("wacid.reject",
                 SdpFixtures.whatsAppOffer());
         try {

@@ -3,6 +3,7 @@ package dev.wavoice.server.testsupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wavoice.server.WavoiceServer;
+import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.store.CallRecord;
@@ -33,6 +34,15 @@ public final class TestServer implements AutoCloseable {
 
     /** @param media the call media, or null for what the configuration chooses (as {@code wavoice serve}) */
     public TestServer(Path dbDir, CallMedia media, UnaryOperator<WavoiceConfig.Builder> tweak) throws IOException {
+        this(dbDir, media, null, tweak);
+    }
+
+    /**
+     * @param media the call media, or null for what the configuration chooses (as {@code wavoice serve})
+     * @param agent the agent settings when the media is chosen by the configuration; null for the environment's
+     */
+    public TestServer(Path dbDir, CallMedia media, AgentConfig agent, UnaryOperator<WavoiceConfig.Builder> tweak)
+            throws IOException {
         graph = new FakeGraphApi();
         WavoiceConfig.Builder b = WavoiceConfig.builder()
                 .httpHost("127.0.0.1")
@@ -46,7 +56,8 @@ public final class TestServer implements AutoCloseable {
                 .graphUrl(graph.url());
         config = tweak.apply(b).build();
         // No media given: the server chooses as `wavoice serve` does, from the configuration.
-        server = (media == null ? WavoiceServer.create(config) : new WavoiceServer(config, media)).start();
+        server = (media != null ? new WavoiceServer(config, media)
+                : agent != null ? WavoiceServer.create(config, agent) : WavoiceServer.create(config)).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!server.callLog().isMigrated()) { // what /ready reports: the schema is in place
             if (System.nanoTime() > deadline) {
@@ -113,10 +124,7 @@ public final class TestServer implements AutoCloseable {
      * Meta hands to the caller's side.
      */
     public FakeGraphApi.Request ring(String callId, String timestamp, String offer) throws Exception {
-        postSigned(connectWebhook(callId, timestamp, v -> {
-            ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", offer);
-            return v;
-        }));
+        postConnect(callId, timestamp, offer);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             Optional<FakeGraphApi.Request> preAccept = graph.requests(
@@ -127,6 +135,14 @@ public final class TestServer implements AutoCloseable {
             Thread.sleep(5);
         }
         throw new AssertionError("no pre_accept for " + callId + "; Graph saw " + graph.actions());
+    }
+
+    /** Posts a signed connect webhook carrying the caller's {@code offer}, as Meta would. */
+    public HttpResponse<String> postConnect(String callId, String timestamp, String offer) throws Exception {
+        return postSigned(connectWebhook(callId, timestamp, v -> {
+            ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", offer);
+            return v;
+        }));
     }
 
     /** connect.json with another call id, timestamp, or caller fields; everything else as the fixture. */
