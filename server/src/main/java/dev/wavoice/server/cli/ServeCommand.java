@@ -80,6 +80,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--media-connect-timeout", description = "Seconds to wait for ICE+DTLS after pre_accept (env WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS, default 10).")
     Integer mediaConnectSeconds;
 
+    @Option(names = "--instance-id", description = "This instance's name among its peers on one PostgreSQL (env WAVOICE_INSTANCE_ID; default host name plus a random suffix).")
+    String instanceId;
+
+    @Option(names = "--internal-url", description = "Base URL peers reach this instance's HTTP port at, for forwarded webhooks (env WAVOICE_INTERNAL_URL; e.g. http://10.0.3.7:8080).")
+    String internalUrl;
+
+    @Option(names = "--cluster-secret", description = "Secret instances sign forwarded webhooks with (env WAVOICE_CLUSTER_SECRET; default the app secret).")
+    String clusterSecret;
+
+    @Option(names = "--drain-seconds", description = "On SIGTERM: how long live calls may run on before they are ended (env WAVOICE_DRAIN_SECONDS, default 30).")
+    Integer drainSeconds;
+
     @Option(names = "--log-format", description = "text | json (env WAVOICE_LOG_FORMAT, default text).")
     String logFormat; // applied by LogSetup before the first logger exists; declared here for --help
 
@@ -113,6 +125,10 @@ public final class ServeCommand implements Callable<Integer> {
                 .maxCallDuration(Duration.ofSeconds(in.number(maxCallSeconds, "WAVOICE_MAX_CALL_SECONDS", 14400)))
                 .mediaConnectTimeout(Duration.ofSeconds(
                         in.number(mediaConnectSeconds, "WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS", 10)))
+                .instanceId(in.text(instanceId, "WAVOICE_INSTANCE_ID", null))
+                .internalUrl(in.uri(internalUrl, "WAVOICE_INTERNAL_URL", null))
+                .clusterSecret(in.text(clusterSecret, "WAVOICE_CLUSTER_SECRET", null))
+                .drainTimeout(Duration.ofSeconds(in.number(drainSeconds, "WAVOICE_DRAIN_SECONDS", 30)))
                 .build();
     }
 

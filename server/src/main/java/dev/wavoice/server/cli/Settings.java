@@ -38,8 +38,12 @@ final class Settings {
         }
     }
 
+    /** The URL, or null when neither flag, variable nor fallback gives one. */
     URI uri(String flag, String variable, String fallback) {
         String v = text(flag, variable, fallback);
+        if (v == null) {
+            return null;
+        }
         try {
             return URI.create(v);
         } catch (IllegalArgumentException e) {

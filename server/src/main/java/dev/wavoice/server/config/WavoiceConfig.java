@@ -3,6 +3,7 @@ package dev.wavoice.server.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The whole service configuration, immutable. Built once from flags and environment variables by the CLI
@@ -28,7 +29,11 @@ public record WavoiceConfig(
         Duration ringTimeout,
         Duration maxCallDuration,
         Duration mediaConnectTimeout,
-        AgentUnavailable agentUnavailable) {
+        AgentUnavailable agentUnavailable,
+        String instanceId,
+        URI internalUrl,
+        Secret clusterSecret,
+        Duration drainTimeout) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 40000;
@@ -59,6 +64,34 @@ public record WavoiceConfig(
         if (!(dbUrl.startsWith("jdbc:h2:") || dbUrl.startsWith("jdbc:postgresql:"))) {
             throw new ConfigException("WAVOICE_DB_URL must be a jdbc:h2: or jdbc:postgresql: URL (got '" + dbUrl + "')");
         }
+        if (instanceId == null || !instanceId.matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw new ConfigException("WAVOICE_INSTANCE_ID must be 1..64 letters, digits or ._:- (got '" + instanceId + "')");
+        }
+        if (internalUrl != null && (internalUrl.getHost() == null
+                || !(Objects.equals(internalUrl.getScheme(), "http") || Objects.equals(internalUrl.getScheme(), "https")))) {
+            throw new ConfigException("WAVOICE_INTERNAL_URL must be an http(s) URL (got '" + internalUrl + "')");
+        }
+        if (drainTimeout.isNegative()) {
+            throw new ConfigException("WAVOICE_DRAIN_SECONDS must be >= 0 (got " + drainTimeout.toSeconds() + ")");
+        }
+    }
+
+    /** A name for this process unique enough among its peers: the host name and a random suffix. */
+    public static String defaultInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "wavoice";
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        clean = clean.substring(0, Math.min(clean.length(), 48));
+        return clean + "-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+    }
+
+    /** The secret instances sign forwarded webhooks with: {@code WAVOICE_CLUSTER_SECRET}, else the app secret. */
+    public Secret effectiveClusterSecret() {
+        return clusterSecret.isPresent() ? clusterSecret : appSecret;
     }
 
     /** The embedded default: an H2 file database under {@code ./data/}. */
@@ -102,6 +135,10 @@ public record WavoiceConfig(
         private Duration maxCallDuration = Duration.ofHours(4);
         private Duration mediaConnectTimeout = Duration.ofSeconds(10);
         private AgentUnavailable agentUnavailable = AgentUnavailable.AUTO;
+        private String instanceId;
+        private URI internalUrl;
+        private Secret clusterSecret = Secret.none();
+        private Duration drainTimeout = Duration.ofSeconds(30);
 
         private Builder(WavoiceConfig from) {
             if (from != null) {
@@ -112,6 +149,8 @@ public record WavoiceConfig(
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
                 agentUnavailable = from.agentUnavailable;
+                instanceId = from.instanceId; internalUrl = from.internalUrl; clusterSecret = from.clusterSecret;
+                drainTimeout = from.drainTimeout;
             }
         }
 
@@ -135,12 +174,18 @@ public record WavoiceConfig(
         public Builder maxCallDuration(Duration v) { maxCallDuration = v; return this; }
         public Builder mediaConnectTimeout(Duration v) { mediaConnectTimeout = v; return this; }
         public Builder agentUnavailable(AgentUnavailable v) { agentUnavailable = v; return this; }
+        public Builder instanceId(String v) { instanceId = v; return this; }
+        public Builder internalUrl(URI v) { internalUrl = v; return this; }
+        public Builder clusterSecret(String v) { clusterSecret = Secret.of(v); return this; }
+        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
 
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
                     blankToNull(stunServer), dbUrl, appSecret,
                     verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, agent, maxCalls,
-                    adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable);
+                    adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
+                    instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
+                    clusterSecret, drainTimeout);
         }
 
         private static String blankToNull(String s) {

@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,10 +136,30 @@ public final class CallMediaFactory {
         resources.add(work::shutdownNow);
         Pacer pacer = new Pacer(PacerConfig.defaults()).start();
         resources.add(pacer);
-        OpusCodecs.Selection codec = OpusCodecs.best();
+        OpusCodecs.Selection codec = opus(System.getenv());
         log.info("media.audio_route agent={} codec=\"{}\"", kind.configName(), codec.reason());
         return new AgentRoute(kind.configName(), connector, tools, pacer, codec.codec(),
                 AudioStreamConfig.speech(24_000), callLog, timers, unavailable, Duration.ofSeconds(3), work);
+    }
+
+    /** Env var: {@code auto} (libopus when it loads, else pure Java), {@code java}, or {@code native} (required). */
+    public static final String OPUS_ENV = "WAVOICE_OPUS";
+
+    /** The Opus codec {@value #OPUS_ENV} asks for; {@code native} without libopus is a startup error. */
+    static OpusCodecs.Selection opus(Map<String, String> env) {
+        String value = env.get(OPUS_ENV);
+        OpusCodecs.Preference preference;
+        try {
+            preference = value == null || value.isBlank() ? OpusCodecs.Preference.AUTO
+                    : OpusCodecs.Preference.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(OPUS_ENV + ": " + e.getMessage());
+        }
+        try {
+            return OpusCodecs.select(preference, null);
+        } catch (IllegalStateException e) {
+            throw new ConfigException(OPUS_ENV + "=native: " + e.getMessage());
+        }
     }
 
     private static WebRtcTransportConfig transportConfig(WavoiceConfig config) throws IOException {
