@@ -45,6 +45,10 @@ async function load() {
   showHistory(data.history || []);
   if (data.totals) showTotals(data.totals);
   showAgent(data.agent);
+  $('instance-id').textContent = data.instance || '–';
+  const elsewhere = data.elsewhere || [];
+  $('elsewhere').textContent = elsewhere.length === 0 ? 'none'
+    : elsewhere.map(c => c.callId + ' (' + c.state + ' on ' + c.ownerInstance + ')').join(', ');
   return true;
 }
 
@@ -100,7 +104,8 @@ function showHistory(calls) {
     tr.dataset.callId = c.callId;
     tr.dataset.state = c.state;
     tr.append(text('td', time(c.startedAt)), text('td', (c.callerName ? c.callerName + ' ' : '') + '+' + (c.callerPhone || c.callerBsuid)),
-      text('td', c.agent), text('td', c.state), text('td', c.endReason || ''), text('td', clock(c.durationMs), 'num'));
+      text('td', c.agent), text('td', c.state), text('td', c.endReason || ''), text('td', clock(c.durationMs), 'num'),
+      text('td', c.ownerInstance || ''));
     tr.title = c.endDetail || '';
     tr.addEventListener('click', () => showDetails(c.callId));
     body.append(tr);

@@ -155,6 +155,7 @@ public final class AgentLatency {
     private static final class Silent implements AgentSession {
         @Override public void appendAudio(short[] pcm24k, int off, int len) { }
         @Override public void greet() { }
+        @Override public void say(String instructions) { }
         @Override public void truncate(String itemId, long audioEndMs) { }
         @Override public void sendToolOutput(String callId, String outputJson) { }
         @Override public void close() { }

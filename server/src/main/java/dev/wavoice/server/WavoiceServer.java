@@ -16,7 +16,10 @@ import dev.wavoice.server.store.QueuedCallLog;
 import dev.wavoice.server.web.ExtraRoutes;
 import dev.wavoice.server.web.HttpApi;
 import dev.wavoice.server.web.LiveFeed;
-import dev.wavoice.server.whatsapp.EventDeduplicator;
+import dev.wavoice.server.cluster.Cluster;
+import dev.wavoice.server.cluster.PeerClient;
+import dev.wavoice.server.cluster.SharedDeliveries;
+import dev.wavoice.server.store.ClusterStore;
 import dev.wavoice.server.whatsapp.GraphApiClient;
 import dev.wavoice.server.whatsapp.RetryPolicy;
 import dev.wavoice.server.whatsapp.WebhookProcessor;
@@ -28,6 +31,7 @@ import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +41,9 @@ import org.slf4j.LoggerFactory;
 /** The assembled service: database, call log, Graph client, call control and HTTP, started and stopped as one. */
 public final class WavoiceServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WavoiceServer.class);
+
+    /** How long the agents' goodbyes may take once a drain is over. */
+    private static final Duration WRAP_UP = Duration.ofSeconds(8);
 
     private final WavoiceConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -51,6 +58,8 @@ public final class WavoiceServer implements AutoCloseable {
     private final HttpApi http;
     private final AutoCloseable mediaResources;
     private final AgentHealth agentHealth;
+    private final PeerClient peers;
+    private final Cluster cluster;
     private final Runnable agentCheck;
 
     /** Builds the call media once the call log and timers exist (an agent bridge writes transcripts). */
@@ -117,12 +126,20 @@ public final class WavoiceServer implements AutoCloseable {
         this.agentCheck = opened.agentCheck();
         GraphApiClient graph = new GraphApiClient(config.graphUrl(), config.graphVersion(), config.accessToken(),
                 Duration.ofSeconds(3), Duration.ofSeconds(10), RetryPolicy.DEFAULT, json, metrics);
+        ClusterStore clusterStore = new ClusterStore(database.dataSource());
+        this.peers = new PeerClient(config.instanceId(), config.effectiveClusterSecret().isPresent()
+                ? config.effectiveClusterSecret().reveal() : null, Duration.ofSeconds(1), Duration.ofSeconds(3));
+        CallController[] control = new CallController[1]; // the cluster ends a lost peer's calls through it
+        this.cluster = new Cluster(new Cluster.Self(config.instanceId(), Instant.now(), database.kind().equals("h2")),
+                clusterStore, repository, calls, peers, row -> control[0].endLostCall(row), timers, work);
         this.controller = new CallController(calls, media, graph, live, metrics, timers, work,
                 new CallController.Limits(config.ringTimeout(), config.mediaConnectTimeout(), config.maxCallDuration()),
-                config.phoneNumberId(), config.agent().configName());
-        WebhookProcessor processor = new WebhookProcessor(json, controller, new EventDeduplicator(50_000), metrics);
-        this.http = new HttpApi(config, processor, work, metrics, callLog, repository, calls, json, live, agentHealth,
-                extraRoutes);
+                config.phoneNumberId(), config.agent().configName(), config.instanceId(), cluster::draining);
+        control[0] = controller;
+        WebhookProcessor processor = new WebhookProcessor(json, controller,
+                new SharedDeliveries(clusterStore, metrics), cluster, work, metrics);
+        this.http = new HttpApi(config, processor, metrics, callLog, repository, calls, json, live, agentHealth,
+                cluster, extraRoutes);
     }
 
     public static ObjectMapper objectMapper() {
@@ -138,7 +155,50 @@ public final class WavoiceServer implements AutoCloseable {
         log.info("wavoice.started http={}:{} db={} agent={} maxCalls={} graph={}/{}", config.httpHost(), http.port(),
                 database.kind(), config.agent().configName(), config.maxCalls(), config.graphUrl(), config.graphVersion());
         agentCheck.run();
+        cluster.start(internalUrl());
         return this;
+    }
+
+    /** Where peers reach this instance: as configured, else this HTTP address when it is a specific one. */
+    private String internalUrl() {
+        if (config.internalUrl() != null) {
+            return config.internalUrl().toString().replaceAll("/+$", "");
+        }
+        boolean wildcard = config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::");
+        return wildcard ? null : "http://" + config.httpHost() + ":" + http.port();
+    }
+
+    private void waitForCalls(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (calls.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    /**
+     * A graceful stop (SIGTERM): {@code /ready} turns false and new calls go to peers at once; live calls run on
+     * for up to {@code drainTimeout}, then are ended. Returns once no call is left; {@link #close()} follows.
+     */
+    public void drain(Duration drainTimeout) {
+        cluster.drain();
+        waitForCalls(drainTimeout);
+        int left = calls.size();
+        if (left > 0) {
+            log.info("wavoice.drain_over callsLeft={} (the agents say goodbye)", left);
+            controller.wrapUpAll();
+            waitForCalls(WRAP_UP);
+            controller.endAll(EndReason.SHUTDOWN, "instance draining: " + drainTimeout.toSeconds() + " s elapsed");
+        }
+        log.info("wavoice.drained");
     }
 
     public int httpPort() {
@@ -180,6 +240,8 @@ public final class WavoiceServer implements AutoCloseable {
     public void close() {
         log.info("wavoice.stopping activeCalls={}", calls.size());
         controller.endAll(EndReason.SHUTDOWN, "service shutting down");
+        cluster.close();
+        peers.close();
         live.close();
         http.close();
         work.close();

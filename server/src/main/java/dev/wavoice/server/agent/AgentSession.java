@@ -13,6 +13,12 @@ public interface AgentSession extends AutoCloseable {
     void greet();
 
     /**
+     * Asks the agent for one response following {@code instructions} (e.g. a goodbye before the service stops).
+     * Dropped when no socket is in service: such a call is about to be ended anyway.
+     */
+    void say(String instructions);
+
+    /**
      * After a barge-in: the caller heard only {@code audioEndMs} of the assistant item {@code itemId}, so the
      * agent's transcript is cut to match.
      */

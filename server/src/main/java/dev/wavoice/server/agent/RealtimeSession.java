@@ -210,6 +210,14 @@ public final class RealtimeSession implements AgentSession {
     }
 
     @Override
+    public void say(String instructions) {
+        RealtimeSocket s = current;
+        if (s != null) {
+            s.send(out.responseCreate(instructions), false);
+        }
+    }
+
+    @Override
     public void truncate(String itemId, long audioEndMs) {
         RealtimeSocket s, owner;
         synchronized (lock) {

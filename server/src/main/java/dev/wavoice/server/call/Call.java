@@ -23,6 +23,7 @@ public final class Call {
     private final String businessNumber;
     private final String phoneNumberId;
     private final String agent;
+    private final String ownerInstance;
     private final Instant startedAt;
     private final long startNanos;
     private final ReentrantLock lock = new ReentrantLock();
@@ -36,9 +37,11 @@ public final class Call {
     private Long reportedDurationSeconds;
     private CallMedia.MediaSession media;
 
+    /** @param ownerInstance the instance whose media carries the call (webhooks for it are forwarded there) */
     public Call(String callId, Direction direction, CallerIdentity caller, String businessNumber, String phoneNumberId,
-            String agent) {
+            String agent, String ownerInstance) {
         this.callId = callId;
+        this.ownerInstance = ownerInstance;
         this.direction = direction;
         this.caller = caller;
         this.businessNumber = businessNumber;
@@ -149,6 +152,6 @@ public final class Call {
     public CallRecord snapshot() {
         return new CallRecord(callId, direction.name(), caller.phone(), caller.bsuid(), caller.profileName(),
                 businessNumber, phoneNumberId, state.name(), agent, startedAt, connectedAt, endedAt,
-                endReason == null ? null : endReason.wireName(), endDetail, durationMs());
+                endReason == null ? null : endReason.wireName(), endDetail, durationMs(), ownerInstance);
     }
 }

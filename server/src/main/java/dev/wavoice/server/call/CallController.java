@@ -1,6 +1,7 @@
 package dev.wavoice.server.call;
 
 import dev.wavoice.server.store.CallLog;
+import dev.wavoice.server.store.CallRecord;
 import dev.wavoice.server.whatsapp.CallWebhookListener;
 import dev.wavoice.server.whatsapp.CallerIdentity;
 import dev.wavoice.server.whatsapp.GraphApiClient;
@@ -8,6 +9,7 @@ import dev.wavoice.server.whatsapp.GraphApiException;
 import dev.wavoice.server.whatsapp.WebhookPayload;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -15,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -43,10 +46,12 @@ public final class CallController implements CallWebhookListener {
     private final Limits limits;
     private final String defaultPhoneNumberId;
     private final String agentName;
+    private final String instanceId;
+    private final BooleanSupplier draining;
 
     public CallController(CallRegistry registry, CallMedia media, GraphApiClient graph, CallLog callLog,
             MeterRegistry metrics, ScheduledExecutorService timers, Executor work, Limits limits,
-            String defaultPhoneNumberId, String agentName) {
+            String defaultPhoneNumberId, String agentName, String instanceId, BooleanSupplier draining) {
         this.registry = registry;
         this.media = media;
         this.graph = graph;
@@ -57,6 +62,8 @@ public final class CallController implements CallWebhookListener {
         this.limits = limits;
         this.defaultPhoneNumberId = defaultPhoneNumberId;
         this.agentName = agentName;
+        this.instanceId = instanceId;
+        this.draining = draining;
     }
 
     /** A {@code calls[]} entry with {@code event=connect}. */
@@ -71,17 +78,25 @@ public final class CallController implements CallWebhookListener {
             String phoneNumberId = phoneNumberId(value);
             String businessNumber = value.metadata() != null ? value.metadata().displayPhoneNumber() : event.to();
             Call call = new Call(event.id(), Call.Direction.USER_INITIATED, CallerIdentity.ofCaller(event, value),
-                    businessNumber, phoneNumberId, agentName);
+                    businessNumber, phoneNumberId, agentName, instanceId);
+            if (draining.getAsBoolean()) { // routed here only because no peer had room
+                refuse(call, "instance draining and no peer has room");
+                return;
+            }
             switch (registry.register(call)) {
                 case DUPLICATE -> log.info("call.connect_ignored reason=\"call id already live\"");
-                case OVER_CAPACITY -> {
-                    callLog.saveCall(call.snapshot());
-                    callLog.event(call.callId(), "webhook.connect", "caller=" + call.caller().handle());
-                    end(call, EndReason.REJECTED_CAPACITY, "over WAVOICE_MAX_CALLS=" + registry.maxCalls(), null);
-                }
+                case OVER_CAPACITY -> refuse(call, "over WAVOICE_MAX_CALLS=" + registry.maxCalls()
+                        + " and no peer has room");
                 case ADMITTED -> answer(call, event);
             }
         }
+    }
+
+    /** A call nobody here or among the peers can take: logged, then rejected through Graph. */
+    private void refuse(Call call, String detail) {
+        callLog.saveCall(call.snapshot());
+        callLog.event(call.callId(), "webhook.connect", "caller=" + call.caller().handle());
+        end(call, EndReason.REJECTED_CAPACITY, detail, null);
     }
 
     private void answer(Call call, WebhookPayload.CallEvent event) {
@@ -211,6 +226,22 @@ public final class CallController implements CallWebhookListener {
         }
     }
 
+    /** Asks every live call to end politely (the service is stopping); each ends itself within seconds. */
+    public void wrapUpAll() {
+        for (Call call : registry.live()) {
+            CallMedia.MediaSession media;
+            call.lock().lock();
+            try {
+                media = call.media();
+            } finally {
+                call.lock().unlock();
+            }
+            if (media != null) {
+                media.wrapUp();
+            }
+        }
+    }
+
     /** Ends every live call (service shutdown), telling Graph for each. */
     public void endAll(EndReason reason, String detail) {
         for (Call call : registry.live()) {
@@ -288,18 +319,45 @@ public final class CallController implements CallWebhookListener {
         }
     }
 
+    /**
+     * Ends a call whose instance died (this instance won the claim on it): Graph is told as that instance would have,
+     * and the row ends {@code instance_lost}. The call's media died with its instance, so nothing else is left.
+     */
+    public void endLostCall(CallRecord row) {
+        try (var ignored = MDC.putCloseable("callId", row.callId())) {
+            tellGraph(row.phoneNumberId(), row.callId(), CallState.CONNECTED.name().equals(row.state()),
+                    "for lost instance " + row.ownerInstance());
+            Instant now = Instant.now();
+            String detail = "instance " + row.ownerInstance() + " stopped answering; ended by " + instanceId;
+            callLog.event(row.callId(), "call.ended", EndReason.INSTANCE_LOST.wireName() + ": " + detail);
+            callLog.saveCall(new CallRecord(row.callId(), row.direction(), row.callerPhone(), row.callerBsuid(),
+                    row.callerName(), row.businessNumber(), row.phoneNumberId(), CallState.ENDED.name(), row.agent(),
+                    row.startedAt(), row.connectedAt(), now, EndReason.INSTANCE_LOST.wireName(), detail,
+                    row.connectedAt() == null ? 0L : Duration.between(row.connectedAt(), now).toMillis(),
+                    row.ownerInstance()));
+            metrics.counter("wavoice.calls", "outcome", EndReason.INSTANCE_LOST.wireName()).increment();
+            log.info("call.ended reason={} detail=\"{}\" state_before={}", EndReason.INSTANCE_LOST.wireName(), detail,
+                    row.state());
+        }
+    }
+
     private void tellGraph(Call call, boolean wasConnected) {
+        tellGraph(call.phoneNumberId(), call.callId(), wasConnected, null);
+    }
+
+    /** {@code terminate} for a connected call, {@code reject} for one still ringing; a failure is logged, not thrown. */
+    private void tellGraph(String phoneNumberId, String callId, boolean wasConnected, String eventDetail) {
         String action = wasConnected ? "terminate" : "reject";
         try {
             if (wasConnected) {
-                graph.terminate(call.phoneNumberId(), call.callId());
+                graph.terminate(phoneNumberId, callId);
             } else {
-                graph.reject(call.phoneNumberId(), call.callId());
+                graph.reject(phoneNumberId, callId);
             }
-            callLog.event(call.callId(), "graph." + action, null);
+            callLog.event(callId, "graph." + action, eventDetail);
         } catch (GraphApiException e) {
             log.warn("call.graph_{}_failed error=\"{}\"", action, e.getMessage());
-            callLog.event(call.callId(), "graph." + action + ".failed", e.getMessage());
+            callLog.event(callId, "graph." + action + ".failed", e.getMessage());
         }
     }
 

@@ -55,6 +55,13 @@ public interface CallMedia {
             return CompletableFuture.completedFuture(null);
         }
 
+        /**
+         * The service is stopping: end the call politely (an agent says goodbye, then hangs up with
+         * {@link EndReason#SHUTDOWN}). Call control ends whatever is still up a few seconds later.
+         */
+        default void wrapUp() {
+        }
+
         /** The call was accepted through Graph and the caller is listening: the agent may greet now. */
         default void callConnected() {
         }

@@ -29,7 +29,9 @@ public enum EndReason {
     /** The agent could not be reached, or was lost and could not be reconnected. */
     AGENT_FAILED(true),
     /** The service shut down while the call was live. */
-    SHUTDOWN(true);
+    SHUTDOWN(true),
+    /** The instance carrying the call's media died; a surviving instance ended the call. */
+    INSTANCE_LOST(true);
 
     private final boolean endedByUs;
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 import picocli.CommandLine.Option;
 
 /**
@@ -143,14 +144,27 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("wavoice: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
+        // SIGTERM (Kubernetes, docker stop) and Ctrl-C drain: /ready turns false, new calls go to peers, live calls
+        // run on for up to WAVOICE_DRAIN_SECONDS, then the process exits 0. A second signal stops at once.
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
+                if (stop.getCount() == 0) {
+                    Runtime.getRuntime().halt(130);
+                }
+                stop.countDown();
+            });
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // any other way out still ends calls politely
+            if (stop.getCount() > 0) {
+                server.close();
+            }
         }, "shutdown"));
         System.out.printf("wavoice listening on http://%s:%d  (webhook: /webhook, metrics: /metrics)%n",
                 config.httpHost(), server.httpPort());
-        stopped.await();
+        stop.await();
+        server.drain(config.drainTimeout());
+        server.close();
         return 0;
     }
 

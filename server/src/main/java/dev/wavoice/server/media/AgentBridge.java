@@ -15,6 +15,7 @@ import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.EndReason;
 import dev.wavoice.server.store.CallLog;
 import dev.wavoice.server.store.UsageRecord;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,11 @@ final class AgentBridge implements CallAudio, AgentListener {
     private static final Logger log = LoggerFactory.getLogger(AgentBridge.class);
     /** Agent errors are written to the call log up to this many per call; the rest are only counted. */
     private static final int MAX_ERRORS_LOGGED = 20;
+    static final String GOODBYE_INSTRUCTIONS = "The phone line is about to close for maintenance. In one short "
+            + "sentence, apologise, say the caller may call again in a minute, and say goodbye.";
+    /** The longest a goodbye may take before the call ends anyway. */
+    static final Duration WRAP_UP_GRACE = Duration.ofSeconds(6);
+    private static final String WRAPPED_UP = "the service stopped; the agent said goodbye";
 
     private final String callId;
     private final WebRtcCallMedia.CallContext call;
@@ -52,6 +58,8 @@ final class AgentBridge implements CallAudio, AgentListener {
     private volatile AgentSession session;
     private volatile boolean callConnected;
     private volatile AgentFailure agentFailure;
+    /** The service is stopping and the agent was asked for a goodbye: the next finished response ends the call. */
+    private volatile boolean wrappingUp;
 
     // Socket-thread state.
     private String item;
@@ -59,6 +67,8 @@ final class AgentBridge implements CallAudio, AgentListener {
     private long itemSamples;
     private String truncatedItem;
     private boolean goodbyePending;
+    /** An item began after the wrap-up request: the goodbye itself, whose response.done ends the call. */
+    private boolean wrapUpItemSeen;
     private boolean audioStarted;
     private int errors;
 
@@ -177,6 +187,8 @@ final class AgentBridge implements CallAudio, AgentListener {
                 if (goodbyePending) {
                     goodbyePending = false;
                     playout.whenDrained(() -> call.end(EndReason.AGENT_HANGUP, "the agent called end_call"));
+                } else if (wrappingUp && wrapUpItemSeen) {
+                    playout.whenDrained(() -> call.end(EndReason.SHUTDOWN, WRAPPED_UP));
                 }
             }
             case AgentEvent.Error e -> {
@@ -210,6 +222,7 @@ final class AgentBridge implements CallAudio, AgentListener {
             callLog.event(callId, "agent.first_audio", "item=" + d.itemId());
         }
         if (item == null || !item.equals(d.itemId())) {
+            wrapUpItemSeen |= wrappingUp;
             endItem(false);
             item = d.itemId();
             utterance++;
@@ -314,6 +327,22 @@ final class AgentBridge implements CallAudio, AgentListener {
         short[] tone = ApologyTone.pcm24k();
         stream.send(tone, 0, tone.length);
         playout.whenDrained(() -> call.end(EndReason.AGENT_FAILED, endDetail(failure)));
+    }
+
+    /**
+     * The service is stopping: the agent says a short goodbye, and the call ends once it has played (or after
+     * {@link #WRAP_UP_GRACE} when no goodbye comes).
+     */
+    @Override
+    public void wrapUp() {
+        AgentSession s = session;
+        if (s == null || !callConnected || closed.get() || !ending.compareAndSet(false, true)) {
+            return;
+        }
+        wrappingUp = true;
+        callLog.event(callId, "agent.wrap_up", "the service is stopping");
+        s.say(GOODBYE_INSTRUCTIONS);
+        playout.after(WRAP_UP_GRACE, () -> playout.whenDrained(() -> call.end(EndReason.SHUTDOWN, WRAPPED_UP)));
     }
 
     @Override

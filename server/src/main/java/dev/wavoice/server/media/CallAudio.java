@@ -23,6 +23,10 @@ public interface CallAudio extends MediaListener, AutoCloseable {
     default void callConnected() {
     }
 
+    /** The service is stopping: end the call politely (see {@link CallMedia.MediaSession#wrapUp()}). */
+    default void wrapUp() {
+    }
+
     /** Live figures for the dashboard. */
     CallMedia.MediaStats stats();
 

@@ -34,6 +34,11 @@ final class PcmEchoSession implements AgentSession {
     public void greet() {
     }
 
+    /** The echo has no voice of its own: nothing to say. */
+    @Override
+    public void say(String instructions) {
+    }
+
     @Override
     public void truncate(String itemId, long audioEndMs) {
     }

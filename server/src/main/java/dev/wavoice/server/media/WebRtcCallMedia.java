@@ -117,6 +117,14 @@ public final class WebRtcCallMedia implements CallMedia {
         }
 
         @Override
+        public void wrapUp() {
+            CallAudio a = audio;
+            if (a != null) {
+                a.wrapUp();
+            }
+        }
+
+        @Override
         public MediaStats stats() {
             CallAudio a = audio;
             return a == null ? MediaStats.NONE : a.stats();

@@ -36,20 +36,20 @@ public final class CallLogRepository {
     void saveCall(Connection c, CallRecord r) throws SQLException {
         String update = "UPDATE calls SET direction=?, caller_phone=?, caller_bsuid=?, caller_name=?, business_number=?,"
                 + " phone_number_id=?, state=?, agent=?, started_at=?, connected_at=?, ended_at=?, end_reason=?,"
-                + " end_detail=?, duration_ms=? WHERE call_id=?";
+                + " end_detail=?, duration_ms=?, owner_instance=? WHERE call_id=?";
         try (PreparedStatement ps = c.prepareStatement(update)) {
             bindCall(ps, r, 1);
-            ps.setString(15, r.callId());
+            ps.setString(16, r.callId());
             if (ps.executeUpdate() > 0) {
                 return;
             }
         }
         String insert = "INSERT INTO calls (direction, caller_phone, caller_bsuid, caller_name, business_number,"
                 + " phone_number_id, state, agent, started_at, connected_at, ended_at, end_reason, end_detail,"
-                + " duration_ms, call_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+                + " duration_ms, owner_instance, call_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try (PreparedStatement ps = c.prepareStatement(insert)) {
             bindCall(ps, r, 1);
-            ps.setString(15, r.callId());
+            ps.setString(16, r.callId());
             ps.executeUpdate();
         }
     }
@@ -69,10 +69,11 @@ public final class CallLogRepository {
         ps.setString(i++, r.endReason());
         ps.setString(i++, truncate(r.endDetail(), 2000));
         if (r.durationMs() == null) {
-            ps.setNull(i, Types.BIGINT);
+            ps.setNull(i++, Types.BIGINT);
         } else {
-            ps.setLong(i, r.durationMs());
+            ps.setLong(i++, r.durationMs());
         }
+        ps.setString(i, r.ownerInstance());
     }
 
     void insertEvent(Connection c, CallEventRecord e) throws SQLException {
@@ -140,9 +141,12 @@ public final class CallLogRepository {
     }
 
     public List<CallRecord> recentCalls(int limit) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT * FROM calls ORDER BY started_at DESC LIMIT ?")) {
-            ps.setInt(1, limit);
+        return calls("SELECT * FROM calls ORDER BY started_at DESC LIMIT ?", ps -> ps.setInt(1, limit));
+    }
+
+    private List<CallRecord> calls(String sql, Binder binder) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
             List<CallRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -232,10 +236,22 @@ public final class CallLogRepository {
                 rs.getString("caller_bsuid"), rs.getString("caller_name"), rs.getString("business_number"),
                 rs.getString("phone_number_id"), rs.getString("state"), rs.getString("agent"),
                 time(rs, "started_at"), time(rs, "connected_at"), time(rs, "ended_at"), rs.getString("end_reason"),
-                rs.getString("end_detail"), durationMs);
+                rs.getString("end_detail"), durationMs, rs.getString("owner_instance"));
     }
 
-    private static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
+    /** The calls an instance owned that are not ended: what a survivor ends when that instance is lost. */
+    public List<CallRecord> openCallsOwnedBy(String instanceId) throws SQLException {
+        return calls("SELECT * FROM calls WHERE owner_instance=? AND state <> 'ENDED' ORDER BY started_at",
+                ps -> ps.setString(1, instanceId));
+    }
+
+    /** Calls not ended, of every instance, newest first: the dashboard's view across instances. */
+    public List<CallRecord> openCalls(int limit) throws SQLException {
+        return calls("SELECT * FROM calls WHERE state <> 'ENDED' ORDER BY started_at DESC LIMIT ?",
+                ps -> ps.setInt(1, limit));
+    }
+
+    static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
         if (t == null) {
             ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
@@ -243,7 +259,7 @@ public final class CallLogRepository {
         }
     }
 
-    private static Instant time(ResultSet rs, String column) throws SQLException {
+    static Instant time(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }

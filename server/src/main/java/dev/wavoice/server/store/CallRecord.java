@@ -18,4 +18,5 @@ public record CallRecord(
         Instant endedAt,
         String endReason,
         String endDetail,
-        Long durationMs) {}
+        Long durationMs,
+        String ownerInstance) {}

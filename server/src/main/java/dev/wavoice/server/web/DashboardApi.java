@@ -34,12 +34,14 @@ final class DashboardApi {
     private final LiveStream stream;
     private final AdminAccess admin;
     private final AgentHealth agent;
+    private final String instanceId;
     private final ObjectMapper json;
 
     DashboardApi(CallRegistry calls, CallLogRepository repo, LiveStream stream, AdminAccess admin, AgentHealth agent,
-            ObjectMapper json) {
+            String instanceId, ObjectMapper json) {
         this.calls = calls;
         this.agent = agent;
+        this.instanceId = instanceId;
         this.repo = repo;
         this.stream = stream;
         this.admin = admin;
@@ -66,11 +68,15 @@ final class DashboardApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("live", liveCalls());
         body.put("agent", agent.status());
+        body.put("instance", instanceId);
         try {
             List<CallRecord> history = repo.recentCalls(HISTORY);
             CallTotals totals = repo.totals();
             body.put("history", history);
             body.put("totals", totals);
+            // Every instance on the database writes its calls there: the ones live elsewhere, by owner.
+            body.put("elsewhere", repo.openCalls(HISTORY).stream()
+                    .filter(c -> c.ownerInstance() != null && !c.ownerInstance().equals(instanceId)).toList());
         } catch (SQLException e) {
             body.put("history", List.of());
             body.put("databaseError", "call log database unavailable");

@@ -3,6 +3,8 @@ package dev.wavoice.server.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.call.CallRegistry;
+import dev.wavoice.server.cluster.Cluster;
+import dev.wavoice.server.cluster.PeerClient;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.store.CallLogRepository;
 import dev.wavoice.server.store.QueuedCallLog;
@@ -13,7 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +24,15 @@ public final class HttpApi implements AutoCloseable {
 
     private final Javalin app;
 
-    public HttpApi(WavoiceConfig config, WebhookProcessor processor, Executor work, PrometheusMeterRegistry metrics,
+    public HttpApi(WavoiceConfig config, WebhookProcessor processor, PrometheusMeterRegistry metrics,
             QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json, LiveFeed live,
-            AgentHealth agent, ExtraRoutes extraRoutes) {
-        WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(), processor, work, metrics);
+            AgentHealth agent, Cluster cluster, ExtraRoutes extraRoutes) {
+        WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(),
+                config.effectiveClusterSecret(), processor, metrics);
         AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly());
         CallLogApi callLogApi = new CallLogApi(repo, json);
         DashboardApi dashboard = new DashboardApi(calls, repo, new LiveStream(live, json, Duration.ofSeconds(1)), admin,
-                agent, json);
+                agent, config.instanceId(), json);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -44,11 +46,14 @@ public final class HttpApi implements AutoCloseable {
             cfg.jetty.port = config.httpPort();
             cfg.routes.get("/webhook", webhook::verify);
             cfg.routes.post("/webhook", webhook::receive);
+            cfg.routes.post(PeerClient.PATH, webhook::receiveForwarded);
             cfg.routes.get("/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
             cfg.routes.get("/ready", ctx -> {
-                boolean ready = callLog.isMigrated();
+                // Draining: the load balancer stops sending here; webhooks that still come are handed to peers.
+                boolean ready = callLog.isMigrated() && !cluster.draining();
                 Map<String, Object> body = new LinkedHashMap<>();
-                body.put("status", ready ? "ready" : "starting");
+                body.put("status", cluster.draining() ? "draining" : ready ? "ready" : "starting");
+                body.put("instance", cluster.instanceId());
                 body.put("database", callLog.isDatabaseUp() ? "up" : "down");
                 body.put("pendingWrites", callLog.pending());
                 body.put("activeCalls", calls.size());

@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.concurrent.Executor;
+import dev.wavoice.server.cluster.PeerClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,15 +27,15 @@ final class WebhookHandler {
     private final WebhookSignature signature;
     private final Secret verifyToken;
     private final WebhookProcessor processor;
-    private final Executor work;
+    private final WebhookSignature peerSignature;
     private final MeterRegistry metrics;
 
-    WebhookHandler(Secret appSecret, Secret verifyToken, WebhookProcessor processor, Executor work,
+    WebhookHandler(Secret appSecret, Secret verifyToken, Secret clusterSecret, WebhookProcessor processor,
             MeterRegistry metrics) {
         this.signature = appSecret.isPresent() ? new WebhookSignature(appSecret.reveal()) : null;
+        this.peerSignature = clusterSecret.isPresent() ? new WebhookSignature(clusterSecret.reveal()) : null;
         this.verifyToken = verifyToken;
         this.processor = processor;
-        this.work = work;
         this.metrics = metrics;
         if (signature == null) {
             log.warn("webhook.no_app_secret WHATSAPP_APP_SECRET is not set: every webhook POST will be refused (401)");
@@ -83,14 +83,41 @@ final class WebhookHandler {
             reply(ctx, 400, "malformed", "malformed JSON");
             return;
         }
-        reply(ctx, 200, "accepted", "ok");
-        work.execute(() -> {
-            try {
-                processor.process(payload);
-            } catch (RuntimeException e) {
-                log.error("webhook.processing_failed error=\"{}\"", e.toString(), e);
-            }
-        });
+        // Routing and any hand-over to a peer happen now; the call work itself runs after the 200.
+        if (processor.process(payload)) {
+            reply(ctx, 200, "accepted", "ok");
+        } else {
+            reply(ctx, 503, "not_handed_over", "the instance carrying this call did not take it; deliver again");
+        }
+    }
+
+    /**
+     * {@code POST /internal/webhook}: one call's events a peer instance received from Meta and routed here (this
+     * instance carries the call, or has room for a new one). Signed with the cluster secret; answered once queued.
+     */
+    void receiveForwarded(Context ctx) throws IOException {
+        byte[] body = readAtMost(ctx.req().getInputStream(), MAX_BODY_BYTES);
+        if (body == null) {
+            reply(ctx, 413, "too_large", "body over 1 MiB");
+            return;
+        }
+        if (peerSignature == null || !peerSignature.verify(body, ctx.header(PeerClient.SIGNATURE_HEADER))) {
+            reply(ctx, 401, "bad_peer_signature", "invalid signature");
+            return;
+        }
+        WebhookPayload payload;
+        try {
+            payload = processor.parse(body);
+        } catch (MalformedWebhookException e) {
+            reply(ctx, 400, "malformed", "malformed JSON");
+            return;
+        }
+        if (!processor.processForwarded(payload)) {
+            reply(ctx, 503, "no_room", "no room for a new call here");
+            return;
+        }
+        log.debug("webhook.forwarded_in from={}", ctx.header(PeerClient.FROM_HEADER));
+        reply(ctx, 200, "forwarded_in", "ok");
     }
 
     private void reply(Context ctx, int status, String result, String text) {

@@ -8,7 +8,7 @@ import java.util.Map;
  * acknowledged) is processed once. Bounded: the oldest keys go first, which is safe because redeliveries come
  * within minutes, not after thousands of newer events.
  */
-public final class EventDeduplicator {
+public final class EventDeduplicator implements Deliveries {
     private final Map<String, Boolean> seen;
 
     public EventDeduplicator(int capacity) {
@@ -21,8 +21,14 @@ public final class EventDeduplicator {
     }
 
     /** True the first time a key is offered, false for every repeat still remembered. */
+    @Override
     public synchronized boolean firstTime(String key) {
         return seen.putIfAbsent(key, Boolean.TRUE) == null;
+    }
+
+    @Override
+    public synchronized void forget(String key) {
+        seen.remove(key);
     }
 
     public static String key(String id, String event, String timestamp) {

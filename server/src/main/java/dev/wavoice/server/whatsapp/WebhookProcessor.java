@@ -1,7 +1,13 @@
 package dev.wavoice.server.whatsapp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Set;
@@ -10,23 +16,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Walks a verified webhook and hands its call events to the listener. Unknown {@code field} values and unknown
- * call events are tolerated and logged once each (Meta sends {@code messages} and more to the same URL).
+ * Walks a verified webhook and hands its call events to the listener, once each, on the instance that must handle
+ * them ({@link WebhookRouting}: a call's events go where its media is; a peer's events arrive here as a forwarded
+ * webhook of that one call). Unknown {@code field} values and unknown call events are tolerated and logged once
+ * each (Meta sends {@code messages} and more to the same URL).
  */
 public final class WebhookProcessor {
     private static final Logger log = LoggerFactory.getLogger(WebhookProcessor.class);
 
     private final ObjectMapper json;
     private final CallWebhookListener listener;
-    private final EventDeduplicator dedup;
+    private final Deliveries dedup;
+    private final WebhookRouting routing;
+    private final Executor work;
     private final MeterRegistry metrics;
     private final Set<String> reportedUnknown = ConcurrentHashMap.newKeySet();
 
-    public WebhookProcessor(ObjectMapper json, CallWebhookListener listener, EventDeduplicator dedup,
-            MeterRegistry metrics) {
+    public WebhookProcessor(ObjectMapper json, CallWebhookListener listener, Deliveries dedup,
+            WebhookRouting routing, Executor work, MeterRegistry metrics) {
         this.json = json;
         this.listener = listener;
         this.dedup = dedup;
+        this.routing = routing;
+        this.work = work;
         this.metrics = metrics;
     }
 
@@ -44,8 +56,49 @@ public final class WebhookProcessor {
         }
     }
 
-    /** Processes every change of a parsed payload, in order. */
-    public void process(WebhookPayload payload) {
+    /**
+     * Processes every change of a webhook as Meta delivered it, in order: repeats are dropped, and a call handled
+     * by a peer is handed to it before this returns.
+     *
+     * @return false when an event could not be handed to the instance that must handle it; the web layer then
+     *     answers 503 so that Meta delivers it again
+     */
+    public boolean process(WebhookPayload payload) {
+        return walk(payload, false);
+    }
+
+    /**
+     * Processes a webhook a peer handed over: de-duplicated and routed there already, so handled here; but a new
+     * call is refused (false, nothing done) when this instance has no room either, so the peer tries the next one.
+     */
+    public boolean processForwarded(WebhookPayload payload) {
+        for (WebhookPayload.Entry entry : payload.entries()) {
+            for (WebhookPayload.Change change : entry.changeList()) {
+                for (JsonNode call : change.value() == null ? List.<JsonNode>of() : iterable(change.value().path("calls"))) {
+                    if ("connect".equalsIgnoreCase(call.path("event").asText())
+                            && !(routing.route(call.path("id").asText(), true) instanceof WebhookRouting.Here)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        walk(payload, true);
+        return true;
+    }
+
+    private static List<JsonNode> iterable(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+
+    /**
+     * Routing (and any hand-over) happens before this returns; what is handled here runs afterwards on
+     * {@code work}, in delivery order, since answering a call takes seconds and Meta wants its 200 at once.
+     */
+    private boolean walk(WebhookPayload payload, boolean forwarded) {
+        List<Runnable> here = new ArrayList<>();
+        boolean handedOver = true;
         for (WebhookPayload.Entry entry : payload.entries()) {
             for (WebhookPayload.Change change : entry.changeList()) {
                 String field = change.field() == null ? "" : change.field();
@@ -65,44 +118,126 @@ public final class WebhookProcessor {
                 if (value == null) {
                     continue;
                 }
-                processCalls(value);
+                handedOver &= processCalls(entry.id(), value, change.value(), forwarded, here);
             }
         }
+        if (!here.isEmpty()) {
+            work.execute(() -> here.forEach(task -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("webhook.processing_failed error=\"{}\"", e.toString(), e);
+                }
+            }));
+        }
+        return handedOver;
     }
 
-    private void processCalls(WebhookPayload.CallsValue value) {
-        for (WebhookPayload.CallEvent call : value.callList()) {
-            if (call.id() == null || call.event() == null) {
-                log.warn("webhook.call_event_incomplete id={} event={}", call.id(), call.event());
+    private boolean processCalls(String entryId, WebhookPayload.CallsValue value, JsonNode raw, boolean forwarded,
+            List<Runnable> here) {
+        boolean handedOver = true;
+        List<WebhookPayload.CallEvent> calls = value.callList();
+        for (int i = 0; i < calls.size(); i++) {
+            WebhookPayload.CallEvent call = calls.get(i);
+            if (call == null || call.id() == null || call.event() == null) {
+                log.warn("webhook.call_event_incomplete id={} event={}", call == null ? null : call.id(),
+                        call == null ? null : call.event());
                 continue;
             }
             String event = call.event().toLowerCase(Locale.ROOT);
-            if (!dedup.firstTime(EventDeduplicator.key(call.id(), event, call.timestamp()))) {
+            String key = EventDeduplicator.key(call.id(), event, call.timestamp());
+            if (!forwarded && !dedup.firstTime(key)) {
                 metrics.counter("wavoice.webhook.duplicates").increment();
                 log.info("webhook.duplicate callId={} event={} timestamp={}", call.id(), event, call.timestamp());
                 continue;
             }
+            if (!forwarded) {
+                Handover h = handOver(entryId, raw, "calls", i, call.id(), event.equals("connect"));
+                if (h == Handover.DONE) {
+                    continue;
+                }
+                if (h == Handover.FAILED) {
+                    dedup.forget(key);
+                    handedOver = false;
+                    continue;
+                }
+            }
             switch (event) {
-                case "connect" -> listener.onConnect(call, value);
+                case "connect" -> here.add(() -> listener.onConnect(call, value));
                 case "terminate" -> {
                     if (!value.errorList().isEmpty()) {
                         log.info("webhook.call_errors callId={} errors=\"{}\"", call.id(),
                                 value.errorList().stream().map(WebhookPayload.GraphError::describe).toList());
                     }
-                    listener.onTerminate(call);
+                    here.add(() -> listener.onTerminate(call));
                 }
                 default -> logOnce("event:" + event, "webhook.call_event_ignored event={}", event);
             }
         }
-        for (WebhookPayload.CallStatus status : value.statusList()) {
-            if (status.id() == null) {
+        List<WebhookPayload.CallStatus> statuses = value.statusList();
+        for (int i = 0; i < statuses.size(); i++) {
+            WebhookPayload.CallStatus status = statuses.get(i);
+            if (status == null || status.id() == null) {
                 continue;
             }
-            if (dedup.firstTime(EventDeduplicator.key(status.id(), "status:" + status.status(), status.timestamp()))) {
-                listener.onStatus(status);
-            } else {
+            String key = EventDeduplicator.key(status.id(), "status:" + status.status(), status.timestamp());
+            if (!forwarded && !dedup.firstTime(key)) {
                 metrics.counter("wavoice.webhook.duplicates").increment();
+                continue;
             }
+            if (!forwarded) {
+                Handover h = handOver(entryId, raw, "statuses", i, status.id(), false);
+                if (h == Handover.FAILED) {
+                    dedup.forget(key);
+                    handedOver = false;
+                }
+                if (h != Handover.HERE) {
+                    continue;
+                }
+            }
+            here.add(() -> listener.onStatus(status));
+        }
+        return handedOver;
+    }
+
+    private enum Handover { HERE, DONE, FAILED }
+
+    /**
+     * Routes one event; a peer's event is handed to it as a webhook of its own (the same entry and change, with only
+     * this event). A new call no peer took, or a call whose owner nobody knows, is handled here.
+     */
+    private Handover handOver(String entryId, JsonNode raw, String array, int index, String callId, boolean connect) {
+        if (!(routing.route(callId, connect) instanceof WebhookRouting.ToPeers peers)) {
+            return Handover.HERE;
+        }
+        if (routing.forward(peers, callId, singleEvent(entryId, raw, array, index))) {
+            metrics.counter("wavoice.webhook.forwarded").increment();
+            return Handover.DONE;
+        }
+        if (connect || peers.all()) {
+            return Handover.HERE; // admission falls back to this instance; an unknown call is ignored here
+        }
+        metrics.counter("wavoice.webhook.forward_failed").increment();
+        log.warn("webhook.forward_failed callId={} peers={} (answered 503 so Meta delivers it again)", callId,
+                peers.peers());
+        return Handover.FAILED;
+    }
+
+    private byte[] singleEvent(String entryId, JsonNode raw, String array, int index) {
+        ObjectNode value = raw.deepCopy();
+        ArrayNode only = json.createArrayNode().add(raw.path(array).get(index));
+        value.remove(List.of("calls", "statuses"));
+        value.set(array, only);
+        ObjectNode root = json.createObjectNode().put("object", "whatsapp_business_account");
+        ObjectNode entry = root.putArray("entry").addObject();
+        if (entryId != null) {
+            entry.put("id", entryId);
+        }
+        entry.putArray("changes").addObject().put("field", "calls").set("value", value);
+        try {
+            return json.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a parsed webhook back", e);
         }
     }
 

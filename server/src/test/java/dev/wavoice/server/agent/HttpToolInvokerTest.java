@@ -128,11 +128,11 @@ class HttpToolInvokerTest {
     void toolCallsAreMatchedByNameAndUnknownNamesAnsweredWithAnError() throws Exception {
         List<AgentTool> tools = List.of(tool("status", "/text"), tool("lookup_order", "/order"));
         String out = invoker.invoke("call-t", tools, new AgentEvent.ToolCall("c1", "lookup_order", "{}"))
-                .get(5, TimeUnit.SECONDS);
+                .get(15, TimeUnit.SECONDS);
         assertThat(output(out).path("status").asText()).isEqualTo("shipped");
         assertThat(output(invoker.invoke("call-t", tools, new AgentEvent.ToolCall("c2", "nope", "{}"))
-                .get(5, TimeUnit.SECONDS))).isEqualTo(output("{\"error\":\"no tool named nope\"}"));
-        assertThat(output(invoker.invoke(new AgentTool("builtin", "d", SCHEMA, null), "{}").get(5, TimeUnit.SECONDS))
+                .get(15, TimeUnit.SECONDS))).isEqualTo(output("{\"error\":\"no tool named nope\"}"));
+        assertThat(output(invoker.invoke(new AgentTool("builtin", "d", SCHEMA, null), "{}").get(15, TimeUnit.SECONDS))
                 .path("error").asText()).isEqualTo("tool builtin has no url");
     }
 

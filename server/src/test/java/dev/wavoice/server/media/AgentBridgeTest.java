@@ -73,6 +73,7 @@ class AgentBridgeTest {
         final AtomicInteger greetings = new AtomicInteger();
         final AtomicInteger samplesIn = new AtomicInteger();
         final List<String> truncates = new CopyOnWriteArrayList<>();
+        final List<String> said = new CopyOnWriteArrayList<>();
         final List<String> toolOutputs = new CopyOnWriteArrayList<>();
         volatile boolean closed;
 
@@ -84,6 +85,11 @@ class AgentBridgeTest {
         @Override
         public void greet() {
             greetings.incrementAndGet();
+        }
+
+        @Override
+        public void say(String instructions) {
+            said.add(instructions);
         }
 
         @Override
@@ -257,6 +263,26 @@ class AgentBridgeTest {
             assertThat(waitedMs).as("hung up after the 1.5 s goodbye played").isGreaterThanOrEqualTo(1300);
             assertThat(leg.log().usage).singleElement().satisfies(u -> assertThat(u.outputAudioTokens()).isEqualTo(15));
             leg.edge().awaitPacketsReceived(70, T);
+        }
+    }
+
+    @Test
+    void aWrapUpAsksForAGoodbyeAndEndsTheCallOnceItHasPlayed() throws Exception {
+        try (Leg leg = connect(AgentRoute.ToolRunner.none())) {
+            speak(leg, "item_before", tone(500, 200));
+            long t0 = System.nanoTime();
+            leg.media().wrapUp();
+            assertThat(leg.agent().said).containsExactly(AgentBridge.GOODBYE_INSTRUCTIONS);
+            leg.agent(new AgentEvent.Usage(1, 1, 1, 1)); // the answer before the wrap-up: not the goodbye
+            speak(leg, "item_goodbye", tone(600, 1000));
+            leg.agent(new AgentEvent.Usage(10, 20, 5, 15));
+            CallMedia.MediaEnd end = leg.media().ended().get(10, TimeUnit.SECONDS);
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(end.reason()).isEqualTo(EndReason.SHUTDOWN);
+            assertThat(end.detail()).contains("goodbye");
+            assertThat(waitedMs).as("the 1 s goodbye played, well before the grace ran out")
+                    .isBetween(900L, AgentBridge.WRAP_UP_GRACE.toMillis() - 1);
+            assertThat(leg.log().types()).contains("agent.wrap_up");
         }
     }
 

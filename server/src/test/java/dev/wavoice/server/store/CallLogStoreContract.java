@@ -34,7 +34,7 @@ abstract class CallLogStoreContract {
 
     static CallRecord ringing(String callId, Instant started) {
         return new CallRecord(callId, "USER_INITIATED", null, "US.13491208655302741918", "Ada Caller", "15550001111",
-                "110000000000001", "RINGING", "local", started, null, null, null, null, null);
+                "110000000000001", "RINGING", "local", started, null, null, null, null, null, "instance-a");
     }
 
     @Test
@@ -45,7 +45,7 @@ abstract class CallLogStoreContract {
         Instant ended = started.plusSeconds(92);
         log.saveCall(new CallRecord(id, "USER_INITIATED", null, "US.13491208655302741918", "Ada Caller", "15550001111",
                 "110000000000001", "ENDED", "local", started, started.plusMillis(800), ended, "caller_hangup",
-                "terminate webhook status=COMPLETED", 92_000L));
+                "terminate webhook status=COMPLETED", 92_000L, "instance-a"));
         assertThat(log.awaitDrained(Duration.ofSeconds(10))).isTrue();
 
         CallRecord row = repo.findCall(id).orElseThrow();
@@ -56,6 +56,7 @@ abstract class CallLogStoreContract {
         assertThat(row.endedAt()).isEqualTo(ended);
         assertThat(row.durationMs()).isEqualTo(92_000L);
         assertThat(row.endReason()).isEqualTo("caller_hangup");
+        assertThat(row.ownerInstance()).isEqualTo("instance-a");
         assertThat(repo.recentCalls(1000)).extracting(CallRecord::callId).containsOnlyOnce(id);
     }
 
@@ -93,5 +94,68 @@ abstract class CallLogStoreContract {
         assertThat(log.awaitDrained(Duration.ofSeconds(10))).isTrue();
         assertThat(repo.events(id)).singleElement().satisfies(e -> assertThat(e.detail()).hasSize(4000));
         assertThat(log.lostWrites()).isZero();
+    }
+
+    @Test
+    void aWebhookDeliveryIsFirstOnceWhicheverInstanceSeesItAndCanBeForgotten() throws Exception {
+        log.awaitDrained(Duration.ofSeconds(10)); // the schema is in place
+        ClusterStore a = new ClusterStore(database.dataSource());
+        ClusterStore b = new ClusterStore(new Database(jdbcUrl()).dataSource()); // another instance's pool
+        String key = "wacid." + UUID.randomUUID() + "|connect|1764000000";
+        Instant now = Instant.now();
+        assertThat(a.firstDelivery(key, now)).isTrue();
+        assertThat(b.firstDelivery(key, now)).as("the redelivery, on another instance").isFalse();
+        a.forgetDelivery(key);
+        assertThat(b.firstDelivery(key, now)).as("forgotten after a failed hand-over").isTrue();
+        assertThat(a.pruneDeliveries(now.plusSeconds(1))).isGreaterThanOrEqualTo(1);
+        assertThat(a.firstDelivery(key, now)).isTrue();
+    }
+
+    @Test
+    void heartbeatsAreUpsertedAndALostInstanceIsClaimedExactlyOnce() throws Exception {
+        log.awaitDrained(Duration.ofSeconds(10));
+        ClusterStore store = new ClusterStore(database.dataSource());
+        String lost = "lost-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store.heartbeat(new ClusterStore.InstanceRecord(lost, "http://127.0.0.1:1", 2, 5, false, t0, t0, null));
+        store.heartbeat(new ClusterStore.InstanceRecord(lost, "http://127.0.0.1:1", 3, 5, true, t0, t0.plusSeconds(1),
+                null));
+        ClusterStore.InstanceRecord row = store.instances().stream().filter(r -> r.instanceId().equals(lost))
+                .findFirst().orElseThrow();
+        assertThat(row.liveCalls()).isEqualTo(3);
+        assertThat(row.draining()).isTrue();
+        assertThat(row.heartbeatAt()).isEqualTo(t0.plusSeconds(1));
+
+        assertThat(store.claimLost(lost, "survivor-1", t0)).as("heartbeat not yet expired").isFalse();
+        // Several survivors race for the same lost instance: exactly one wins.
+        var claims = java.util.stream.IntStream.range(0, 8).parallel()
+                .mapToObj(i -> {
+                    try {
+                        return store.claimLost(lost, "survivor-" + i, t0.plusSeconds(30));
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).filter(Boolean::booleanValue).count();
+        assertThat(claims).isEqualTo(1);
+        assertThat(store.instances()).filteredOn(r -> r.instanceId().equals(lost))
+                .singleElement().satisfies(r -> assertThat(r.takenOverBy()).startsWith("survivor-"));
+        store.remove(lost);
+        assertThat(store.instances()).noneMatch(r -> r.instanceId().equals(lost));
+    }
+
+    @Test
+    void openCallsAreFoundByOwner() throws Exception {
+        String owner = "owner-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        CallRecord live = new CallRecord("wacid." + UUID.randomUUID(), "USER_INITIATED", "1555", null, null, "1555",
+                "1", "CONNECTED", "echo", t0, t0, null, null, null, null, owner);
+        CallRecord done = new CallRecord("wacid." + UUID.randomUUID(), "USER_INITIATED", "1555", null, null, "1555",
+                "1", "ENDED", "echo", t0, t0, t0, "caller_hangup", null, 0L, owner);
+        log.saveCall(live);
+        log.saveCall(done);
+        assertThat(log.awaitDrained(Duration.ofSeconds(10))).isTrue();
+        assertThat(repo.openCallsOwnedBy(owner)).extracting(CallRecord::callId).containsExactly(live.callId());
+        assertThat(repo.openCalls(1000)).extracting(CallRecord::callId).contains(live.callId())
+                .doesNotContain(done.callId());
     }
 }

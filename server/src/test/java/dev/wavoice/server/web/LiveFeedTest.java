@@ -30,7 +30,7 @@ class LiveFeedTest {
 
     static CallRecord row(String callId, String state) {
         return new CallRecord(callId, "USER_INITIATED", "15550100001", null, "Ada", "15550001111", "1", state, "echo",
-                Instant.now(), null, null, null, null, null);
+                Instant.now(), null, null, null, null, null, null);
     }
 
     @Test
