@@ -30,7 +30,8 @@ public final class PeerClient implements AutoCloseable {
     public PeerClient(String instanceId, String clusterSecret, Duration connectTimeout, Duration timeout) {
         this.instanceId = instanceId;
         this.signature = clusterSecret == null ? null : new WebhookSignature(clusterSecret);
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        // HTTP/1.1 kept alive: no h2c upgrade dance on every new connection to a peer.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
         this.timeout = timeout;
     }
 
