@@ -56,6 +56,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private final String localCname;
     private final DtlsCertificate certificate;
     private final long createdNanos = System.nanoTime();
+    private final WebRtcTransport.Socket socket;
     private final MuxEndpoint port;
     private final IceAgent ice;
     private final String localDescription;
@@ -86,10 +87,11 @@ public final class WebRtcEndpoint implements AutoCloseable {
         byte[] cnameBytes = new byte[8];
         transport.random.nextBytes(cnameBytes);
         this.localCname = HexFormat.of().formatHex(cnameBytes);
-        this.port = transport.mux.register(id, localCredentials.ufrag(), this::onPacket);
+        this.socket = transport.socketFor(id);
+        this.port = socket.mux().register(id, localCredentials.ufrag(), this::onPacket);
         this.ice = new IceAgent(id, transport.config.ice(), localCredentials, role, port, this::onIceEvent,
                 transport.random);
-        List<IceCandidate> candidates = transport.localCandidates();
+        List<IceCandidate> candidates = socket.candidates();
         candidates.forEach(ice::addLocalCandidate);
         LocalMediaParameters local = localParameters(candidates);
         try {
@@ -104,6 +106,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
             }
         } catch (SdpNegotiationException | RuntimeException e) {
             port.close();
+            socket.release();
             throw e;
         }
     }
@@ -352,6 +355,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
             d.close();
         }
         port.close();
+        socket.release();
     }
 
     /** Closes the endpoint (sends DTLS close_notify when connected); idempotent. */

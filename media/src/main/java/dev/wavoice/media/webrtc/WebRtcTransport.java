@@ -6,6 +6,7 @@ import dev.wavoice.media.ice.IceTicker;
 import dev.wavoice.media.sdp.SdpNegotiationException;
 import dev.wavoice.media.sdp.SdpParseException;
 import dev.wavoice.media.sdp.SessionDescription;
+import dev.wavoice.media.transport.PortRange;
 import dev.wavoice.media.transport.ServerReflexiveProbe;
 import dev.wavoice.media.transport.UdpMux;
 import dev.wavoice.media.transport.UdpMuxStats;
@@ -40,6 +41,7 @@ public final class WebRtcTransport implements AutoCloseable {
     final SecureRandom random = new SecureRandom();
     private final List<IceCandidate> fixedCandidates;
     private final ServerReflexiveProbe stunProbe;
+    private final PortRange.Allocator perCallPorts;
 
     private WebRtcTransport(WebRtcTransportConfig config, UdpMux mux) {
         this.config = config;
@@ -49,6 +51,36 @@ public final class WebRtcTransport implements AutoCloseable {
         this.fixedCandidates = candidates(mux.localAddress(), config.announcedAddress());
         this.stunProbe = config.stunServer() == null ? null
                 : ServerReflexiveProbe.start(mux, config.stunServer(), Duration.ofMillis(500), 4);
+        this.perCallPorts = config.perCallPorts() == null ? null : new PortRange.Allocator(config.perCallPorts());
+    }
+
+    /**
+     * Where one endpoint sends and receives: the shared port, or (with per-call ports) a socket of its own that
+     * closes with it.
+     */
+    record Socket(UdpMux mux, List<IceCandidate> candidates, boolean owned) {
+        void release() {
+            if (owned) {
+                try {
+                    mux.close();
+                } catch (IOException e) {
+                    log.debug("media.per_call_port_close_failed port={} error=\"{}\"", mux.localAddress(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** The socket for a new endpoint; with per-call ports it fails when every port of the range is taken. */
+    Socket socketFor(String id) {
+        if (perCallPorts == null) {
+            return new Socket(mux, localCandidates(), false);
+        }
+        try {
+            UdpMux own = perCallPorts.open("call-" + id, config.bind());
+            return new Socket(own, candidates(own.localAddress(), config.announcedAddress()), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.wavoice.media.webrtc;
 
 import dev.wavoice.media.dtls.DtlsConfig;
 import dev.wavoice.media.ice.IceConfig;
+import dev.wavoice.media.transport.PortRange;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -15,29 +16,35 @@ import java.time.Duration;
  * @param stunServer        asked once for the port's public address (a server-reflexive candidate for calls
  *                          created after it answers; no call ever waits for it), or null
  * @param tickPeriod        how often the shared ticker drives every ICE agent (pacing, retransmits, consent)
+ * @param perCallPorts      when set, each call gets a socket of its own from this range (at {@code bind}'s address)
+ *                          instead of sharing {@code bind}'s port; null for the shared port
  */
 public record WebRtcTransportConfig(InetSocketAddress bind, InetAddress announcedAddress,
                                     InetSocketAddress stunServer, IceConfig ice, DtlsConfig dtls,
-                                    Duration tickPeriod) {
+                                    Duration tickPeriod, PortRange perCallPorts) {
 
     public static WebRtcTransportConfig defaults(InetSocketAddress bind) {
         return new WebRtcTransportConfig(bind, null, null, IceConfig.defaults(), DtlsConfig.defaults(),
-                Duration.ofMillis(10));
+                Duration.ofMillis(10), null);
     }
 
     public WebRtcTransportConfig withAnnouncedAddress(InetAddress address) {
-        return new WebRtcTransportConfig(bind, address, stunServer, ice, dtls, tickPeriod);
+        return new WebRtcTransportConfig(bind, address, stunServer, ice, dtls, tickPeriod, perCallPorts);
     }
 
     public WebRtcTransportConfig withStunServer(InetSocketAddress server) {
-        return new WebRtcTransportConfig(bind, announcedAddress, server, ice, dtls, tickPeriod);
+        return new WebRtcTransportConfig(bind, announcedAddress, server, ice, dtls, tickPeriod, perCallPorts);
     }
 
     public WebRtcTransportConfig withIce(IceConfig config) {
-        return new WebRtcTransportConfig(bind, announcedAddress, stunServer, config, dtls, tickPeriod);
+        return new WebRtcTransportConfig(bind, announcedAddress, stunServer, config, dtls, tickPeriod, perCallPorts);
+    }
+
+    public WebRtcTransportConfig withPerCallPorts(PortRange range) {
+        return new WebRtcTransportConfig(bind, announcedAddress, stunServer, ice, dtls, tickPeriod, range);
     }
 
     public WebRtcTransportConfig withDtls(DtlsConfig config) {
-        return new WebRtcTransportConfig(bind, announcedAddress, stunServer, ice, config, tickPeriod);
+        return new WebRtcTransportConfig(bind, announcedAddress, stunServer, ice, config, tickPeriod, perCallPorts);
     }
 }

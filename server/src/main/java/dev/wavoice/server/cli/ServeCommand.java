@@ -30,6 +30,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--media-port", description = "The one UDP port all calls' media share (env WAVOICE_MEDIA_PORT, default 40000).")
     Integer mediaPort;
 
+    @Option(names = "--media-ports", description = "first-last: give each call a UDP port of its own from this range instead of the shared port, for edges that reuse one address across calls (env WAVOICE_MEDIA_PORTS, e.g. 40000-40999).")
+    String mediaPorts;
+
     @Option(names = "--media-host", description = "Address the media UDP port binds (env WAVOICE_MEDIA_HOST, default 0.0.0.0).")
     String mediaHost;
 
@@ -108,6 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .httpPort(in.number(httpPort, "WAVOICE_HTTP_PORT", WavoiceConfig.DEFAULT_HTTP_PORT))
                 .mediaPort(in.number(mediaPort, "WAVOICE_MEDIA_PORT", WavoiceConfig.DEFAULT_MEDIA_PORT))
                 .mediaHost(in.text(mediaHost, "WAVOICE_MEDIA_HOST", "0.0.0.0"))
+                .mediaPorts(in.text(mediaPorts, "WAVOICE_MEDIA_PORTS", null))
                 .publicIp(in.text(publicIp, "WAVOICE_PUBLIC_IP", null))
                 .stunServer(in.text(stunServer, "WAVOICE_STUN_SERVER", null))
                 .dbUrl(in.text(dbUrl, "WAVOICE_DB_URL", WavoiceConfig.defaultDbUrl()))

@@ -33,7 +33,8 @@ public record WavoiceConfig(
         String instanceId,
         URI internalUrl,
         Secret clusterSecret,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        String mediaPorts) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 40000;
@@ -70,6 +71,13 @@ public record WavoiceConfig(
         if (internalUrl != null && (internalUrl.getHost() == null
                 || !(Objects.equals(internalUrl.getScheme(), "http") || Objects.equals(internalUrl.getScheme(), "https")))) {
             throw new ConfigException("WAVOICE_INTERNAL_URL must be an http(s) URL (got '" + internalUrl + "')");
+        }
+        if (mediaPorts != null) {
+            try {
+                dev.wavoice.media.transport.PortRange.parse(mediaPorts);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("WAVOICE_MEDIA_PORTS: " + e.getMessage());
+            }
         }
         if (drainTimeout.isNegative()) {
             throw new ConfigException("WAVOICE_DRAIN_SECONDS must be >= 0 (got " + drainTimeout.toSeconds() + ")");
@@ -139,6 +147,7 @@ public record WavoiceConfig(
         private URI internalUrl;
         private Secret clusterSecret = Secret.none();
         private Duration drainTimeout = Duration.ofSeconds(30);
+        private String mediaPorts;
 
         private Builder(WavoiceConfig from) {
             if (from != null) {
@@ -150,7 +159,7 @@ public record WavoiceConfig(
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
                 agentUnavailable = from.agentUnavailable;
                 instanceId = from.instanceId; internalUrl = from.internalUrl; clusterSecret = from.clusterSecret;
-                drainTimeout = from.drainTimeout;
+                drainTimeout = from.drainTimeout; mediaPorts = from.mediaPorts;
             }
         }
 
@@ -178,6 +187,7 @@ public record WavoiceConfig(
         public Builder internalUrl(URI v) { internalUrl = v; return this; }
         public Builder clusterSecret(String v) { clusterSecret = Secret.of(v); return this; }
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+        public Builder mediaPorts(String v) { mediaPorts = v; return this; }
 
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
@@ -185,7 +195,7 @@ public record WavoiceConfig(
                     verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, agent, maxCalls,
                     adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
                     instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
-                    clusterSecret, drainTimeout);
+                    clusterSecret, drainTimeout, blankToNull(mediaPorts));
         }
 
         private static String blankToNull(String s) {

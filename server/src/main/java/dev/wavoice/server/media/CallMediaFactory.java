@@ -1,6 +1,7 @@
 package dev.wavoice.server.media;
 
 import dev.wavoice.media.audio.OpusCodecs;
+import dev.wavoice.media.transport.PortRange;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.playout.PacerConfig;
 import dev.wavoice.media.stream.AudioStreamConfig;
@@ -167,6 +168,9 @@ public final class CallMediaFactory {
                 new InetSocketAddress(InetAddress.getByName(config.mediaHost()), config.mediaPort()));
         if (config.publicIp() != null) {
             media = media.withAnnouncedAddress(InetAddress.getByName(config.publicIp()));
+        }
+        if (config.mediaPorts() != null) {
+            media = media.withPerCallPorts(PortRange.parse(config.mediaPorts()));
         }
         if (config.stunServer() != null) {
             int colon = config.stunServer().lastIndexOf(':');

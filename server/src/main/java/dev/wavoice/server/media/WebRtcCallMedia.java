@@ -9,6 +9,7 @@ import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.EndReason;
 import dev.wavoice.server.call.MediaException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -51,6 +52,9 @@ public final class WebRtcCallMedia implements CallMedia {
             session.endpoint = transport.answer(callId, offerSdp, session);
         } catch (SdpParseException | SdpNegotiationException e) {
             throw new MediaException(EndReason.REJECTED_BAD_OFFER, "cannot answer the offer: " + e.getMessage());
+        } catch (UncheckedIOException e) { // every per-call media port taken
+            throw new MediaException(EndReason.REJECTED_MEDIA_UNAVAILABLE, "no media port for the call: "
+                    + e.getCause().getMessage());
         }
         try {
             session.audio = route.attach(session);

@@ -71,7 +71,8 @@ public final class SimulatedWhatsApp implements AutoCloseable {
     /** A caller's own media port on loopback; its ICE ticker runs every 20 ms (plenty for loopback checks). */
     WebRtcTransport openTransport() throws IOException {
         WebRtcTransportConfig d = WebRtcTransportConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        return WebRtcTransport.open(new WebRtcTransportConfig(d.bind(), null, null, d.ice(), d.dtls(), Duration.ofMillis(20)));
+        return WebRtcTransport.open(new WebRtcTransportConfig(d.bind(), null, null, d.ice(), d.dtls(), Duration.ofMillis(20),
+                null));
     }
 
     /** Where webhooks go from now on, signed with {@code appSecret}. */
