@@ -131,13 +131,13 @@ public final class WavoiceServer implements AutoCloseable {
         ClusterStore clusterStore = new ClusterStore(database.dataSource());
         this.peers = new PeerClient(config.instanceId(), config.effectiveClusterSecret().isPresent()
                 ? config.effectiveClusterSecret().reveal() : null, Duration.ofSeconds(1), Duration.ofSeconds(3));
-        CallController[] control = new CallController[1]; // the cluster ends a lost peer's calls through it
-        this.cluster = new Cluster(new Cluster.Self(config.instanceId(), Instant.now(), database.kind().equals("h2")),
-                clusterStore, repository, calls, peers, row -> control[0].endLostCall(row), timers, work);
+        // Each needs the other: call control asks whether the instance drains, the cluster ends a lost peer's calls
+        // through call control. The draining check reads the field when a call comes, long after both exist.
         this.controller = new CallController(calls, media, graph, live, metrics, timers, work,
                 new CallController.Limits(config.ringTimeout(), config.mediaConnectTimeout(), config.maxCallDuration()),
-                config.phoneNumberId(), config.agent().configName(), config.instanceId(), cluster::draining);
-        control[0] = controller;
+                config.phoneNumberId(), config.agent().configName(), config.instanceId(), this::draining);
+        this.cluster = new Cluster(new Cluster.Self(config.instanceId(), Instant.now(), database.kind().equals("h2")),
+                clusterStore, repository, calls, peers, controller::endLostCall, timers, work);
         // The embedded H2 database has one instance by construction: memory de-duplicates for it, with no write
         // per webhook (which cost H2 three quarters of its webhook throughput).
         Deliveries deliveries = database.kind().equals("h2") ? new EventDeduplicator(50_000)
@@ -185,13 +185,18 @@ public final class WavoiceServer implements AutoCloseable {
         }
     }
 
+    private boolean draining() {
+        return cluster.draining();
+    }
+
     public Cluster cluster() {
         return cluster;
     }
 
     /**
      * A graceful stop (SIGTERM): {@code /ready} turns false and new calls go to peers at once; live calls run on
-     * for up to {@code drainTimeout}, then are ended. Returns once no call is left; {@link #close()} follows.
+     * for up to {@code drainTimeout}, then each agent says a short goodbye and what is left is ended. Returns once no
+     * call is left; {@link #close()} follows.
      */
     public void drain(Duration drainTimeout) {
         cluster.drain();
