@@ -204,8 +204,9 @@ public final class WavoiceServer implements AutoCloseable {
         int left = calls.size();
         if (left > 0) {
             log.info("wavoice.drain_over callsLeft={} (the agents say goodbye)", left);
-            controller.wrapUpAll();
-            waitForCalls(WRAP_UP);
+            if (controller.wrapUpAll() > 0) {
+                waitForCalls(WRAP_UP);
+            }
             controller.endAll(EndReason.SHUTDOWN, "instance draining: " + drainTimeout.toSeconds() + " s elapsed");
         }
         log.info("wavoice.drained");

@@ -65,15 +65,21 @@ public record AgentConfig(
     public static AgentConfig fromEnvironment(Map<String, String> env) {
         URI url;
         try {
-            url = URI.create(env.getOrDefault("OPENAI_REALTIME_URL", DEFAULT_URL).trim());
+            url = URI.create(orDefault(env, "OPENAI_REALTIME_URL", DEFAULT_URL));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("OPENAI_REALTIME_URL is not a URL (got '" + env.get("OPENAI_REALTIME_URL") + "')");
         }
-        String model = env.getOrDefault("OPENAI_REALTIME_MODEL", DEFAULT_MODEL).trim();
+        String model = orDefault(env, "OPENAI_REALTIME_MODEL", DEFAULT_MODEL);
         AgentConfig base = new AgentConfig(url, model, Secret.of(env.get("OPENAI_API_KEY")), DEFAULT_INSTRUCTIONS,
                 DEFAULT_VOICE, DEFAULT_GREETING, TurnDetection.SERVER_VAD, DEFAULT_TRANSCRIPTION_MODEL, List.of());
         String file = env.get(CONFIG_FILE_ENV);
         return file == null || file.isBlank() ? base : AgentConfigFile.apply(base, Path.of(file.trim()));
+    }
+
+    /** As every other setting: a blank variable (a compose file's {@code VAR=}) counts as unset. */
+    private static String orDefault(Map<String, String> env, String name, String fallback) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? fallback : v.trim();
     }
 
     public AgentConfig withUrl(URI newUrl) {

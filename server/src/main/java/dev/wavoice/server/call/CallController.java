@@ -226,8 +226,13 @@ public final class CallController implements CallWebhookListener {
         }
     }
 
-    /** Asks every live call to end politely (the service is stopping); each ends itself within seconds. */
-    public void wrapUpAll() {
+    /**
+     * Asks every live call to end politely (the service is stopping).
+     *
+     * @return how many will end by themselves within seconds (an agent saying goodbye)
+     */
+    public int wrapUpAll() {
+        int ending = 0;
         for (Call call : registry.live()) {
             CallMedia.MediaSession media;
             call.lock().lock();
@@ -236,10 +241,11 @@ public final class CallController implements CallWebhookListener {
             } finally {
                 call.lock().unlock();
             }
-            if (media != null) {
-                media.wrapUp();
+            if (media != null && media.wrapUp()) {
+                ending++;
             }
         }
+        return ending;
     }
 
     /** Ends every live call (service shutdown), telling Graph for each. */

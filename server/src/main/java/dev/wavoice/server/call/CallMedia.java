@@ -58,8 +58,12 @@ public interface CallMedia {
         /**
          * The service is stopping: end the call politely (an agent says goodbye, then hangs up with
          * {@link EndReason#SHUTDOWN}). Call control ends whatever is still up a few seconds later.
+         *
+         * @return true when the call will end by itself shortly (worth waiting for), false when there is nobody to
+         *     say goodbye (echo)
          */
-        default void wrapUp() {
+        default boolean wrapUp() {
+            return false;
         }
 
         /** The call was accepted through Graph and the caller is listening: the agent may greet now. */

@@ -334,15 +334,16 @@ final class AgentBridge implements CallAudio, AgentListener {
      * {@link #WRAP_UP_GRACE} when no goodbye comes).
      */
     @Override
-    public void wrapUp() {
+    public boolean wrapUp() {
         AgentSession s = session;
         if (s == null || !callConnected || closed.get() || !ending.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         wrappingUp = true;
         callLog.event(callId, "agent.wrap_up", "the service is stopping");
         s.say(GOODBYE_INSTRUCTIONS);
         playout.after(WRAP_UP_GRACE, () -> playout.whenDrained(() -> call.end(EndReason.SHUTDOWN, WRAPPED_UP)));
+        return true;
     }
 
     @Override

@@ -24,7 +24,8 @@ public interface CallAudio extends MediaListener, AutoCloseable {
     }
 
     /** The service is stopping: end the call politely (see {@link CallMedia.MediaSession#wrapUp()}). */
-    default void wrapUp() {
+    default boolean wrapUp() {
+        return false;
     }
 
     /** Live figures for the dashboard. */

@@ -121,11 +121,9 @@ public final class WebRtcCallMedia implements CallMedia {
         }
 
         @Override
-        public void wrapUp() {
+        public boolean wrapUp() {
             CallAudio a = audio;
-            if (a != null) {
-                a.wrapUp();
-            }
+            return a != null && a.wrapUp();
         }
 
         @Override

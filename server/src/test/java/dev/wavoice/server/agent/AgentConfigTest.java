@@ -21,6 +21,9 @@ class AgentConfigTest {
         assertThat(c.apiKey().isPresent()).isFalse();
         assertThat(c.turnDetection()).isEqualTo(TurnDetection.SERVER_VAD);
         assertThat(c.tools()).isEmpty();
+        AgentConfig blank = AgentConfig.fromEnvironment(Map.of("OPENAI_REALTIME_URL", " ", "OPENAI_REALTIME_MODEL", ""));
+        assertThat(blank.url()).as("blank counts as unset").isEqualTo(c.url());
+        assertThat(blank.model()).isEqualTo("gpt-realtime");
     }
 
     @Test
