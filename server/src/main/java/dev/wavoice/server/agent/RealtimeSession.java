@@ -144,7 +144,7 @@ public final class RealtimeSession implements AgentSession {
         opened.whenComplete((v, e) -> cancel(timeout));
         dial(first).whenComplete((v, error) -> {
             if (error != null) {
-                openFailed(AgentFailures.fromConnectError(error));
+                openFailed(redacted(AgentFailures.fromConnectError(error)));
                 return;
             }
             synchronized (lock) { // in service before the server can answer, so no early event is discarded
@@ -161,12 +161,14 @@ public final class RealtimeSession implements AgentSession {
         return opened;
     }
 
-    /** The first socket failed before it was configured: the open fails, no {@link AgentEvent.Closed} follows. */
-    private void openFailed(AgentFailure failure) {
+    /**
+     * The first socket failed before it was configured: the open fails, no {@link AgentEvent.Closed} follows.
+     * Like every failure past the point where it enters the session, {@code why} is redacted already.
+     */
+    private void openFailed(AgentFailure why) {
         if (opened.isDone() || !closed.compareAndSet(false, true)) {
             return;
         }
-        AgentFailure why = redacted(failure);
         health.failed(callId, why);
         RealtimeSocket s;
         synchronized (lock) {
@@ -350,13 +352,12 @@ public final class RealtimeSession implements AgentSession {
         }
     }
 
-    /** A permanent failure: no reconnect; the open fails, or the listener hears {@link AgentEvent.Closed}. */
-    private void failed(AgentFailure failure) {
+    /** A permanent failure (redacted): no reconnect; the open fails, or the listener hears {@link AgentEvent.Closed}. */
+    private void failed(AgentFailure why) {
         if (!opened.isDone()) {
-            openFailed(failure);
+            openFailed(why);
             return;
         }
-        AgentFailure why = redacted(failure);
         if (!closed.get()) {
             health.failed(callId, why);
         }

@@ -185,9 +185,10 @@ public final class Cluster implements WebhookRouting, AutoCloseable {
                 takeOver(r);
             }
         }
-        if (self.singleInstanceDatabase() && !livePeers().isEmpty() && crowdWarned.compareAndSet(false, true)) {
+        int peers = livePeers().size();
+        if (self.singleInstanceDatabase() && peers > 0 && crowdWarned.compareAndSet(false, true)) {
             log.warn("cluster.shared_embedded_database peers={} (the embedded H2 database is for one instance: run "
-                    + "several instances on PostgreSQL, WAVOICE_DB_URL=jdbc:postgresql://...)", livePeers().size());
+                    + "several instances on PostgreSQL, WAVOICE_DB_URL=jdbc:postgresql://...)", peers);
         }
         if (++beats % 1800 == 1) { // about once an hour
             store.pruneDeliveries(now.minus(KEEP_DELIVERIES));

@@ -306,17 +306,12 @@ final class AgentBridge implements CallAudio, AgentListener {
         if (callConnected) {
             apologize(failure);
         } else if (route.unavailable().rejects(failure.permanent())) {
-            String detail = endDetail(failure);
+            String detail = failure.summary();
             call.end(EndReason.AGENT_FAILED, detail);
             ready.completeExceptionally(new AgentConnectException(detail, failure, null));
         } else {
             ready.complete(null); // accepted next, then callConnected() plays the tone
         }
-    }
-
-    /** What the call row says after {@code agent_failed}: the fix first, then the agent's code and words. */
-    private static String endDetail(AgentFailure failure) {
-        return failure.summary();
     }
 
     private void apologize(AgentFailure failure) {
@@ -326,7 +321,7 @@ final class AgentBridge implements CallAudio, AgentListener {
         stream.clear(); // whatever the agent still had queued is moot: the caller hears the tone at once
         short[] tone = ApologyTone.pcm24k();
         stream.send(tone, 0, tone.length);
-        playout.whenDrained(() -> call.end(EndReason.AGENT_FAILED, endDetail(failure)));
+        playout.whenDrained(() -> call.end(EndReason.AGENT_FAILED, failure.summary()));
     }
 
     /**

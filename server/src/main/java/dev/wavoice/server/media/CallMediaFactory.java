@@ -68,7 +68,7 @@ public final class CallMediaFactory {
                     RealtimeConnector connector = connector(config.agent(), agent, health, resources);
                     route = agentRoute(config.agent(), connector, callLog, timers, resources,
                             config.agentUnavailable());
-                    check = () -> startupCheck(connector, connector.config());
+                    check = () -> startupCheck(connector);
                 }
                 case PCM_ECHO -> route = audioRoute(AgentKind.PCM_ECHO, PcmEchoSession::open,
                         AgentRoute.ToolRunner.none(), callLog, timers, resources, AgentUnavailable.APOLOGY);
@@ -114,7 +114,8 @@ public final class CallMediaFactory {
      * Opens one agent session and closes it, in the background, so a wrong key or model shows in the startup log
      * and on {@code /ready} before the first caller meets it. No audio is sent, so nothing is billed.
      */
-    private static void startupCheck(RealtimeConnector connector, AgentConfig agent) {
+    private static void startupCheck(RealtimeConnector connector) {
+        AgentConfig agent = connector.config();
         long started = System.nanoTime();
         connector.check().thenAccept(failure -> {
             long ms = (System.nanoTime() - started) / 1_000_000;

@@ -59,28 +59,9 @@ final class WebhookHandler {
     }
 
     void receive(Context ctx) throws IOException {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
-            reply(ctx, 413, "too_large", "body over 1 MiB");
-            return;
-        }
-        byte[] body = readAtMost(ctx.req().getInputStream(), MAX_BODY_BYTES);
-        if (body == null) {
-            reply(ctx, 413, "too_large", "body over 1 MiB");
-            return;
-        }
-        String header = ctx.header(WebhookSignature.HEADER);
-        if (signature == null || !signature.verify(body, header)) {
-            // Nothing from an unsigned body is parsed, stored or logged: only this counter moves.
-            reply(ctx, 401, header == null ? "missing_signature" : "bad_signature", "invalid signature");
-            return;
-        }
-        WebhookPayload payload;
-        try {
-            payload = processor.parse(body);
-        } catch (MalformedWebhookException e) {
-            log.warn("webhook.malformed bytes={} error=\"{}\"", body.length, e.getMessage());
-            reply(ctx, 400, "malformed", "malformed JSON");
+        WebhookPayload payload = verifiedPayload(ctx, signature, WebhookSignature.HEADER, "missing_signature",
+                "bad_signature");
+        if (payload == null) {
             return;
         }
         // Routing and any hand-over to a peer happen now; the call work itself runs after the 200.
@@ -96,20 +77,9 @@ final class WebhookHandler {
      * instance carries the call, or has room for a new one). Signed with the cluster secret; answered once queued.
      */
     void receiveForwarded(Context ctx) throws IOException {
-        byte[] body = readAtMost(ctx.req().getInputStream(), MAX_BODY_BYTES);
-        if (body == null) {
-            reply(ctx, 413, "too_large", "body over 1 MiB");
-            return;
-        }
-        if (peerSignature == null || !peerSignature.verify(body, ctx.header(PeerClient.SIGNATURE_HEADER))) {
-            reply(ctx, 401, "bad_peer_signature", "invalid signature");
-            return;
-        }
-        WebhookPayload payload;
-        try {
-            payload = processor.parse(body);
-        } catch (MalformedWebhookException e) {
-            reply(ctx, 400, "malformed", "malformed JSON");
+        WebhookPayload payload = verifiedPayload(ctx, peerSignature, PeerClient.SIGNATURE_HEADER,
+                "bad_peer_signature", "bad_peer_signature");
+        if (payload == null) {
             return;
         }
         if (!processor.processForwarded(payload)) {
@@ -118,6 +88,36 @@ final class WebhookHandler {
         }
         log.debug("webhook.forwarded_in from={}", ctx.header(PeerClient.FROM_HEADER));
         reply(ctx, 200, "forwarded_in", "ok");
+    }
+
+    /**
+     * The body, bounded, its HMAC checked against {@code signatureHeader}, then parsed; or null once the request
+     * has been answered 413, 401 or 400.
+     */
+    private WebhookPayload verifiedPayload(Context ctx, WebhookSignature expected, String signatureHeader,
+            String missingResult, String badResult) throws IOException {
+        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+            reply(ctx, 413, "too_large", "body over 1 MiB");
+            return null;
+        }
+        byte[] body = readAtMost(ctx.req().getInputStream(), MAX_BODY_BYTES);
+        if (body == null) {
+            reply(ctx, 413, "too_large", "body over 1 MiB");
+            return null;
+        }
+        String header = ctx.header(signatureHeader);
+        if (expected == null || !expected.verify(body, header)) {
+            // Nothing from an unsigned body is parsed, stored or logged: only this counter moves.
+            reply(ctx, 401, header == null ? missingResult : badResult, "invalid signature");
+            return null;
+        }
+        try {
+            return processor.parse(body);
+        } catch (MalformedWebhookException e) {
+            log.warn("webhook.malformed bytes={} error=\"{}\"", body.length, e.getMessage());
+            reply(ctx, 400, "malformed", "malformed JSON");
+            return null;
+        }
     }
 
     private void reply(Context ctx, int status, String result, String text) {

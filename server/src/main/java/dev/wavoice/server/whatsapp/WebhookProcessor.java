@@ -72,24 +72,7 @@ public final class WebhookProcessor {
      * call is refused (false, nothing done) when this instance has no room either, so the peer tries the next one.
      */
     public boolean processForwarded(WebhookPayload payload) {
-        for (WebhookPayload.Entry entry : payload.entries()) {
-            for (WebhookPayload.Change change : entry.changeList()) {
-                for (JsonNode call : change.value() == null ? List.<JsonNode>of() : iterable(change.value().path("calls"))) {
-                    if ("connect".equalsIgnoreCase(call.path("event").asText())
-                            && !(routing.route(call.path("id").asText(), true) instanceof WebhookRouting.Here)) {
-                        return false;
-                    }
-                }
-            }
-        }
-        walk(payload, true);
-        return true;
-    }
-
-    private static List<JsonNode> iterable(JsonNode array) {
-        List<JsonNode> out = new ArrayList<>();
-        array.forEach(out::add);
-        return out;
+        return walk(payload, true);
     }
 
     /**
@@ -98,7 +81,7 @@ public final class WebhookProcessor {
      */
     private boolean walk(WebhookPayload payload, boolean forwarded) {
         List<Runnable> here = new ArrayList<>();
-        boolean handedOver = true;
+        boolean taken = true;
         for (WebhookPayload.Entry entry : payload.entries()) {
             for (WebhookPayload.Change change : entry.changeList()) {
                 String field = change.field() == null ? "" : change.field();
@@ -118,7 +101,7 @@ public final class WebhookProcessor {
                 if (value == null) {
                     continue;
                 }
-                handedOver &= processCalls(entry.id(), value, change.value(), forwarded, here);
+                taken &= processCalls(entry.id(), value, change.value(), forwarded, here);
             }
         }
         if (!here.isEmpty()) {
@@ -130,12 +113,13 @@ public final class WebhookProcessor {
                 }
             }));
         }
-        return handedOver;
+        return taken;
     }
 
+    /** @return false when an event was not taken (not handed over, or no room here for a forwarded new call) */
     private boolean processCalls(String entryId, WebhookPayload.CallsValue value, JsonNode raw, boolean forwarded,
             List<Runnable> here) {
-        boolean handedOver = true;
+        boolean taken = true;
         List<WebhookPayload.CallEvent> calls = value.callList();
         for (int i = 0; i < calls.size(); i++) {
             WebhookPayload.CallEvent call = calls.get(i);
@@ -145,22 +129,14 @@ public final class WebhookProcessor {
                 continue;
             }
             String event = call.event().toLowerCase(Locale.ROOT);
-            String key = EventDeduplicator.key(call.id(), event, call.timestamp());
-            if (!forwarded && !dedup.firstTime(key)) {
-                metrics.counter("wavoice.webhook.duplicates").increment();
+            Fate fate = fate(EventDeduplicator.key(call.id(), event, call.timestamp()), forwarded, entryId, raw,
+                    "calls", i, call.id(), event.equals("connect"));
+            if (fate == Fate.REPEAT) {
                 log.info("webhook.duplicate callId={} event={} timestamp={}", call.id(), event, call.timestamp());
-                continue;
             }
-            if (!forwarded) {
-                Handover h = handOver(entryId, raw, "calls", i, call.id(), event.equals("connect"));
-                if (h == Handover.DONE) {
-                    continue;
-                }
-                if (h == Handover.FAILED) {
-                    dedup.forget(key);
-                    handedOver = false;
-                    continue;
-                }
+            taken &= fate != Fate.NOT_TAKEN;
+            if (fate != Fate.HERE) {
+                continue;
             }
             switch (event) {
                 case "connect" -> here.add(() -> listener.onConnect(call, value));
@@ -180,47 +156,57 @@ public final class WebhookProcessor {
             if (status == null || status.id() == null) {
                 continue;
             }
-            String key = EventDeduplicator.key(status.id(), "status:" + status.status(), status.timestamp());
-            if (!forwarded && !dedup.firstTime(key)) {
-                metrics.counter("wavoice.webhook.duplicates").increment();
-                continue;
+            Fate fate = fate(EventDeduplicator.key(status.id(), "status:" + status.status(), status.timestamp()),
+                    forwarded, entryId, raw, "statuses", i, status.id(), false);
+            taken &= fate != Fate.NOT_TAKEN;
+            if (fate == Fate.HERE) {
+                here.add(() -> listener.onStatus(status));
             }
-            if (!forwarded) {
-                Handover h = handOver(entryId, raw, "statuses", i, status.id(), false);
-                if (h == Handover.FAILED) {
-                    dedup.forget(key);
-                    handedOver = false;
-                }
-                if (h != Handover.HERE) {
-                    continue;
-                }
-            }
-            here.add(() -> listener.onStatus(status));
         }
-        return handedOver;
+        return taken;
     }
 
-    private enum Handover { HERE, DONE, FAILED }
+    /** What becomes of one event. */
+    private enum Fate {
+        /** Handled by this instance. */
+        HERE,
+        /** A peer has it. */
+        HANDED_OVER,
+        /** Seen before: dropped. */
+        REPEAT,
+        /** Nobody took it: Meta must deliver it again (or, for a peer's new call, the peer asks the next one). */
+        NOT_TAKEN
+    }
 
     /**
-     * Routes one event; a peer's event is handed to it as a webhook of its own (the same entry and change, with only
-     * this event). A new call no peer took, or a call whose owner nobody knows, is handled here.
+     * Decides one event: a repeat is dropped; a peer's event is handed to it as a webhook of its own (the same entry
+     * and change, with only this event). A new call no peer took, or a call whose owner nobody knows, is handled
+     * here. An event a peer handed over was de-duplicated and routed there; only a new call needs room here.
      */
-    private Handover handOver(String entryId, JsonNode raw, String array, int index, String callId, boolean connect) {
+    private Fate fate(String key, boolean forwarded, String entryId, JsonNode raw, String array, int index,
+            String callId, boolean connect) {
+        if (forwarded) {
+            return connect && !(routing.route(callId, true) instanceof WebhookRouting.Here) ? Fate.NOT_TAKEN : Fate.HERE;
+        }
+        if (!dedup.firstTime(key)) {
+            metrics.counter("wavoice.webhook.duplicates").increment();
+            return Fate.REPEAT;
+        }
         if (!(routing.route(callId, connect) instanceof WebhookRouting.ToPeers peers)) {
-            return Handover.HERE;
+            return Fate.HERE;
         }
         if (routing.forward(peers, callId, singleEvent(entryId, raw, array, index))) {
             metrics.counter("wavoice.webhook.forwarded").increment();
-            return Handover.DONE;
+            return Fate.HANDED_OVER;
         }
         if (connect || peers.all()) {
-            return Handover.HERE; // admission falls back to this instance; an unknown call is ignored here
+            return Fate.HERE; // admission falls back to this instance; an unknown call is ignored here
         }
         metrics.counter("wavoice.webhook.forward_failed").increment();
         log.warn("webhook.forward_failed callId={} peers={} (answered 503 so Meta delivers it again)", callId,
                 peers.peers());
-        return Handover.FAILED;
+        dedup.forget(key);
+        return Fate.NOT_TAKEN;
     }
 
     private byte[] singleEvent(String entryId, JsonNode raw, String array, int index) {
