@@ -8,6 +8,8 @@ import dev.wavoice.server.call.CallController;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.CallRegistry;
 import dev.wavoice.server.call.EndReason;
+import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.metrics.Metrics;
 import dev.wavoice.server.store.CallLogRepository;
@@ -25,6 +27,7 @@ import dev.wavoice.server.whatsapp.EventDeduplicator;
 import dev.wavoice.server.whatsapp.GraphApiClient;
 import dev.wavoice.server.whatsapp.RetryPolicy;
 import dev.wavoice.server.whatsapp.WebhookProcessor;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.wavoice.server.media.CallMediaFactory;
 import dev.wavoice.server.agent.AgentConfig;
@@ -67,8 +70,8 @@ public final class WavoiceServer implements AutoCloseable {
     /** Builds the call media once the call log and timers exist (an agent bridge writes transcripts). */
     @FunctionalInterface
     public interface MediaProvider {
-        CallMediaFactory.Opened open(CallLog callLog, ScheduledExecutorService timers, AgentHealth agentHealth)
-                throws IOException;
+        CallMediaFactory.Opened open(CallLog callLog, ScheduledExecutorService timers, AgentHealth agentHealth,
+                MeterRegistry metrics) throws IOException;
     }
 
     /** The service as configured, with the agent settings read from the process environment. */
@@ -83,7 +86,8 @@ public final class WavoiceServer implements AutoCloseable {
 
     /** As {@link #create(WavoiceConfig, AgentConfig)}, with routes of a mode added to the HTTP surface (the demo). */
     public static WavoiceServer create(WavoiceConfig config, AgentConfig agent, ExtraRoutes extraRoutes) throws IOException {
-        return new WavoiceServer(config, (MediaProvider) (callLog, timers, health) -> CallMediaFactory.open(config, agent, callLog, timers, health),
+        return new WavoiceServer(config, (MediaProvider) (callLog, timers, health, registry) ->
+                CallMediaFactory.open(config, agent, callLog, timers, health, registry),
                 extraRoutes);
     }
 
@@ -92,7 +96,8 @@ public final class WavoiceServer implements AutoCloseable {
     }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media, AutoCloseable mediaResources) {
-        this(config, (MediaProvider) (callLog, timers, health) -> new CallMediaFactory.Opened(media, mediaResources));
+        this(config, (MediaProvider) (callLog, timers, health, registry) ->
+                new CallMediaFactory.Opened(media, mediaResources));
     }
 
     public WavoiceServer(WavoiceConfig config, MediaProvider mediaProvider) throws UncheckedIOException {
@@ -115,7 +120,7 @@ public final class WavoiceServer implements AutoCloseable {
         this.agentHealth = new AgentHealth(metrics);
         CallMediaFactory.Opened opened;
         try {
-            opened = mediaProvider.open(live, timers, agentHealth);
+            opened = mediaProvider.open(live, timers, agentHealth, metrics);
         } catch (IOException e) {
             closeQuietly();
             throw new UncheckedIOException("cannot open the media port: " + e.getMessage(), e);
@@ -135,7 +140,7 @@ public final class WavoiceServer implements AutoCloseable {
         // through call control. The draining check reads the field when a call comes, long after both exist.
         this.controller = new CallController(calls, media, graph, live, metrics, timers, work,
                 new CallController.Limits(config.ringTimeout(), config.mediaConnectTimeout(), config.maxCallDuration()),
-                config.phoneNumberId(), config.agent().configName(), config.instanceId(), this::draining);
+                config.phoneNumberId(), agentName(config), config.instanceId(), this::draining);
         this.cluster = new Cluster(new Cluster.Self(config.instanceId(), Instant.now(), database.kind().equals("h2")),
                 clusterStore, repository, calls, peers, controller::endLostCall, timers, work);
         // The embedded H2 database has one instance by construction: memory de-duplicates for it, with no write
@@ -145,6 +150,13 @@ public final class WavoiceServer implements AutoCloseable {
         WebhookProcessor processor = new WebhookProcessor(json, controller, deliveries, cluster, work, metrics);
         this.http = new HttpApi(config, processor, metrics, callLog, repository, calls, json, live, agentHealth,
                 cluster, extraRoutes);
+    }
+
+    /** What a call row names as its agent: the kind, and the transport when it is not the default WebSocket. */
+    static String agentName(WavoiceConfig config) {
+        boolean realtime = config.agent() == AgentKind.LOCAL || config.agent() == AgentKind.OPENAI;
+        return config.agent().configName()
+                + (realtime && config.agentTransport() == AgentTransport.WEBRTC ? "/webrtc" : "");
     }
 
     public static ObjectMapper objectMapper() {
@@ -158,7 +170,7 @@ public final class WavoiceServer implements AutoCloseable {
         callLog.start();
         http.start();
         log.info("wavoice.started http={}:{} db={} agent={} maxCalls={} graph={}/{}", config.httpHost(), http.port(),
-                database.kind(), config.agent().configName(), config.maxCalls(), config.graphUrl(), config.graphVersion());
+                database.kind(), agentName(config), config.maxCalls(), config.graphUrl(), config.graphVersion());
         agentCheck.run();
         cluster.start(internalUrl());
         return this;

@@ -33,6 +33,15 @@ public sealed interface AgentEvent {
     record ToolCall(String callId, String name, String argumentsJson) implements AgentEvent {
     }
 
+    /**
+     * Over WebRTC the agent plays its audio itself and says when ({@code output_audio_buffer.*}): the caller starts
+     * hearing a response, has heard all of it, or had the rest dropped because they spoke over it.
+     */
+    record Playout(PlayoutState state) implements AgentEvent {
+    }
+
+    enum PlayoutState { STARTED, STOPPED, CLEARED }
+
     /** Token usage of one finished response, for cost accounting. */
     record Usage(long inputTokens, long outputTokens, long inputAudioTokens, long outputAudioTokens)
             implements AgentEvent {

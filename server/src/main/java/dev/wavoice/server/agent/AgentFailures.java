@@ -7,6 +7,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one place where agent failures are classified: from an {@code error} event, a WebSocket close (code and
@@ -146,12 +147,15 @@ public final class AgentFailures {
     public static AgentFailure fromConnectError(Throwable error) {
         Throwable root = rootCause(error);
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AgentConnectException c && c.failure() != null) {
+                return c.failure();
+            }
             if (t instanceof WebSocketHandshakeException h && h.getResponse() != null) {
                 return fromHttpStatus(h.getResponse().statusCode());
             }
         }
         String said = clip("agent socket failed: " + describe(root));
-        if (root instanceof HttpTimeoutException) {
+        if (root instanceof HttpTimeoutException || root instanceof TimeoutException) {
             return new AgentFailure(Kind.TRANSIENT, "timeout", true, said, "");
         }
         if (root instanceof IOException) {

@@ -24,6 +24,13 @@ public interface AgentSession extends AutoCloseable {
      */
     void truncate(String itemId, long audioEndMs);
 
+    /**
+     * The caller pressed keys on the phone's keypad (RFC 4733 events, never forwarded as audio): the agent gets them
+     * as a text turn of the caller's and answers.
+     */
+    default void callerKeys(String digits) {
+    }
+
     /** Answers a {@link AgentEvent.ToolCall} and lets the agent continue. */
     void sendToolOutput(String callId, String outputJson);
 

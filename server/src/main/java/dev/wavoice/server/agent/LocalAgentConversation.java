@@ -28,6 +28,8 @@ final class LocalAgentConversation {
 
     private final ObjectMapper json;
     private final Consumer<String> sink;
+    /** Where replies are played over WebRTC; null when they go out as audio delta events. */
+    private final Speaker speaker;
     private final EnergyVad vad = new EnergyVad(-45, 25);
     private final short[] frame = new short[EnergyVad.FRAME];
     private int framed;
@@ -41,13 +43,33 @@ final class LocalAgentConversation {
     private final AtomicInteger nextId = new AtomicInteger();
     private volatile Reply current;
 
+    /**
+     * Plays replies on a WebRTC leg, as OpenAI does over WebRTC: the audio goes on the media path, and the events
+     * say when the caller starts and stops hearing it ({@code output_audio_buffer.*}).
+     */
+    interface Speaker {
+        /** Queues PCM at 24 kHz for playout. */
+        void play(short[] pcm, int off, int len);
+
+        /** Drops what is queued (barge-in). */
+        void clear();
+
+        /** Milliseconds of audio still queued. */
+        long queuedMillis();
+    }
+
     /** A response being played; {@code stopped} is set by cancel, truncate or barge-in. */
     private record Reply(String responseId, String itemId, AtomicBoolean stopped) {
     }
 
     LocalAgentConversation(ObjectMapper json, Consumer<String> sink) {
+        this(json, sink, null);
+    }
+
+    LocalAgentConversation(ObjectMapper json, Consumer<String> sink, Speaker speaker) {
         this.json = json;
         this.sink = sink;
+        this.speaker = speaker;
     }
 
     void open() {
@@ -100,7 +122,8 @@ final class LocalAgentConversation {
         stop();
     }
 
-    private void audio(short[] pcm) {
+    /** Caller audio: PCM at 24 kHz, from appends or (over WebRTC) from the media leg. */
+    void audio(short[] pcm) {
         for (int i = 0; i < pcm.length; ) {
             int n = Math.min(pcm.length - i, EnergyVad.FRAME - framed);
             System.arraycopy(pcm, i, frame, framed, n);
@@ -169,14 +192,22 @@ final class LocalAgentConversation {
                 .put("status", "in_progress")));
         Thread.ofVirtual().name("local-agent-reply").start(() -> {
             boolean completed = true;
+            if (speaker != null) {
+                send(event("output_audio_buffer.started").put("response_id", reply.responseId()));
+            }
             for (int off = 0; off < pcm.length; off += DELTA) {
                 if (reply.stopped().get()) {
                     completed = false;
                     break;
                 }
-                send(event("response.output_audio.delta").put("response_id", reply.responseId())
-                        .put("item_id", reply.itemId()).put("output_index", 0).put("content_index", 0)
-                        .put("delta", Pcm16.toBase64(pcm, off, Math.min(DELTA, pcm.length - off))));
+                int n = Math.min(DELTA, pcm.length - off);
+                if (speaker != null) {
+                    speaker.play(pcm, off, n);
+                } else {
+                    send(event("response.output_audio.delta").put("response_id", reply.responseId())
+                            .put("item_id", reply.itemId()).put("output_index", 0).put("content_index", 0)
+                            .put("delta", Pcm16.toBase64(pcm, off, n)));
+                }
                 try {
                     Thread.sleep(DELTA_PAUSE_MS);
                 } catch (InterruptedException e) {
@@ -189,6 +220,9 @@ final class LocalAgentConversation {
                         .put("item_id", reply.itemId()));
                 send(event("response.output_audio_transcript.done").put("response_id", reply.responseId())
                         .put("item_id", reply.itemId()).put("transcript", transcript));
+                if (speaker != null && awaitPlayed(reply)) {
+                    send(event("output_audio_buffer.stopped").put("response_id", reply.responseId()));
+                }
             }
             ObjectNode response = json.createObjectNode().put("id", reply.responseId())
                     .put("status", completed ? "completed" : "cancelled");
@@ -200,10 +234,24 @@ final class LocalAgentConversation {
         });
     }
 
+    /** Over WebRTC: waits until the queued reply has been played out; false when it was cut first. */
+    private boolean awaitPlayed(Reply reply) {
+        try {
+            while (!reply.stopped().get() && speaker.queuedMillis() > 0) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !reply.stopped().get();
+    }
+
     private void stop() {
         Reply r = current;
-        if (r != null) {
-            r.stopped().set(true);
+        if (r != null && r.stopped().compareAndSet(false, true) && speaker != null) {
+            speaker.clear(); // the caller talks over the reply: it stops at once, as OpenAI's does
+            send(event("output_audio_buffer.cleared").put("response_id", r.responseId()));
         }
     }
 

@@ -6,15 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The client → server events of the GA Realtime protocol, as JSON text. */
+/**
+ * The client → server events of the GA Realtime protocol, as JSON text. Over WebRTC the audio travels as Opus on
+ * the media leg, so the session names no PCM formats ({@code pcmAudio} false).
+ */
 final class RealtimeClientEvents {
     static final int SAMPLE_RATE = 24_000;
     /** Names our {@code session.update}, so an {@code error} about it is known for a rejected configuration. */
     static final String SESSION_UPDATE_EVENT_ID = "wavoice_session_update";
     private final ObjectMapper json;
+    private final boolean pcmAudio;
 
-    RealtimeClientEvents(ObjectMapper json) {
+    RealtimeClientEvents(ObjectMapper json, boolean pcmAudio) {
         this.json = json;
+        this.pcmAudio = pcmAudio;
     }
 
     String sessionUpdate(AgentConfig config) {
@@ -24,24 +29,38 @@ final class RealtimeClientEvents {
     /** The configured session with other instructions: the configured ones plus the conversation so far. */
     String sessionUpdate(AgentConfig config, String instructions) {
         ObjectNode root = json.createObjectNode().put("type", "session.update").put("event_id", SESSION_UPDATE_EVENT_ID);
-        ObjectNode session = root.putObject("session");
+        root.set("session", session(config, instructions));
+        return write(root);
+    }
+
+    /** The session part of a {@code POST /v1/realtime/calls}: the same object a {@code session.update} carries. */
+    String sessionJson(AgentConfig config) {
+        return write(session(config, config.instructions()));
+    }
+
+    private ObjectNode session(AgentConfig config, String instructions) {
+        ObjectNode session = json.createObjectNode();
         session.put("type", "realtime");
         session.put("model", config.model());
         session.put("instructions", instructions);
         session.putArray("output_modalities").add("audio");
         ObjectNode audio = session.putObject("audio");
         ObjectNode input = audio.putObject("input");
-        pcmFormat(input.putObject("format"));
+        if (pcmAudio) {
+            pcmFormat(input.putObject("format"));
+        }
         input.putObject("turn_detection").put("type", config.turnDetection().wireName());
         input.putObject("transcription").put("model", config.transcriptionModel());
         ObjectNode output = audio.putObject("output");
-        pcmFormat(output.putObject("format"));
+        if (pcmAudio) {
+            pcmFormat(output.putObject("format"));
+        }
         output.put("voice", config.voice());
         ArrayNode tools = session.putArray("tools");
         tool(tools, AgentTool.endCall());
         config.tools().forEach(t -> tool(tools, t));
         session.put("tool_choice", "auto");
-        return write(root);
+        return session;
     }
 
     String append(short[] pcm, int off, int len) {
@@ -65,6 +84,15 @@ final class RealtimeClientEvents {
     String toolOutput(String callId, String output) {
         ObjectNode root = json.createObjectNode().put("type", "conversation.item.create");
         root.putObject("item").put("type", "function_call_output").put("call_id", callId).put("output", output);
+        return write(root);
+    }
+
+    /** What the caller typed on the keypad, as a turn of the caller's (DTMF never reaches the agent as audio). */
+    String callerKeys(String digits) {
+        ObjectNode root = json.createObjectNode().put("type", "conversation.item.create");
+        ObjectNode item = root.putObject("item").put("type", "message").put("role", "user");
+        item.putArray("content").addObject().put("type", "input_text")
+                .put("text", "[The caller pressed these keys on the phone keypad: " + digits + "]");
         return write(root);
     }
 

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,9 @@ public final class RealtimeConnector implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timers;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
+    private final RealtimeCalls calls;
+    /** The session part of every offer: voice and model are fixed when the agent's call is created. */
+    private final String sessionJson;
 
     public RealtimeConnector(AgentConfig config) {
         this(config, Duration.ofSeconds(10), DEFAULT_MAX_EVENT_CHARS);
@@ -65,6 +70,8 @@ public final class RealtimeConnector implements AutoCloseable {
         this.maxEventChars = maxEventChars;
         this.policy = policy;
         this.http = HttpClient.newBuilder().executor(executor).connectTimeout(connectTimeout).build();
+        this.calls = new RealtimeCalls(config, http, connectTimeout, json);
+        this.sessionJson = new RealtimeClientEvents(json, false).sessionJson(config);
         this.timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "agent-timers");
             t.setDaemon(true);
@@ -81,9 +88,22 @@ public final class RealtimeConnector implements AutoCloseable {
      * for good (the message names the URL, never the key). The session returned is a {@link RealtimeSession}.
      */
     public CompletableFuture<AgentSession> open(String callId, AgentListener listener) {
+        return open(callId, listener, null);
+    }
+
+    /**
+     * As {@link #open(String, AgentListener)}, over WebRTC when {@code media} is given: each of the session's
+     * connections is a media leg offered to the calls endpoint plus a sideband socket ({@code ?call_id=}) for the
+     * events; the audio never passes through the session. A leg that fails counts as a lost socket, so it is replaced
+     * (new offer, new call id, context restored) like a dropped WebSocket. The future completes once the first leg's
+     * media is connected and its session configured.
+     */
+    public CompletableFuture<AgentSession> open(String callId, AgentListener listener, AgentMedia media) {
         long started = System.nanoTime();
+        AtomicInteger legs = new AtomicInteger();
         RealtimeSession session = new RealtimeSession(callId, config, policy, listener, json, maxEventChars,
-                socket -> dial(callId, socket), timers, health, connectTimeout);
+                media == null ? socket -> dial(callId, socket) : socket -> dialLeg(media, legs.incrementAndGet(), socket),
+                timers, health, connectTimeout, media == null);
         return session.connect().handle((s, error) -> {
             if (error != null) {
                 Throwable cause = AgentFailures.unwrap(error);
@@ -112,8 +132,13 @@ public final class RealtimeConnector implements AutoCloseable {
      * either way, with the failure or null.
      */
     public CompletableFuture<AgentFailure> check() {
+        return check(null);
+    }
+
+    /** As {@link #check()}, over WebRTC when {@code media} is given (one leg connected, configured, closed). */
+    public CompletableFuture<AgentFailure> check(AgentMedia media) {
         health.checking();
-        return open("startup-check", event -> { }).handle((s, error) -> {
+        return open("startup-check", event -> { }, media).handle((s, error) -> {
             if (error == null) {
                 s.close();
                 return null;
@@ -126,13 +151,17 @@ public final class RealtimeConnector implements AutoCloseable {
 
     /** Opens one socket for a session; the Authorization header is the only place the key goes. */
     private CompletableFuture<WebSocket> dial(String callId, RealtimeSocket socket) {
+        return dialSocket(endpoint(), socket);
+    }
+
+    private CompletableFuture<WebSocket> dialSocket(URI uri, RealtimeSocket socket) {
         var builder = http.newWebSocketBuilder().connectTimeout(connectTimeout);
         if (config.apiKey().isPresent()) {
             builder.header("Authorization", "Bearer " + config.apiKey().reveal());
         }
         // Off the caller's thread (the JDK may resolve the host name before returning the future), and completed
         // on ours rather than a common-pool thread, since the session configures and swaps sockets on it.
-        return CompletableFuture.supplyAsync(() -> builder.buildAsync(endpoint(), socket), executor)
+        return CompletableFuture.supplyAsync(() -> builder.buildAsync(uri, socket), executor)
                 .thenCompose(f -> f)
                 .handleAsync((ws, error) -> {
                     if (error != null) {
@@ -143,6 +172,39 @@ public final class RealtimeConnector implements AutoCloseable {
                 }, executor);
     }
 
+    /**
+     * One WebRTC connection: the leg's offer goes to the calls endpoint with the session configuration, the answer is
+     * applied, then the sideband socket opens; done once the leg's media is connected too (bounded by the connect
+     * timeout). A failure closes the leg; a leg lost later fails the socket it is bound to.
+     */
+    private CompletableFuture<WebSocket> dialLeg(AgentMedia media, int number, RealtimeSocket socket) {
+        return CompletableFuture.supplyAsync(() -> media.newLeg(number), executor).thenCompose(leg -> {
+            socket.bind(leg);
+            leg.lost().thenAccept(reason -> socket.fail(new AgentFailure(AgentFailure.Kind.TRANSIENT, "media_lost",
+                    true, AgentFailures.clip("agent media leg lost: " + reason), "")));
+            return calls.create(leg.offerSdp(), sessionJson)
+                    .thenApply(created -> {
+                        try {
+                            leg.applyAnswer(created.answerSdp(), created.callId());
+                        } catch (IllegalArgumentException e) {
+                            throw new AgentConnectException("the agent's SDP answer cannot be used", new AgentFailure(
+                                    AgentFailure.Kind.PERMANENT, "agent_answer_unusable", true,
+                                    AgentFailures.clip(e.getMessage()), "the agent answered the offer with SDP "
+                                    + "wavoice cannot use (see the detail): check OPENAI_REALTIME_URL"), e);
+                        }
+                        return created.callId();
+                    })
+                    .thenCompose(agentCallId -> dialSocket(sideband(agentCallId), socket))
+                    .thenCombine(leg.connected(), (ws, connected) -> ws)
+                    .orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((ws, error) -> {
+                        if (error != null) {
+                            leg.close();
+                        }
+                    });
+        });
+    }
+
     public AgentConfig config() {
         return config;
     }
@@ -151,6 +213,13 @@ public final class RealtimeConnector implements AutoCloseable {
         String base = config.url().toString();
         String sep = base.contains("?") ? "&" : "?";
         return URI.create(base + sep + "model=" + URLEncoder.encode(config.model(), StandardCharsets.UTF_8));
+    }
+
+    /** The sideband socket of an agent call made over WebRTC. */
+    URI sideband(String agentCallId) {
+        String base = config.url().toString();
+        String sep = base.contains("?") ? "&" : "?";
+        return URI.create(base + sep + "call_id=" + URLEncoder.encode(agentCallId, StandardCharsets.UTF_8));
     }
 
     @Override

@@ -33,8 +33,7 @@ final class RealtimeServerEvents {
             "response.output_item.done", "response.content_part.added", "response.content_part.done",
             "response.output_audio.done", "response.audio.done", "response.output_text.delta",
             "response.output_text.done", "response.text.delta", "response.text.done",
-            "response.function_call_arguments.delta", "output_audio_buffer.started", "output_audio_buffer.stopped",
-            "output_audio_buffer.cleared", "transcription_session.updated");
+            "response.function_call_arguments.delta", "transcription_session.updated");
 
     private RealtimeServerEvents() {
     }
@@ -59,6 +58,9 @@ final class RealtimeServerEvents {
             case "response.function_call_arguments.done" -> Parsed.of(
                     new AgentEvent.ToolCall(text(e, "call_id"), text(e, "name"), e.path("arguments").asText("{}")));
             case "response.done" -> responseDone(e.path("response"));
+            case "output_audio_buffer.started" -> Parsed.of(new AgentEvent.Playout(AgentEvent.PlayoutState.STARTED));
+            case "output_audio_buffer.stopped" -> Parsed.of(new AgentEvent.Playout(AgentEvent.PlayoutState.STOPPED));
+            case "output_audio_buffer.cleared" -> Parsed.of(new AgentEvent.Playout(AgentEvent.PlayoutState.CLEARED));
             case "error" -> {
                 JsonNode error = e.path("error");
                 yield Parsed.of(new AgentEvent.Error(text(error, "type"), text(error, "code"), text(error, "message")));

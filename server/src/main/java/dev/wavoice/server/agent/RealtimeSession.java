@@ -113,12 +113,12 @@ public final class RealtimeSession implements AgentSession {
 
     RealtimeSession(String callId, AgentConfig config, SessionPolicy policy, AgentListener listener, ObjectMapper json,
                     int maxEventChars, Dialer dialer, ScheduledExecutorService timers, AgentHealth health,
-                    Duration openTimeout) {
+                    Duration openTimeout, boolean pcmAudio) {
         this.callId = callId;
         this.config = config;
         this.policy = policy;
         this.listener = listener;
-        this.out = new RealtimeClientEvents(json);
+        this.out = new RealtimeClientEvents(json, pcmAudio);
         this.maxEventChars = maxEventChars;
         this.dialer = dialer;
         this.timers = timers;
@@ -216,6 +216,14 @@ public final class RealtimeSession implements AgentSession {
         RealtimeSocket s = current;
         if (s != null) {
             s.send(out.responseCreate(instructions), false);
+        }
+    }
+
+    @Override
+    public void callerKeys(String digits) {
+        RealtimeSocket s = current;
+        if (s != null && s.send(out.callerKeys(digits), false)) {
+            s.send(out.responseCreate(null), false);
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.wavoice.server.agent;
 
 import java.net.http.WebSocket;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -36,6 +38,8 @@ final class RealtimeSocket implements WebSocket.Listener {
     private volatile AgentFailure lostWhy;
     /** The last {@code error} event on this socket: it explains a close that follows better than the close code. */
     private volatile AgentFailure lastError;
+    /** What lives and dies with this socket: the WebRTC leg whose sideband it is. */
+    private final List<AutoCloseable> bound = new CopyOnWriteArrayList<>();
 
     private final Object sendLock = new Object();
     private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
@@ -111,11 +115,37 @@ final class RealtimeSocket implements WebSocket.Listener {
         }
     }
 
+    /** Closes {@code resource} with this socket (at once if it has ended already). */
+    void bind(AutoCloseable resource) {
+        bound.add(resource);
+        if (ended.get()) {
+            release();
+        }
+    }
+
+    /** Something bound to this socket failed (its media leg): the socket counts as lost for {@code why}. */
+    void fail(AgentFailure why) {
+        lost(why);
+    }
+
+    private void release() {
+        for (AutoCloseable r : bound) {
+            if (bound.remove(r)) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    // Closing is best effort; the leg logs its own end.
+                }
+            }
+        }
+    }
+
     /** Closes after what is already queued (a last tool output still goes out); no {@code onLost} follows. */
     void close() {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        release();
         WebSocket socket = ws;
         if (socket == null) {
             return;
@@ -176,6 +206,7 @@ final class RealtimeSocket implements WebSocket.Listener {
     private void lost(AgentFailure why) {
         if (ended.compareAndSet(false, true)) {
             lostWhy = why;
+            release();
             WebSocket socket = ws;
             if (socket != null) {
                 socket.abort();

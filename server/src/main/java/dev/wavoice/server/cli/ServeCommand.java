@@ -3,6 +3,7 @@ package dev.wavoice.server.cli;
 import dev.wavoice.server.WavoiceServer;
 import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
@@ -69,6 +70,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--agent-unavailable", description = "auto | apology | reject: when the agent fails while the call rings, answer with a short apology tone then hang up, or reject the call; auto rejects when the failure is permanent (a refused key, no quota, an unknown model) and apologises otherwise (env WAVOICE_AGENT_UNAVAILABLE, default auto).")
     String agentUnavailable;
 
+    @Option(names = "--agent-transport", description = "websocket | webrtc: how calls reach an OpenAI-compatible agent; webrtc relays Opus between a WebRTC leg to the agent and the caller without transcoding (env WAVOICE_AGENT_TRANSPORT, default websocket).")
+    String agentTransport;
+
+    @Option(names = "--agent-fallback", description = "none | websocket: with --agent-transport webrtc, carry a call over the WebSocket transport when its WebRTC agent leg cannot be set up or is lost for good (env WAVOICE_AGENT_FALLBACK, default none).")
+    String agentFallback;
+
     @Option(names = "--max-calls", description = "Concurrent calls; more are rejected (env WAVOICE_MAX_CALLS, default 100).")
     Integer maxCalls;
 
@@ -124,6 +131,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .agent(AgentKind.resolve(in.text(agent, "WAVOICE_AGENT", null),
                         in.text(null, "OPENAI_API_KEY", null) != null))
                 .agentUnavailable(AgentUnavailable.parse(in.text(agentUnavailable, "WAVOICE_AGENT_UNAVAILABLE", "auto")))
+                .agentTransport(AgentTransport.parse(in.text(agentTransport, "WAVOICE_AGENT_TRANSPORT", "websocket")))
+                .agentFallback(AgentTransport.parseFallback(in.text(agentFallback, "WAVOICE_AGENT_FALLBACK", null)))
                 .maxCalls(in.number(maxCalls, "WAVOICE_MAX_CALLS", WavoiceConfig.DEFAULT_MAX_CALLS))
                 .adminToken(in.text(adminToken, "WAVOICE_ADMIN_TOKEN", null))
                 .ringTimeout(Duration.ofSeconds(in.number(ringTimeoutSeconds, "WAVOICE_RING_TIMEOUT_SECONDS", 60)))

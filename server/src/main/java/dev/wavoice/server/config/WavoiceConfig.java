@@ -30,6 +30,8 @@ public record WavoiceConfig(
         Duration maxCallDuration,
         Duration mediaConnectTimeout,
         AgentUnavailable agentUnavailable,
+        AgentTransport agentTransport,
+        AgentTransport agentFallback,
         String instanceId,
         URI internalUrl,
         Secret clusterSecret,
@@ -78,6 +80,10 @@ public record WavoiceConfig(
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("WAVOICE_MEDIA_PORTS: " + e.getMessage());
             }
+        }
+        Objects.requireNonNull(agentTransport, "agentTransport");
+        if (agentFallback == agentTransport) { // falling back to what failed is no fallback
+            agentFallback = null;
         }
         if (drainTimeout.isNegative()) {
             throw new ConfigException("WAVOICE_DRAIN_SECONDS must be >= 0 (got " + drainTimeout.toSeconds() + ")");
@@ -143,6 +149,8 @@ public record WavoiceConfig(
         private Duration maxCallDuration = Duration.ofHours(4);
         private Duration mediaConnectTimeout = Duration.ofSeconds(10);
         private AgentUnavailable agentUnavailable = AgentUnavailable.AUTO;
+        private AgentTransport agentTransport = AgentTransport.WEBSOCKET;
+        private AgentTransport agentFallback;
         private String instanceId;
         private URI internalUrl;
         private Secret clusterSecret = Secret.none();
@@ -158,6 +166,7 @@ public record WavoiceConfig(
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
                 agentUnavailable = from.agentUnavailable;
+                agentTransport = from.agentTransport; agentFallback = from.agentFallback;
                 instanceId = from.instanceId; internalUrl = from.internalUrl; clusterSecret = from.clusterSecret;
                 drainTimeout = from.drainTimeout; mediaPorts = from.mediaPorts;
             }
@@ -183,6 +192,8 @@ public record WavoiceConfig(
         public Builder maxCallDuration(Duration v) { maxCallDuration = v; return this; }
         public Builder mediaConnectTimeout(Duration v) { mediaConnectTimeout = v; return this; }
         public Builder agentUnavailable(AgentUnavailable v) { agentUnavailable = v; return this; }
+        public Builder agentTransport(AgentTransport v) { agentTransport = v; return this; }
+        public Builder agentFallback(AgentTransport v) { agentFallback = v; return this; }
         public Builder instanceId(String v) { instanceId = v; return this; }
         public Builder internalUrl(URI v) { internalUrl = v; return this; }
         public Builder clusterSecret(String v) { clusterSecret = Secret.of(v); return this; }
@@ -194,6 +205,7 @@ public record WavoiceConfig(
                     blankToNull(stunServer), dbUrl, appSecret,
                     verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, agent, maxCalls,
                     adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
+                    agentTransport, agentFallback,
                     instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
                     clusterSecret, drainTimeout, blankToNull(mediaPorts));
         }

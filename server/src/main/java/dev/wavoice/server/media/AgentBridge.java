@@ -40,7 +40,7 @@ final class AgentBridge implements CallAudio, AgentListener {
             + "sentence, apologise, say the caller may call again in a minute, and say goodbye.";
     /** The longest a goodbye may take before the call ends anyway. */
     static final Duration WRAP_UP_GRACE = Duration.ofSeconds(6);
-    private static final String WRAPPED_UP = "the service stopped; the agent said goodbye";
+    static final String WRAPPED_UP = "the service stopped; the agent said goodbye";
 
     private final String callId;
     private final WebRtcCallMedia.CallContext call;
@@ -50,6 +50,7 @@ final class AgentBridge implements CallAudio, AgentListener {
     private final DrainWatcher playout;
     private final TranscriptBook transcripts;
     private final CallerPcmHandoff callerPcm;
+    private final KeypadBuffer keypad;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean greeted = new AtomicBoolean();
@@ -81,6 +82,7 @@ final class AgentBridge implements CallAudio, AgentListener {
         this.playout = new DrainWatcher(stream, route.timers());
         this.transcripts = new TranscriptBook(callId, callLog);
         this.callerPcm = new CallerPcmHandoff(route.audioConfig().pcmFrame(), route.work());
+        this.keypad = new KeypadBuffer(route.timers(), this::callerKeys);
     }
 
     /**
@@ -154,6 +156,14 @@ final class AgentBridge implements CallAudio, AgentListener {
         @Override
         public void onDtmf(char digit) {
             callLog.event(callId, "caller.dtmf", String.valueOf(digit));
+            keypad.digit(digit);
+        }
+    }
+
+    private void callerKeys(String digits) {
+        AgentSession s = session;
+        if (s != null && !closed.get()) {
+            s.callerKeys(digits);
         }
     }
 
@@ -179,6 +189,7 @@ final class AgentBridge implements CallAudio, AgentListener {
             case AgentEvent.AudioDelta d -> play(d);
             case AgentEvent.SpeechStarted s -> bargeIn();
             case AgentEvent.SpeechStopped s -> { }
+            case AgentEvent.Playout p -> { } // WebRTC only; here the bridge plays the audio itself
             case AgentEvent.Transcript t -> transcripts.add(t);
             case AgentEvent.ToolCall t -> toolCall(t);
             case AgentEvent.Usage u -> {
@@ -275,14 +286,7 @@ final class AgentBridge implements CallAudio, AgentListener {
             });
             return;
         }
-        route.tools().run(callId, t).whenComplete((output, error) -> {
-            AgentSession s = session;
-            String result = error == null ? output
-                    : "{\"error\":\"tool " + t.name() + " failed: " + jsonSafe(rootMessage(error)) + "\"}";
-            if (s != null && !closed.get()) {
-                s.sendToolOutput(t.callId(), result);
-            }
-        });
+        route.tools().runAndAnswer(callId, t, () -> session, closed::get);
     }
 
     /**
@@ -354,6 +358,7 @@ final class AgentBridge implements CallAudio, AgentListener {
             return;
         }
         playout.cancel();
+        keypad.cancel();
         stream.close();
         AgentSession s = session;
         if (s != null) {
@@ -365,14 +370,5 @@ final class AgentBridge implements CallAudio, AgentListener {
                         + "decodeErrors={} encodeErrors={} callerFramesDropped={}", callId, st.framesDelivered(),
                 st.framesEncoded(), st.dtxSkipped(), st.outbound().overflowDropped(), st.outbound().clears(),
                 st.decodeErrors(), st.encodeErrors(), callerPcm.dropped());
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = AgentFailures.rootCause(t);
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
-    private static String jsonSafe(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "'").replaceAll("[\\x00-\\x1f]", " ");
     }
 }

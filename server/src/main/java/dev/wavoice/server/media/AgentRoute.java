@@ -4,6 +4,7 @@ import dev.wavoice.media.audio.OpusCodec;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.server.agent.AgentEvent;
+import dev.wavoice.server.agent.AgentFailures;
 import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.config.AgentUnavailable;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Calls answered by an AI agent: each answered call gets an {@link AgentBridge} between its audio stream and a
@@ -41,6 +44,31 @@ public record AgentRoute(String agentName, Connector connector, ToolRunner tools
     @FunctionalInterface
     public interface ToolRunner {
         CompletableFuture<String> run(String callId, AgentEvent.ToolCall call);
+
+        /**
+         * Runs the call and gives its output (or what went wrong, as JSON) to the session in service then, unless the
+         * call is over by then.
+         */
+        default void runAndAnswer(String callId, AgentEvent.ToolCall call, Supplier<AgentSession> session,
+                BooleanSupplier callClosed) {
+            run(callId, call).whenComplete((output, error) -> {
+                AgentSession s = session.get();
+                String result = error == null ? output : "{\"error\":\"tool " + call.name() + " failed: "
+                        + jsonSafe(rootMessage(error)) + "\"}";
+                if (s != null && !callClosed.getAsBoolean()) {
+                    s.sendToolOutput(call.callId(), result);
+                }
+            });
+        }
+
+        private static String rootMessage(Throwable t) {
+            Throwable root = AgentFailures.rootCause(t);
+            return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        }
+
+        private static String jsonSafe(String s) {
+            return s.replace("\\", "\\\\").replace("\"", "'").replaceAll("[\\x00-\\x1f]", " ");
+        }
 
         /** For an agent with no tools besides {@code end_call}. */
         static ToolRunner none() {

@@ -1,5 +1,6 @@
 package dev.wavoice.server.media;
 
+import dev.wavoice.media.audio.OpusCodec;
 import dev.wavoice.media.audio.OpusCodecs;
 import dev.wavoice.media.transport.PortRange;
 import dev.wavoice.media.playout.Pacer;
@@ -9,6 +10,7 @@ import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.agent.AgentHealth;
+import dev.wavoice.server.agent.AgentMedia;
 import dev.wavoice.server.agent.AgentTool;
 import dev.wavoice.server.agent.HttpToolInvoker;
 import dev.wavoice.server.agent.SessionPolicy;
@@ -16,6 +18,7 @@ import dev.wavoice.server.agent.LocalAgentServer;
 import dev.wavoice.server.agent.RealtimeConnector;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.Secret;
@@ -24,6 +27,7 @@ import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,23 +60,39 @@ public final class CallMediaFactory {
     }
 
     public static Opened open(WavoiceConfig config, AgentConfig agent, CallLog callLog,
-            ScheduledExecutorService timers, AgentHealth health) throws IOException {
+            ScheduledExecutorService timers, AgentHealth health, MeterRegistry metrics) throws IOException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             WebRtcTransport transport = WebRtcTransport.open(transportConfig(config));
             resources.add(transport);
             Runnable check = () -> { };
             WebRtcCallMedia.AudioRoute route;
+            OpusCodecs.Selection opus = opus(System.getenv());
+            OpusCodec codec = new CountedOpusCodec(opus.codec(), metrics);
             switch (config.agent()) {
                 case ECHO -> route = new EchoRoute();
                 case LOCAL, OPENAI -> {
-                    RealtimeConnector connector = connector(config.agent(), agent, health, resources);
-                    route = agentRoute(config.agent(), connector, callLog, timers, resources,
-                            config.agentUnavailable());
-                    check = () -> startupCheck(connector);
+                    boolean webrtc = config.agentTransport() == AgentTransport.WEBRTC;
+                    RealtimeConnector connector = connector(config.agent(), agent, health, resources,
+                            webrtc ? opus.codec() : null);
+                    AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
+                            ? agentRoute(config.agent(), connector, callLog, timers, resources,
+                                    config.agentUnavailable(), codec, opus.reason())
+                            : null;
+                    if (webrtc) {
+                        route = passthroughRoute(config, connector, transport, callLog, timers, resources, decoding,
+                                opus.codec());
+                        AgentMedia checkLegs = n -> new AgentLeg(transport, "startup-check-" + n, n, (l, b, o, len) -> { },
+                                new SecureRandom());
+                        check = () -> startupCheck(connector, checkLegs);
+                    } else {
+                        route = decoding;
+                        check = () -> startupCheck(connector, null);
+                    }
                 }
                 case PCM_ECHO -> route = audioRoute(AgentKind.PCM_ECHO, PcmEchoSession::open,
-                        AgentRoute.ToolRunner.none(), callLog, timers, resources, AgentUnavailable.APOLOGY);
+                        AgentRoute.ToolRunner.none(), callLog, timers, resources, AgentUnavailable.APOLOGY, codec,
+                        opus.reason());
                 default -> throw new IllegalStateException("unhandled agent " + config.agent());
             }
             return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources), check);
@@ -81,12 +102,29 @@ public final class CallMediaFactory {
         }
     }
 
+    /**
+     * The zero-transcode route: a WebRTC leg to the agent per call on the same transport, Opus relayed both ways.
+     * {@code fallback} is the decoding route calls move to when their WebRTC agent fails, or null.
+     */
+    private static PassthroughRoute passthroughRoute(WavoiceConfig config, RealtimeConnector connector,
+            WebRtcTransport transport, CallLog callLog, ScheduledExecutorService timers, List<AutoCloseable> resources,
+            AgentRoute fallback, OpusCodec toneCodec) {
+        HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(System.getenv());
+        resources.add(invoker);
+        List<AgentTool> tools = connector.config().tools();
+        log.info("media.audio_route agent={} transport=webrtc fallback={}", config.agent().configName(),
+                fallback == null ? "none" : "websocket");
+        return new PassthroughRoute(config.agent().configName() + "/webrtc", connector::open, transport,
+                (callId, call) -> invoker.invoke(callId, tools, call), callLog, timers, config.agentUnavailable(),
+                Duration.ofSeconds(3), ApologyTone.opusFrames(toneCodec), fallback);
+    }
+
     /** One connector for every call; the local agent runs as a loopback server of its own. */
     private static RealtimeConnector connector(AgentKind kind, AgentConfig agent, AgentHealth health,
-            List<AutoCloseable> resources) {
+            List<AutoCloseable> resources, OpusCodec localWebRtcCodec) {
         AgentConfig effective = agent;
         if (kind == AgentKind.LOCAL) {
-            LocalAgentServer local = LocalAgentServer.start(0);
+            LocalAgentServer local = LocalAgentServer.start(0, localWebRtcCodec);
             resources.add(local);
             // The local agent needs no key, and must never be sent the OpenAI one.
             effective = agent.withUrl(local.url()).withApiKey(Secret.none());
@@ -102,22 +140,23 @@ public final class CallMediaFactory {
     }
 
     private static AgentRoute agentRoute(AgentKind kind, RealtimeConnector connector, CallLog callLog,
-            ScheduledExecutorService timers, List<AutoCloseable> resources, AgentUnavailable unavailable) {
+            ScheduledExecutorService timers, List<AutoCloseable> resources, AgentUnavailable unavailable,
+            OpusCodec codec, String codecReason) {
         HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(System.getenv());
         resources.add(invoker);
         List<AgentTool> tools = connector.config().tools();
         return audioRoute(kind, connector::open, (callId, call) -> invoker.invoke(callId, tools, call), callLog,
-                timers, resources, unavailable);
+                timers, resources, unavailable, codec, codecReason);
     }
 
     /**
      * Opens one agent session and closes it, in the background, so a wrong key or model shows in the startup log
      * and on {@code /ready} before the first caller meets it. No audio is sent, so nothing is billed.
      */
-    private static void startupCheck(RealtimeConnector connector) {
+    private static void startupCheck(RealtimeConnector connector, AgentMedia media) {
         AgentConfig agent = connector.config();
         long started = System.nanoTime();
-        connector.check().thenAccept(failure -> {
+        connector.check(media).thenAccept(failure -> {
             long ms = (System.nanoTime() - started) / 1_000_000;
             if (failure == null) {
                 log.info("agent.check ok url={} model={} ms={}", agent.url(), agent.model(), ms);
@@ -133,14 +172,13 @@ public final class CallMediaFactory {
     /** What every decoded-audio route shares: the 20 ms pacer, the codec, the hand-off executor. */
     private static AgentRoute audioRoute(AgentKind kind, AgentRoute.Connector connector, AgentRoute.ToolRunner tools,
             CallLog callLog, ScheduledExecutorService timers, List<AutoCloseable> resources,
-            AgentUnavailable unavailable) {
+            AgentUnavailable unavailable, OpusCodec codec, String codecReason) {
         ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(work::shutdownNow);
         Pacer pacer = new Pacer(PacerConfig.defaults()).start();
         resources.add(pacer);
-        OpusCodecs.Selection codec = opus(System.getenv());
-        log.info("media.audio_route agent={} codec=\"{}\"", kind.configName(), codec.reason());
-        return new AgentRoute(kind.configName(), connector, tools, pacer, codec.codec(),
+        log.info("media.audio_route agent={} codec=\"{}\"", kind.configName(), codecReason);
+        return new AgentRoute(kind.configName(), connector, tools, pacer, codec,
                 AudioStreamConfig.speech(24_000), callLog, timers, unavailable, Duration.ofSeconds(3), work);
     }
 
