@@ -77,7 +77,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private volatile CandidatePair selectedPair;
 
     private WebRtcEndpoint(WebRtcTransport transport, String id, MediaListener listener, IceRole role,
-            SessionDescription offer) throws SdpNegotiationException {
+            SessionDescription offer, boolean ownPort) throws SdpNegotiationException {
         this.transport = transport;
         this.id = id;
         this.listener = listener;
@@ -87,7 +87,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
         byte[] cnameBytes = new byte[8];
         transport.random.nextBytes(cnameBytes);
         this.localCname = HexFormat.of().formatHex(cnameBytes);
-        this.socket = transport.socketFor(id);
+        this.socket = transport.socketFor(id, ownPort);
         this.port = socket.mux().register(id, localCredentials.ufrag(), this::onPacket);
         this.ice = new IceAgent(id, transport.config.ice(), localCredentials, role, port, this::onIceEvent,
                 transport.random);
@@ -114,12 +114,12 @@ public final class WebRtcEndpoint implements AutoCloseable {
     static WebRtcEndpoint answering(WebRtcTransport transport, String id, SessionDescription offer,
             MediaListener listener) throws SdpNegotiationException {
         // The answerer starts controlled (RFC 8445 §6.1.1); an ICE-lite offerer makes it controlling.
-        return new WebRtcEndpoint(transport, id, listener, IceRole.CONTROLLED, offer);
+        return new WebRtcEndpoint(transport, id, listener, IceRole.CONTROLLED, offer, false);
     }
 
-    static WebRtcEndpoint offering(WebRtcTransport transport, String id, MediaListener listener) {
+    static WebRtcEndpoint offering(WebRtcTransport transport, String id, MediaListener listener, boolean ownPort) {
         try {
-            return new WebRtcEndpoint(transport, id, listener, IceRole.CONTROLLING, null);
+            return new WebRtcEndpoint(transport, id, listener, IceRole.CONTROLLING, null, ownPort);
         } catch (SdpNegotiationException e) {
             throw new IllegalStateException("creating an offer cannot fail to negotiate", e);
         }

@@ -70,13 +70,18 @@ public final class WebRtcTransport implements AutoCloseable {
         }
     }
 
-    /** The socket for a new endpoint; with per-call ports it fails when every port of the range is taken. */
-    Socket socketFor(String id) {
-        if (perCallPorts == null) {
+    /**
+     * The socket for a new endpoint; with per-call ports it fails when every port of the range is taken.
+     * {@code ownPort} asks for a socket of its own even without per-call ports (any free port at the bind address):
+     * for a connection we open to a server that demultiplexes by address, as a browser does per peer connection.
+     */
+    Socket socketFor(String id, boolean ownPort) {
+        if (perCallPorts == null && !ownPort) {
             return new Socket(mux, localCandidates(), false);
         }
         try {
-            UdpMux own = perCallPorts.open("call-" + id, config.bind());
+            UdpMux own = perCallPorts != null ? perCallPorts.open("call-" + id, config.bind())
+                    : UdpMux.open("leg-" + id, new InetSocketAddress(config.bind().getAddress(), 0), 256 << 10);
             return new Socket(own, candidates(own.localAddress(), config.announcedAddress()), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -127,7 +132,16 @@ public final class WebRtcTransport implements AutoCloseable {
 
     /** Creates an endpoint that offers; hand its answer to {@link WebRtcEndpoint#applyAnswer}. */
     public WebRtcEndpoint offer(String id, MediaListener listener) {
-        return WebRtcEndpoint.offering(this, id, listener);
+        return WebRtcEndpoint.offering(this, id, listener, false);
+    }
+
+    /**
+     * As {@link #offer}, on a UDP port of the endpoint's own (from the per-call range when one is configured, else any
+     * free port): for connections to a server that tells its peers apart by their address, which several endpoints on
+     * the shared port would share. Costs a socket and a receive thread while the endpoint lives.
+     */
+    public WebRtcEndpoint offerOnOwnPort(String id, MediaListener listener) {
+        return WebRtcEndpoint.offering(this, id, listener, true);
     }
 
     public InetSocketAddress localAddress() {

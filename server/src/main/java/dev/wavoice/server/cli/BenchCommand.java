@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,6 +52,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--agent", defaultValue = "echo", description = "Agent of the started server: echo | pcm-echo | local (default ${DEFAULT-VALUE}).")
     String agent;
+
+    @Option(names = "--agent-transport", defaultValue = "websocket", description = "How the started server reaches a local or OpenAI agent: websocket | webrtc (default ${DEFAULT-VALUE}).")
+    String agentTransport;
+
+    @Option(names = "--agent-process", description = "With --agent local: run the local agent in a JVM of its own (wavoice local-agent) and the server as an OpenAI-compatible client of it, so the server's CPU figure is the bridge's alone.")
+    boolean agentProcess;
+
+    @Option(names = "--server-cpus", description = "Pin the started server (and a separate agent, on the other CPUs than the server when --agent-cpus is unset) with taskset -c, e.g. 0; run the bench itself under taskset -c 1 to keep the callers off the server's core.")
+    String serverCpus;
+
+    @Option(names = "--agent-cpus", description = "Pin the separate local agent (--agent-process) with taskset -c, e.g. 1.")
+    String agentCpus;
 
     @Option(names = "--tone", defaultValue = "440", description = "Tone the callers speak in bursts, Hz (default ${DEFAULT-VALUE}).")
     double toneHz;
@@ -104,16 +118,32 @@ public final class BenchCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try (SimulatedWhatsApp whatsapp = SimulatedWhatsApp.open(graphPort)) {
             int maxCalls = findMax ? maxLimit : calls;
+            ServerUnderTest separateAgent = url == null && agentProcess && "local".equalsIgnoreCase(agent)
+                    ? ServerUnderTest.launchLocalAgent(List.of(), agentCpus) : null;
+            Map<String, String> env = new HashMap<>();
+            env.put("WAVOICE_AGENT_TRANSPORT", agentTransport);
+            if (separateAgent != null) {
+                env.put("WAVOICE_AGENT", "openai");
+                env.put("OPENAI_REALTIME_URL", separateAgent.url().toString());
+            }
             ServerUnderTest server = url != null ? ServerUnderTest.attach(url, serverPid)
-                    : ServerUnderTest.launch(agent, whatsapp.graphUrl(), secret, maxCalls + 10, javaOpts());
-            Thread cleanup = new Thread(server::close, "bench-cleanup");
+                    : ServerUnderTest.launch(agent, whatsapp.graphUrl(), secret, maxCalls + 10, javaOpts(), env,
+                            serverCpus);
+            Thread cleanup = new Thread(() -> {
+                server.close();
+                if (separateAgent != null) {
+                    separateAgent.close();
+                }
+            }, "bench-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             try {
                 server.awaitReady(http, Duration.ofSeconds(60));
                 whatsapp.target(server.url(), secret);
-                out.printf("wavoice bench: %s server %s (pid %d), agent %s, %d calls x %d s, ramp %.1f/s%n",
+                out.printf("wavoice bench: %s server %s (pid %d), agent %s%s, %d calls x %d s, ramp %.1f/s%n",
                         server.started() ? "started" : "attached", server.url(), server.pid(),
-                        url != null ? "(as configured)" : agent, calls, seconds, ramp);
+                        url != null ? "(as configured)" : agent + " over " + agentTransport,
+                        separateAgent == null ? "" : " (its own JVM, pid " + separateAgent.pid() + ")",
+                        calls, seconds, ramp);
                 out.flush();
                 if (warmupSeconds > 0) {
                     LoadRun.run(whatsapp, server, http, plan(1, warmupSeconds, false));
@@ -126,6 +156,9 @@ public final class BenchCommand implements Callable<Integer> {
                 int code = main.failures().isEmpty() ? 0 : 1;
                 if (!main.failures().isEmpty() && server.started()) {
                     out.println("server log tail:\n" + server.tail());
+                    if (separateAgent != null) {
+                        out.println("agent log tail:\n" + separateAgent.tail());
+                    }
                 }
                 if (findMax) {
                     report.set("find_max", findMax(whatsapp, server, http, mapper, main, out));
@@ -138,6 +171,9 @@ public final class BenchCommand implements Callable<Integer> {
                 return code;
             } finally {
                 server.close();
+                if (separateAgent != null) {
+                    separateAgent.close();
+                }
                 try {
                     Runtime.getRuntime().removeShutdownHook(cleanup);
                 } catch (IllegalStateException shuttingDown) {
@@ -212,7 +248,8 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("java", System.getProperty("java.version"));
         ObjectNode s = n.putObject("server");
         s.put("url", server.url().toString()).put("pid", server.pid()).put("started_by_bench", server.started())
-                .put("agent", url != null ? null : agent);
+                .put("agent", url != null ? null : agent).put("agent_transport", url != null ? null : agentTransport)
+                .put("agent_process", agentProcess).put("server_cpus", serverCpus);
         ObjectNode settings = n.putObject("settings");
         settings.put("calls", calls).put("seconds", seconds).put("ramp_per_second", ramp).put("tone_hz", toneHz)
                 .put("warmup_seconds", warmupSeconds).put("find_max", findMax);

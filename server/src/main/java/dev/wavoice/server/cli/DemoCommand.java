@@ -29,10 +29,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--agent", description = "local | echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
     String agent;
 
+    @Option(names = "--agent-transport", description = "websocket | webrtc: how the agent is reached; webrtc relays Opus to the agent without transcoding, the local agent included (env WAVOICE_AGENT_TRANSPORT, default websocket).")
+    String agentTransport;
+
     /** {@code serve}'s settings with the demo's loopback defaults. */
     WavoiceConfig config(Map<String, String> env) {
         ServeCommand serve = new ServeCommand();
         serve.agent = agent;
+        serve.agentTransport = agentTransport;
         serve.httpPort = httpPort;
         Settings in = new Settings(env);
         return serve.config(env).toBuilder()
@@ -61,8 +65,9 @@ public final class DemoCommand implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown"));
         String page = demo.pageUrl().toString().replace("127.0.0.1", "localhost");
-        System.out.printf("wavoice demo (agent: %s)%n  call it:    %s%n  dashboard:  %sdashboard%n  Ctrl-C to stop%n",
-                demo.config().agent().configName(), page, page);
+        System.out.printf("wavoice demo (agent: %s, transport: %s)%n  call it:    %s%n  dashboard:  %sdashboard%n"
+                        + "  Ctrl-C to stop%n", demo.config().agent().configName(),
+                demo.config().agentTransport().configName(), page, page);
         if (!demo.config().loopbackOnly()) {
             System.out.println("  note: listening beyond this machine; the dashboard needs WAVOICE_ADMIN_TOKEN, and"
                     + " anyone who can reach the page can place demo calls");

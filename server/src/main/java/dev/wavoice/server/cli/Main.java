@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Answers WhatsApp Business voice calls and bridges them to an AI voice agent.",
         subcommands = {ServeCommand.class, DemoCommand.class, WebhookLoadCommand.class, SimulateCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, LocalAgentCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

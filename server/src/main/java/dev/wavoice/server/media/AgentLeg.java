@@ -12,15 +12,20 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One WebRTC connection to the agent: an endpoint that offers (full ICE, controlling; DTLS server once the agent
- * answers {@code setup:active}, as OpenAI does) on the caller's media transport, and once the answer is in, its
+ * answers {@code setup:active}, as OpenAI does) on the media transport, from a UDP port of its own (a server that
+ * tells peers apart by address would see every call's leg as one peer on the shared port), and once the answer is in, its
  * {@link RelayLeg} and the relay that stamps the caller's packets into this leg's stream. Its packets go to a
  * {@link Receiver}; the session replaces a leg that fails.
  */
 final class AgentLeg implements AgentMedia.Leg, MediaListener {
 
-    /** Where a leg's decrypted packets go (its receive thread). */
+    /** Where a leg's decrypted packets go (its receive thread), and who learns first that it connected. */
     interface Receiver {
         void onRtp(AgentLeg leg, byte[] buf, int off, int len);
+
+        /** Runs before {@link #connected()} completes, so whoever waits on it finds the leg known. */
+        default void onConnected(AgentLeg leg) {
+        }
     }
 
     final int number;
@@ -38,8 +43,8 @@ final class AgentLeg implements AgentMedia.Leg, MediaListener {
         this.number = number;
         this.receiver = receiver;
         this.random = random;
-        this.endpoint = transport.offer(endpointId, this);
-        this.connected = endpoint.connected();
+        this.endpoint = transport.offerOnOwnPort(endpointId, this);
+        this.connected = endpoint.connected().thenRun(() -> receiver.onConnected(this));
     }
 
     @Override

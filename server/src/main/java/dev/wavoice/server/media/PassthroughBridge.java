@@ -135,13 +135,15 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
         AgentLeg leg = new AgentLeg(route.transport(), callId + "-agent" + legNumber, legNumber, this, random);
         legs.add(leg);
         legCount.incrementAndGet();
-        leg.connected().thenRun(() -> {
-            newest = leg;
-            callLog.event(callId, "agent.leg", "leg=" + leg.number + " agentCallId=" + leg.agentCallId()
-                    + " setupMs=" + leg.ageMillis());
-        });
         leg.lost().thenAccept(reason -> legs.remove(leg));
         return leg;
+    }
+
+    @Override
+    public void onConnected(AgentLeg leg) {
+        newest = leg;
+        callLog.event(callId, "agent.leg", "leg=" + leg.number + " agentCallId=" + leg.agentCallId()
+                + " setupMs=" + leg.ageMillis());
     }
 
     /** The session put a new connection in service: its leg is the newest that connected. */
@@ -546,7 +548,7 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
         legs.forEach(AgentLeg::close);
         caller.sendBye("call ended");
         transcripts.flush();
-        log.info("call.relay_closed callId={} legs={} toAgent={} toCaller={} callerDropped={} agentDropped={} "
+        log.info("call.relay_closed callId={} legs={} fromCaller={} toCaller={} callerDropped={} agentDropped={} "
                         + "sourceChanges={}", callId, legCount.get(), caller.inbound.stats().audio(),
                 toCaller.relayed(), callerDropped.sum(), agentDropped.sum(), toCaller.rebased());
     }

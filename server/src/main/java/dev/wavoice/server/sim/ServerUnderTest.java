@@ -54,13 +54,19 @@ public final class ServerUnderTest implements AutoCloseable {
      */
     public static ServerUnderTest launch(String agent, URI graphUrl, String appSecret, int maxCalls,
             List<String> jvmOptions) throws IOException {
+        return launch(agent, graphUrl, appSecret, maxCalls, jvmOptions, Map.of(), null);
+    }
+
+    /**
+     * As above, with more environment variables for the server (they win over the bench's own), and pinned to
+     * {@code cpus} ({@code taskset -c}, e.g. {@code "0"}) when it is not null, so the callers can be kept off its core.
+     */
+    public static ServerUnderTest launch(String agent, URI graphUrl, String appSecret, int maxCalls,
+            List<String> jvmOptions, Map<String, String> extraEnv, String cpus) throws IOException {
         Path dir = Files.createTempDirectory("wavoice-bench");
         int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED"); // libopus through the FFM API, as the launcher allows
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", absoluteClassPath(), "dev.wavoice.server.cli.Main", "serve"));
+        List<String> command = javaCommand(jvmOptions, cpus);
+        command.add("serve");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
         Map<String, String> env = pb.environment();
@@ -76,8 +82,35 @@ public final class ServerUnderTest implements AutoCloseable {
         env.put("WHATSAPP_ACCESS_TOKEN", "bench-access-token");
         env.put("WHATSAPP_GRAPH_URL", graphUrl.toString());
         env.put("WAVOICE_GRAPH_URL", graphUrl.toString()); // the name other answerers of the bench contract read
+        env.putAll(extraEnv);
         Process p = pb.start();
         return new ServerUnderTest(URI.create("http://127.0.0.1:" + port), p.pid(), p, dir);
+    }
+
+    /**
+     * Starts {@code wavoice local-agent} (the built-in agent's WebSocket and WebRTC endpoints) in a JVM of its own, so
+     * a load test measures the server without the agent's decoding and encoding in its process.
+     */
+    public static ServerUnderTest launchLocalAgent(List<String> jvmOptions, String cpus) throws IOException {
+        Path dir = Files.createTempDirectory("wavoice-bench-agent");
+        int port = freePort();
+        List<String> command = javaCommand(jvmOptions, cpus);
+        command.addAll(List.of("local-agent", "--port", Integer.toString(port)));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile()).start();
+        return new ServerUnderTest(URI.create("ws://127.0.0.1:" + port + "/v1/realtime"), p.pid(), p, dir);
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions, String cpus) {
+        List<String> command = new ArrayList<>();
+        if (cpus != null && !cpus.isBlank()) {
+            command.addAll(List.of("taskset", "-c", cpus.trim()));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED"); // libopus through the FFM API, as the launcher allows
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", absoluteClassPath(), "dev.wavoice.server.cli.Main"));
+        return command;
     }
 
     public URI url() {
