@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -18,53 +19,79 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Builds the Go test peer ({@code src/test/go/pionpeer}) with Debian's Go and Pion, once per
- * checkout: the binary in {@code target/pion-peer/} is reused while it is newer than every Go
- * source file. Nothing is downloaded: GOPATH mode, GOPROXY=off, only Debian's sources.
+ * Builds the Go test programs with Debian's Go, Pion and gorilla/websocket, once per checkout: the
+ * Pion test peer ({@code src/test/go/pionpeer}, into {@code target/pion-peer/}) and the stand-in for
+ * OpenAI's Realtime WebRTC endpoint ({@code src/test/go/openaistandin}, into
+ * {@code target/openaistandin/}). A binary is reused while it is newer than every Go source file of
+ * its program. Nothing is downloaded: GOPATH mode, GOPROXY=off, only Debian's sources.
  *
  * <p>Debian installs e.g. {@code github.com/pion/webrtc} without the {@code /v3} directory its
  * import path {@code github.com/pion/webrtc/v3} needs, so the build puts a small GOPATH of
- * symlinks ({@code target/pion-peer/gopath}) in front of {@code /usr/share/gocode}, one for every
- * major-version import the sources use that Debian's tree lacks.
+ * symlinks ({@code target/<dir>/gopath}) in front of {@code /usr/share/gocode}, one for every
+ * major-version import the sources use that Debian's tree lacks. gorilla/websocket has no
+ * {@code /vN} import path, so Debian's tree serves it as it is.
  *
  * <p>Missing tools fail loudly, naming the packages: these tests never skip.
  */
 final class PionPeerBinary {
-    static final String DEBIAN_PACKAGES = "golang-go golang-github-pion-webrtc.v3-dev";
+    static final String DEBIAN_PACKAGES =
+            "golang-go golang-github-pion-webrtc.v3-dev golang-github-gorilla-websocket-dev";
+    /** The WhatsApp-edge / answerer test peer. */
+    static final String PION_PEER = "pionpeer";
+    /** The stand-in for OpenAI's Realtime WebRTC endpoint. */
+    static final String OPENAI_STAND_IN = "openaistandin";
     static final Path GOCODE = Path.of("/usr/share/gocode");
     private static final Path PION = GOCODE.resolve("src/github.com/pion");
+    private static final Path GORILLA = GOCODE.resolve("src/github.com/gorilla/websocket");
     private static final Pattern VERSIONED_IMPORT = Pattern.compile("\"github\\.com/pion/([A-Za-z0-9_.-]+)/(v[0-9]+)[\"/]");
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
 
-    private static Path built;
-    private static Duration lastBuildTime;
+    private static final Map<String, Path> BUILT = new HashMap<>();
+    private static final Map<String, Duration> BUILD_TIMES = new HashMap<>();
 
     private PionPeerBinary() {
     }
 
-    /** The up-to-date binary, building it first if it is missing or older than its sources. */
-    static synchronized Path get() {
-        if (built != null) {
-            return built;
+    /** The up-to-date Pion test peer, building it first if it is missing or older than its sources. */
+    static Path get() {
+        return get(PION_PEER);
+    }
+
+    /**
+     * The up-to-date binary of the Go program in {@code src/test/go/<program>} (package main), built
+     * into {@link #outputDir} first if it is missing or older than its sources.
+     */
+    static synchronized Path get(String program) {
+        Path done = BUILT.get(program);
+        if (done != null) {
+            return done;
         }
         Path module = moduleDir();
-        Path sources = module.resolve("src/test/go/pionpeer");
-        Path out = module.resolve("target/pion-peer");
-        Path binary = out.resolve("pionpeer");
+        Path sources = module.resolve("src/test/go").resolve(program);
+        if (!Files.isDirectory(sources)) {
+            throw new IllegalArgumentException("no Go program " + sources);
+        }
+        Path out = outputDir(module, program);
+        Path binary = out.resolve(program);
         try {
             if (!Files.isExecutable(binary) || isStale(binary, sources)) {
-                build(sources, out, binary);
+                build(program, sources, out, binary);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("building the Pion test peer in " + out, e);
+            throw new UncheckedIOException("building the Go test program " + program + " in " + out, e);
         }
-        built = binary;
+        BUILT.put(program, binary);
         return binary;
     }
 
-    /** How long the last build in this JVM took, or null when the binary was reused. */
+    /** Where a program is built: the Pion peer keeps its historical {@code target/pion-peer/}. */
+    static Path outputDir(Path module, String program) {
+        return module.resolve("target").resolve(program.equals(PION_PEER) ? "pion-peer" : program);
+    }
+
+    /** How long the last build of the Pion peer in this JVM took, or null when the binary was reused. */
     static synchronized Duration lastBuildTime() {
-        return lastBuildTime;
+        return BUILD_TIMES.get(PION_PEER);
     }
 
     static Path moduleDir() {
@@ -95,11 +122,15 @@ final class PionPeerBinary {
         }
     }
 
-    private static void build(Path sources, Path out, Path binary) throws IOException {
+    private static void build(String program, Path sources, Path out, Path binary) throws IOException {
         Path go = findGo();
         if (!Files.isRegularFile(PION.resolve("webrtc/peerconnection.go"))) {
             throw new IllegalStateException("Pion's Go sources are not in " + PION.resolve("webrtc")
                     + ". The Pion interop tests need Debian's packages: apt-get install -y " + DEBIAN_PACKAGES);
+        }
+        if (importsGorilla(sources) && !Files.isRegularFile(GORILLA.resolve("conn.go"))) {
+            throw new IllegalStateException("gorilla/websocket's Go sources are not in " + GORILLA + ". "
+                    + program + " needs Debian's packages: apt-get install -y " + DEBIAN_PACKAGES);
         }
         Files.createDirectories(out);
         Path gopath = out.resolve("gopath");
@@ -111,7 +142,7 @@ final class PionPeerBinary {
             Files.createSymbolicLink(at, target);
         }
 
-        Path tmp = out.resolve("pionpeer.tmp");
+        Path tmp = out.resolve(program + ".tmp");
         Path log = out.resolve("build.log");
         List<String> cmd = List.of(go.toString(), "build", "-o", tmp.toString(), ".");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(sources.toFile())
@@ -136,11 +167,12 @@ final class PionPeerBinary {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the Pion test peer", e);
+            throw new IllegalStateException("interrupted while building the Go test program " + program, e);
         }
         if (!done) {
             p.destroyForcibly();
-            throw new IllegalStateException("building the Pion test peer took over " + BUILD_TIMEOUT + "; see " + log);
+            throw new IllegalStateException("building the Go test program " + program + " took over "
+                    + BUILD_TIMEOUT + "; see " + log);
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {
@@ -149,8 +181,20 @@ final class PionPeerBinary {
                     + "\nIt needs Debian's packages: apt-get install -y " + DEBIAN_PACKAGES);
         }
         Files.move(tmp, binary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        lastBuildTime = Duration.ofNanos(System.nanoTime() - start);
-        System.err.printf("built the Pion test peer in %d ms: %s%n", lastBuildTime.toMillis(), binary);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        BUILD_TIMES.put(program, took);
+        System.err.printf("built the Go test program %s in %d ms: %s%n", program, took.toMillis(), binary);
+    }
+
+    private static boolean importsGorilla(Path sources) throws IOException {
+        try (Stream<Path> files = Files.list(sources)) {
+            for (Path f : (Iterable<Path>) files.filter(PionPeerBinary::isBuildSource)::iterator) {
+                if (Files.readString(f, StandardCharsets.ISO_8859_1).contains("\"github.com/gorilla/websocket\"")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

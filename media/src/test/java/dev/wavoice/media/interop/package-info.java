@@ -34,5 +34,34 @@
  *   <li>Offers carry one sendrecv audio m-line, Opus only, BUNDLE, rtcp-mux, {@code a=setup:actpass};
  *       Chromium's answers to an {@code actpass} offer take {@code a=setup:active}.</li>
  * </ul>
+ *
+ * <h2>OpenAI's Realtime WebRTC endpoint (stand-in: Pion and gorilla/websocket)</h2>
+ * {@link dev.wavoice.media.interop.OpenAiStandIn} runs {@code src/test/go/openaistandin}, built like the Pion
+ * peer (Debian's {@code golang-go golang-github-pion-webrtc.v3-dev golang-github-gorilla-websocket-dev}, nothing
+ * downloaded). It speaks OpenAI's public API shapes, not ours: {@code POST /v1/realtime/calls} (multipart
+ * {@code sdp} + {@code session}, or raw {@code application/sdp}) answers with {@code 201}, a {@code Location} of
+ * {@code /v1/realtime/calls/rtc_…} and an SDP answer ({@code a=setup:active}, full ICE, one 127.0.0.1 host
+ * candidate, Opus on the offer's payload type); {@code GET /v1/realtime?call_id=…} is the sideband WebSocket.
+ *
+ * <pre>{@code
+ * try (OpenAiStandIn openai = OpenAiStandIn.start(OpenAiStandIn.Options.defaults().withKey("sk-test")
+ *         .withGreetingOpusFile(greeting).withReplyOpusFile(reply).withRecordDir(dir))) {
+ *     // point the bridge at openai.baseUrl() / openai.realtimeUrl(), place a call, then:
+ *     String callId = openai.awaitCallCreated(1, Duration.ofSeconds(10));
+ *     openai.awaitServerEvent(callId, "response.done", Duration.ofSeconds(10));
+ *     List<String> sent = openai.clientEventTypes(callId);       // e.g. [session.update, response.create]
+ *     List<byte[]> heard = openai.recordedPayloads(callId);      // the caller's Opus, to decode
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@code response.create} plays the greeting file; caller speech (told from Opus packet sizes) gives
+ *       {@code input_audio_buffer.speech_started}/{@code speech_stopped}, a transcription, then the reply file;
+ *       speech during a response cancels it at once ({@code output_audio_buffer.cleared}, {@code response.done}
+ *       cancelled). Between responses nothing is sent (as with DTX); timestamps jump by the silence.</li>
+ *   <li>Faults: wrong key (401), unknown model (400), {@code failStatus}/{@code failFirst}, {@code badSdp},
+ *       {@code noOpus}, {@code answerDelay}, {@code dropAfter}, and {@link
+ *       dev.wavoice.media.interop.OpenAiStandIn#dropCall} at any moment.</li>
+ * </ul>
  */
 package dev.wavoice.media.interop;
