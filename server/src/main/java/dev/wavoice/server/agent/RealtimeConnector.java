@@ -195,7 +195,9 @@ public final class RealtimeConnector implements AutoCloseable {
                         return created.callId();
                     })
                     .thenCompose(agentCallId -> dialSocket(sideband(agentCallId), socket))
-                    .thenCombine(leg.connected(), (ws, connected) -> ws)
+                    // ICE and DTLS run from the answer on, beside the socket's handshake; a failure before either
+                    // ends the dial at once (thenCombine would wait for the leg that will never connect).
+                    .thenCompose(ws -> leg.connected().thenApply(connected -> ws))
                     .orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((ws, error) -> {
                         if (error != null) {

@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class CallMediaFactory {
     private static final Logger log = LoggerFactory.getLogger(CallMediaFactory.class);
 
+    /** Opening an agent session (a socket, or over WebRTC a leg as well) takes at most this long. */
+    private static final Duration AGENT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private CallMediaFactory() {}
 
     /**
@@ -73,8 +76,11 @@ public final class CallMediaFactory {
                 case ECHO -> route = new EchoRoute();
                 case LOCAL, OPENAI -> {
                     boolean webrtc = config.agentTransport() == AgentTransport.WEBRTC;
+                    // Over WebRTC the agent's connection is a media leg too: bounded like the caller's.
+                    Duration connectTimeout = webrtc && config.mediaConnectTimeout().compareTo(AGENT_CONNECT_TIMEOUT) < 0
+                            ? config.mediaConnectTimeout() : AGENT_CONNECT_TIMEOUT;
                     RealtimeConnector connector = connector(config.agent(), agent, health, resources,
-                            webrtc ? opus.codec() : null);
+                            webrtc ? opus.codec() : null, connectTimeout);
                     AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
                             ? agentRoute(config.agent(), connector, callLog, timers, resources,
                                     config.agentUnavailable(), codec, opus.reason())
@@ -121,7 +127,7 @@ public final class CallMediaFactory {
 
     /** One connector for every call; the local agent runs as a loopback server of its own. */
     private static RealtimeConnector connector(AgentKind kind, AgentConfig agent, AgentHealth health,
-            List<AutoCloseable> resources, OpusCodec localWebRtcCodec) {
+            List<AutoCloseable> resources, OpusCodec localWebRtcCodec, Duration connectTimeout) {
         AgentConfig effective = agent;
         if (kind == AgentKind.LOCAL) {
             LocalAgentServer local = LocalAgentServer.start(0, localWebRtcCodec);
@@ -132,7 +138,7 @@ public final class CallMediaFactory {
             throw new ConfigException("WAVOICE_AGENT=openai needs OPENAI_API_KEY");
         }
         // Session limits have no flags: read from the environment like the OPENAI_* settings.
-        RealtimeConnector connector = new RealtimeConnector(effective, Duration.ofSeconds(10),
+        RealtimeConnector connector = new RealtimeConnector(effective, connectTimeout,
                 RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, SessionPolicy.fromEnvironment(System.getenv()), health);
         resources.add(connector);
         log.info("media.agent url={}", effective.url());
