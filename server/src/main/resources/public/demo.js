@@ -67,9 +67,12 @@ async function startCall() {
       closeMedia();
       return;
     }
+    // The call may already have ended (rejected right after pre_accept): its row said why; nothing to connect.
+    if (call.ended || pc.signalingState === 'closed') return;
     await pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
     setState('connecting', 'answer received in pre_accept; ICE and DTLS starting');
   } catch (e) {
+    if (call && call.ended) return; // a race with the end the feed reported; the page shows that end
     setState('error', String(e.message || e));
     hangUp();
   }

@@ -150,9 +150,10 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 LoadFigures main = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true));
                 out.print(main.table());
-                out.flush();
                 ObjectNode report = header(mapper, server);
                 report.set("result", main.json(mapper));
+                serverSeries(http, server, report.putObject("server_metrics"), out);
+                out.flush();
                 int code = main.failures().isEmpty() ? 0 : 1;
                 if (!main.failures().isEmpty() && server.started()) {
                     out.println("server log tail:\n" + server.tail());
@@ -180,6 +181,28 @@ public final class BenchCommand implements Callable<Integer> {
                     // the hook is running: it closes the server too (close is idempotent)
                 }
             }
+        }
+    }
+
+    /** The server's own figures a run cannot see from outside: relay latency and codec work, from its metrics. */
+    private static void serverSeries(HttpClient http, ServerUnderTest server, ObjectNode into, PrintWriter out) {
+        try {
+            String text = http.send(java.net.http.HttpRequest.newBuilder(server.url().resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            for (String line : text.split("\n")) {
+                if (line.startsWith("wavoice_relay_latency_seconds{") || line.startsWith("wavoice_opus_frames_total{")) {
+                    int space = line.lastIndexOf(' ');
+                    double value = Double.parseDouble(line.substring(space + 1));
+                    into.put(line.substring(0, space), value);
+                    out.printf("server            %s = %s%n", line.substring(0, space),
+                            line.startsWith("wavoice_relay") ? String.format("%.3f ms", value * 1000) : (long) value);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            out.println("server            metrics not read: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -87,7 +87,7 @@ public final class CallMediaFactory {
                             : null;
                     if (webrtc) {
                         route = passthroughRoute(config, connector, transport, callLog, timers, resources, decoding,
-                                opus.codec());
+                                opus.codec(), new RelayLatency().register(metrics));
                         AgentMedia checkLegs = n -> new AgentLeg(transport, "startup-check-" + n, n, (l, b, o, len) -> { },
                                 new SecureRandom());
                         check = () -> startupCheck(connector, checkLegs);
@@ -114,7 +114,7 @@ public final class CallMediaFactory {
      */
     private static PassthroughRoute passthroughRoute(WavoiceConfig config, RealtimeConnector connector,
             WebRtcTransport transport, CallLog callLog, ScheduledExecutorService timers, List<AutoCloseable> resources,
-            AgentRoute fallback, OpusCodec toneCodec) {
+            AgentRoute fallback, OpusCodec toneCodec, RelayLatency latency) {
         HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(System.getenv());
         resources.add(invoker);
         List<AgentTool> tools = connector.config().tools();
@@ -122,7 +122,7 @@ public final class CallMediaFactory {
                 fallback == null ? "none" : "websocket");
         return new PassthroughRoute(config.agent().configName() + "/webrtc", connector::open, transport,
                 (callId, call) -> invoker.invoke(callId, tools, call), callLog, timers, config.agentUnavailable(),
-                Duration.ofSeconds(3), ApologyTone.opusFrames(toneCodec), fallback);
+                Duration.ofSeconds(3), ApologyTone.opusFrames(toneCodec), fallback, latency);
     }
 
     /** One connector for every call; the local agent runs as a loopback server of its own. */

@@ -196,8 +196,8 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
             return;
         }
         int n = relay.relay(p, caller.audioLevelId, toAgentBuffer, now);
-        if (n > 0) {
-            leg.endpoint().sendRtp(toAgentBuffer, 0, n);
+        if (n > 0 && leg.endpoint().sendRtp(toAgentBuffer, 0, n)) {
+            route.latency().record(System.nanoTime() - now);
         }
         leg.rtp().pollRtcp(now);
     }
@@ -253,8 +253,8 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
         toCallerLock.lock();
         try {
             int n = toCaller.relay(p, legRtp.audioLevelId, toCallerBuffer, now);
-            if (n > 0) {
-                call.endpoint().sendRtp(toCallerBuffer, 0, n);
+            if (n > 0 && call.endpoint().sendRtp(toCallerBuffer, 0, n)) {
+                route.latency().record(System.nanoTime() - now);
             }
         } finally {
             toCallerLock.unlock();

@@ -21,11 +21,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param transport    where the agent legs are created (the caller's transport: same port, same ticker)
  * @param apologyOpus  the apology tone as 20 ms Opus packets, encoded once
  * @param fallback     carries the call over the WebSocket transport when the WebRTC agent fails; null for none
+ * @param latency      how long packets spend in the relay, all calls together
  */
 public record PassthroughRoute(String agentName, Connector connector, WebRtcTransport transport,
                                AgentRoute.ToolRunner tools, CallLog callLog, ScheduledExecutorService timers,
                                AgentUnavailable unavailable, Duration goodbyeGrace, List<byte[]> apologyOpus,
-                               AgentRoute fallback) implements WebRtcCallMedia.AudioRoute {
+                               AgentRoute fallback, RelayLatency latency) implements WebRtcCallMedia.AudioRoute {
 
     /** Opens an agent session whose connections are legs made by {@code media}. */
     @FunctionalInterface

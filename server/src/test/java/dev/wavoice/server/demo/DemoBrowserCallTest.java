@@ -6,6 +6,7 @@ import dev.wavoice.media.interop.ChromiumBrowser;
 import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.agent.RefusingEndpoint;
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.Secret;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.store.CallEventRecord;
@@ -62,11 +63,16 @@ class DemoBrowserCallTest {
     }
 
     static DemoServer startDemo(AgentKind agent, String db) throws Exception {
+        return startDemo(agent, AgentTransport.WEBSOCKET, db);
+    }
+
+    static DemoServer startDemo(AgentKind agent, AgentTransport transport, String db) throws Exception {
         WavoiceConfig config = WavoiceConfig.builder()
                 .httpHost("127.0.0.1").httpPort(0)
                 .mediaHost("127.0.0.1").mediaPort(0)
                 .dbUrl("jdbc:h2:file:" + dir.resolve(db))
                 .agent(agent)
+                .agentTransport(transport)
                 .build();
         DemoServer demo = DemoServer.start(config, AgentConfig.fromEnvironment(Map.of()));
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -143,6 +149,31 @@ class DemoBrowserCallTest {
             assertThat(driver.findElement(By.id("details-transcript")).getText()).contains("s of caller audio");
             assertThat(driver.findElement(By.id("total-calls")).getText()).isEqualTo("1");
             screenshot(driver, "demo-dashboard.png");
+        }
+    }
+
+    /**
+     * {@code WAVOICE_AGENT_TRANSPORT=webrtc ./wavoice demo}: the browser's call reaches the local agent over a WebRTC
+     * leg of wavoice's own, the Opus relayed both ways; the parrot comes back, and the dashboard names the transport.
+     */
+    @Test
+    void theBrowserCallsTheLocalAgentOverTheWebRtcTransport() throws Exception {
+        try (DemoServer demo = startDemo(AgentKind.LOCAL, AgentTransport.WEBRTC, "local-webrtc")) {
+            ChromeDriver driver = chrome.openPage(demo.pageUrl() + "?processing=off");
+            driver.findElement(By.id("call")).click();
+            awaitPage(driver, "the page to report the call connected", d -> "connected".equals(attr(d, "state", "data-state")));
+            String callId = driver.findElement(By.id("call-id")).getText();
+            assertThat(awaitRow(demo, callId, "CONNECTED").agent()).isEqualTo("local/webrtc");
+            awaitPage(driver, "the parrot reply's tone in the page",
+                    d -> Math.abs(number(attr(d, "remote-tone", "data-hz")) - TONE_HZ) < 0.02 * TONE_HZ);
+            awaitPage(driver, "the agent's transcript rows in the page",
+                    d -> d.findElements(By.cssSelector("#transcript p.caller")).size() >= 1);
+            screenshot(driver, "demo-page-webrtc.png");
+            driver.findElement(By.id("hangup")).click();
+            awaitPage(driver, "the page to show the call ended", d -> "ended".equals(attr(d, "state", "data-state")));
+            assertThat(demo.server().repository().events(callId)).extracting(CallEventRecord::type)
+                    .contains("agent.leg", "agent.first_audio");
+            assertThat(demo.server().metrics().scrape()).contains("wavoice_opus_frames_total{op=\"decode\"} 0.0");
         }
     }
 

@@ -23,23 +23,29 @@ final class CallerAudio {
 
     /** Silence, then a tone, then silence: a caller saying one thing and waiting for the answer. */
     static Path toneBetweenSilences(Path dir, double hz, int leadFrames, int toneFrames, int tailFrames) {
+        return alternating(dir, hz, leadFrames, toneFrames, tailFrames);
+    }
+
+    /** Silence and the tone by turns, {@code frames} 20 ms frames each (silence first): a caller talking several times. */
+    static Path alternating(Path dir, double hz, int... frames) {
         List<byte[]> packets = new ArrayList<>();
         try (OpusEncoder enc = CODEC.newEncoder(32_000, 5)) {
             SineGenerator sine = new SineGenerator(hz, RATE, 0.4);
             short[] pcm = new short[FRAME];
             byte[] out = new byte[1275];
-            for (int i = 0; i < leadFrames + toneFrames + tailFrames; i++) {
-                boolean tone = i >= leadFrames && i < leadFrames + toneFrames;
-                if (tone) {
-                    sine.fill(pcm, 0, FRAME);
-                } else {
-                    Arrays.fill(pcm, (short) 0);
+            for (int segment = 0; segment < frames.length; segment++) {
+                for (int i = 0; i < frames[segment]; i++) {
+                    if (segment % 2 == 1) {
+                        sine.fill(pcm, 0, FRAME);
+                    } else {
+                        Arrays.fill(pcm, (short) 0);
+                    }
+                    int n = enc.encode(pcm, 0, FRAME, out, 0, out.length);
+                    packets.add(Arrays.copyOf(out, n));
                 }
-                int n = enc.encode(pcm, 0, FRAME, out, 0, out.length);
-                packets.add(Arrays.copyOf(out, n));
             }
         }
-        Path file = dir.resolve("caller-" + (int) hz + ".opus");
+        Path file = dir.resolve("caller-" + (int) hz + "-" + Arrays.toString(frames).hashCode() + ".opus");
         OpusStreamFile.write(file, packets);
         return file;
     }

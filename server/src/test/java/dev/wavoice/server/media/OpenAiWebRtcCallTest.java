@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,11 +74,12 @@ class OpenAiWebRtcCallTest {
         return t;
     }
 
-    /** The agent call id the stand-in gave the call's leg number {@code leg}, from the call log. */
-    private static String agentCallId(TestServer t, String callId, int leg) throws Exception {
-        return t.server.repository().events(callId).stream()
+    /** The agent call id the stand-in gave the call's leg number {@code leg}, from the call log (once written). */
+    private static String agentCallId(TestServer t, String callId, int leg) {
+        return await().atMost(T).until(() -> t.server.repository().events(callId).stream()
                 .filter(e -> e.type().equals("agent.leg") && e.detail().startsWith("leg=" + leg + " "))
-                .map(e -> e.detail().replaceAll(".*agentCallId=(\\S+).*", "$1")).findFirst().orElseThrow();
+                .map(e -> e.detail().replaceAll(".*agentCallId=(\\S+).*", "$1")).findFirst(),
+                Optional::isPresent).orElseThrow();
     }
 
     private static List<String> eventTypes(TestServer t, String callId) throws Exception {
@@ -186,6 +188,28 @@ class OpenAiWebRtcCallTest {
             Map<String, Object> update = openai.clientEvents(second).stream()
                     .filter(e -> "session.update".equals(e.get("type"))).findFirst().orElseThrow();
             assertThat(update.toString()).contains("continues on a new connection").contains("Hello from the stand-in");
+        }
+    }
+
+    @Test
+    void theCallerTalkingOverTheAgentIsLoggedAsAnInterruption() throws Exception {
+        double hz = 300 + ThreadLocalRandom.current().nextInt(250);
+        // Says something, pauses for the 1.2 s reply, and talks again 0.6 s into it.
+        Path says = CallerAudio.alternating(dir, hz, 75, 60, 45, 60, 150);
+        try (OpenAiStandIn openai = OpenAiStandIn.start(agent());
+             TestServer t = server(openai.realtimeUrl(), b -> b);
+             PionPeer whatsapp = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says)
+                     .withDuration(Duration.ofSeconds(30)))) {
+            String callId = "wacid.WEBRTC-BARGE-IN";
+            whatsapp.sendAnswer(t.ring(callId, "1764003150", whatsapp.offer(T)).sdp());
+            whatsapp.awaitConnected(T);
+            String rtc = agentCallId(t, callId, 1);
+            openai.awaitServerEvent(rtc, "output_audio_buffer.cleared", T);
+            await().atMost(T).until(() -> eventTypes(t, callId).contains("agent.interrupted"));
+            t.postSigned(TestServer.terminateWebhook(callId, "COMPLETED", 7L));
+            t.awaitCall(callId, c -> c.state().equals("ENDED"));
+            assertThat(t.server.repository().transcripts(callId)).as("the cut reply is marked interrupted")
+                    .anyMatch(r -> r.speaker().equals("assistant") && r.interrupted());
         }
     }
 
