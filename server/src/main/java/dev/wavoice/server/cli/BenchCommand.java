@@ -96,6 +96,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--echo-timing", description = "The server at --url echoes the callers' audio: time frames against their send time (automatic with --agent echo).")
     boolean echoTimingFlag;
 
+    @Option(names = "--keep-logs", description = "Copy the started server's (and a separate agent's) log into this directory when they stop.")
+    Path keepLogs;
+
     @Option(names = "--json", description = "Also write the figures as JSON to this file.")
     Path json;
 
@@ -129,6 +132,12 @@ public final class BenchCommand implements Callable<Integer> {
             ServerUnderTest server = url != null ? ServerUnderTest.attach(url, serverPid)
                     : ServerUnderTest.launch(agent, whatsapp.graphUrl(), secret, maxCalls + 10, javaOpts(), env,
                             serverCpus);
+            if (keepLogs != null) {
+                server.keepLogIn(keepLogs, "server");
+                if (separateAgent != null) {
+                    separateAgent.keepLogIn(keepLogs, "agent");
+                }
+            }
             Thread cleanup = new Thread(() -> {
                 server.close();
                 if (separateAgent != null) {

@@ -11,6 +11,10 @@ import java.util.List;
  * @param acceptMillis     webhook sent → {@code accept} received
  * @param connectedMillis  webhook sent → ICE + DTLS connected on the caller's side
  * @param firstAudioMillis webhook sent → first RTP packet with audio back
+ * @param firstVoicedMillis webhook sent → first packet back big enough to carry voice rather than silence or comfort
+ *                         noise (over 20 bytes of Opus): when the caller first hears the agent (or the echo)
+ * @param replyMillis      for each pause of the caller while nothing voiced came back (for 300 ms): its first silent
+ *                         frame sent → the first voiced packet back, i.e. how long a caller waits for the answer
  * @param callSeconds      connected → hang-up
  * @param packetsSent      audio packets the caller sent (DTX pauses send none)
  * @param packetsReceived  audio packets that came back
@@ -22,7 +26,8 @@ import java.util.List;
  * @param serverHungUp     the server sent {@code terminate} before the caller hung up
  */
 public record CallResult(String callId, String failure, double preAcceptMillis, double acceptMillis,
-                         double connectedMillis, double firstAudioMillis, double callSeconds, long packetsSent,
+                         double connectedMillis, double firstAudioMillis, double firstVoicedMillis,
+                         List<Double> replyMillis, double callSeconds, long packetsSent,
                          long packetsReceived, long packetsLost, long lateOver5ms, long timedPackets,
                          double toneHz, double detectedHz, long voicedWindows, long toneWindows,
                          List<Long> frequenciesHeard, boolean serverHungUp) {

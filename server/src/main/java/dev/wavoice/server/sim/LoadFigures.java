@@ -20,7 +20,9 @@ import java.util.function.ToDoubleFunction;
  * @param serverPacing   the server's own pacer/outbound series from {@code /metrics}, when it exports any
  */
 public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, Percentiles preAccept,
-                          Percentiles connected, Percentiles firstAudio, long serverCpuNanos, double callSeconds,
+                          Percentiles connected, Percentiles firstAudio, Percentiles firstVoiced, Percentiles reply,
+                          long serverCpuNanos,
+                          double callSeconds,
                           long packetsSent, long packetsReceived, long packetsLost, long framesTimed,
                           long framesLateOver5ms, double latenessP50Millis, double latenessP99Millis,
                           long heapBeforeBytes, long heapWithCallsBytes, int upTogether,
@@ -30,7 +32,11 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
     /** Nearest-rank percentiles of one setup step, in milliseconds, over the calls that reached it. */
     public record Percentiles(int n, double p50, double p95, double p99, double max) {
         static Percentiles of(List<CallResult> calls, ToDoubleFunction<CallResult> step) {
-            double[] v = calls.stream().mapToDouble(step).filter(d -> !Double.isNaN(d)).sorted().toArray();
+            return of(calls.stream().mapToDouble(step));
+        }
+
+        static Percentiles of(java.util.stream.DoubleStream values) {
+            double[] v = values.filter(d -> !Double.isNaN(d)).sorted().toArray();
             if (v.length == 0) {
                 return new Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             }
@@ -58,7 +64,9 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         long timed = calls.stream().mapToLong(CallResult::timedPackets).sum();
         return new LoadFigures(plan, passed, failures,
                 Percentiles.of(calls, CallResult::preAcceptMillis), Percentiles.of(calls, CallResult::connectedMillis),
-                Percentiles.of(calls, CallResult::firstAudioMillis), serverCpuNanos,
+                Percentiles.of(calls, CallResult::firstAudioMillis), Percentiles.of(calls, CallResult::firstVoicedMillis),
+                Percentiles.of(calls.stream().flatMap(c -> c.replyMillis().stream()).mapToDouble(Double::doubleValue)),
+                serverCpuNanos,
                 calls.stream().mapToDouble(CallResult::callSeconds).sum(),
                 calls.stream().mapToLong(CallResult::packetsSent).sum(),
                 calls.stream().mapToLong(CallResult::packetsReceived).sum(),
@@ -122,6 +130,8 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         row(b, "  -> pre_accept received", preAccept);
         row(b, "  -> DTLS connected (caller)", connected);
         row(b, "  -> first audio back", firstAudio);
+        row(b, "  -> first voiced audio back", firstVoiced);
+        row(b, "caller pauses -> voiced audio back", reply);
         b.append(String.format("server CPU        %s ms per call-second (%.1f CPU s over %.1f call-s) = %s calls per core%n",
                 num(cpuMillisPerCallSecond(), 2), serverCpuNanos / 1e9, callSeconds, num(callsPerCore(), 0)));
         b.append(String.format("frames back       %d timed (vs %s), %d later than 5 ms (%.3f %%), lateness p50 %s ms, p99 %s ms%n",
@@ -150,6 +160,8 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         percentiles(setup.putObject("pre_accept"), preAccept);
         percentiles(setup.putObject("dtls_connected"), connected);
         percentiles(setup.putObject("first_audio_back"), firstAudio);
+        percentiles(setup.putObject("first_voiced_audio_back"), firstVoiced);
+        percentiles(n.putObject("reply_after_pause_ms"), reply);
         ObjectNode cpu = n.putObject("server_cpu");
         cpu.put("cpu_seconds", serverCpuNanos < 0 ? Double.NaN : serverCpuNanos / 1e9).put("call_seconds", callSeconds)
                 .put("cpu_ms_per_call_second", cpuMillisPerCallSecond()).put("calls_per_core", callsPerCore());

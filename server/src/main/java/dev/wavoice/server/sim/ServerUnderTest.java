@@ -113,6 +113,9 @@ public final class ServerUnderTest implements AutoCloseable {
         return command;
     }
 
+    private Path keepLogIn;
+    private String logName;
+
     public URI url() {
         return url;
     }
@@ -232,6 +235,12 @@ public final class ServerUnderTest implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** Copies the process's log to {@code dir/<name>.log} when it is stopped (for a run worth reading later). */
+    public synchronized void keepLogIn(Path dir, String name) {
+        this.keepLogIn = dir;
+        this.logName = name;
+    }
+
     /** Stops a started server (SIGTERM, then kill after 15 s) and deletes its directory; nothing for attached. */
     @Override
     public synchronized void close() {
@@ -246,6 +255,15 @@ public final class ServerUnderTest implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        if (keepLogIn != null && workDir != null && Files.exists(workDir.resolve("server.log"))) {
+            try {
+                Files.createDirectories(keepLogIn);
+                Files.copy(workDir.resolve("server.log"), keepLogIn.resolve(logName + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                System.err.println("could not keep " + workDir.resolve("server.log") + ": " + e);
+            }
         }
         if (workDir != null && Files.exists(workDir)) {
             try (Stream<Path> files = Files.walk(workDir)) {

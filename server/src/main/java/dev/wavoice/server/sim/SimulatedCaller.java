@@ -10,6 +10,8 @@ import dev.wavoice.media.webrtc.WebRtcEndpoint;
 import dev.wavoice.media.webrtc.WebRtcTransport;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,15 @@ public final class SimulatedCaller {
     private volatile long acceptNanos;
     private volatile long connectedNanos;
     private volatile long firstAudioNanos;
+    private volatile long firstVoicedNanos;
+    /** Opus silence and comfort noise take a few bytes a frame; a tone or a voice at 32 kbit/s takes 40 or more. */
+    private static final int VOICED_PAYLOAD_BYTES = 20;
+    /** Each time the caller paused: how long until voiced audio came back (the agent's answer, or the echo's tail). */
+    private final List<Double> replyMillis = new ArrayList<>();
+    private volatile long pausedAtNanos;
+    private volatile long lastVoicedBackNanos;
+    private static final long QUIET_BACK_NANOS = 300_000_000L;
+    private volatile boolean lastFedVoiced;
     private volatile long hangUpNanos;
     private volatile String failure;
     private volatile boolean serverHungUp;
@@ -189,9 +200,15 @@ public final class SimulatedCaller {
     private CallResult result() {
         long sentFrames = audio.stats().framesEncoded();
         return new CallResult(callId, failure, since(preAcceptNanos), since(acceptNanos), since(connectedNanos),
-                since(firstAudioNanos), connectedNanos == 0 ? 0 : (hangUpNanos - connectedNanos) / 1e9, sentFrames,
+                since(firstAudioNanos), since(firstVoicedNanos), replies(), connectedNanos == 0 ? 0 : (hangUpNanos - connectedNanos) / 1e9, sentFrames,
                 arrivals.received(), arrivals.lost(), arrivals.lateOver5ms(), arrivals.timed(), source.frequency(),
                 heard.detectedHz(), heard.voicedWindows(), heard.toneWindows(), heard.frequenciesHeard(), serverHungUp);
+    }
+
+    private List<Double> replies() {
+        synchronized (replyMillis) {
+            return List.copyOf(replyMillis);
+        }
     }
 
     /** Per-call arrival statistics (for histograms over many calls). */
@@ -289,6 +306,19 @@ public final class SimulatedCaller {
                 if (firstAudioNanos == 0) {
                     firstAudioNanos = now;
                 }
+                if (firstVoicedNanos == 0 && payload > VOICED_PAYLOAD_BYTES) {
+                    firstVoicedNanos = now;
+                }
+                long paused = pausedAtNanos;
+                if (payload > VOICED_PAYLOAD_BYTES) {
+                    lastVoicedBackNanos = now;
+                }
+                if (payload > VOICED_PAYLOAD_BYTES && paused != 0 && !lastFedVoiced) {
+                    pausedAtNanos = 0;
+                    synchronized (replyMillis) {
+                        replyMillis.add((now - paused) / 1e6);
+                    }
+                }
                 int sequence = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
                 long timestamp = ((buf[off + 4] & 0xFFL) << 24) | ((buf[off + 5] & 0xFF) << 16)
                         | ((buf[off + 6] & 0xFF) << 8) | (buf[off + 7] & 0xFF);
@@ -340,6 +370,13 @@ public final class SimulatedCaller {
         if (encoded != null) {
             byte[] f = talking ? encoded.frame(fed++) : encoded.pause();
             audio.sendOpus(f, 0, f.length);
+            boolean voiced = f.length > VOICED_PAYLOAD_BYTES;
+            // The caller paused with nothing playing back: from now on the answer is awaited (a pause while the
+            // agent is still talking measures nothing).
+            if (lastFedVoiced && !voiced && nowNanos - lastVoicedBackNanos > QUIET_BACK_NANOS) {
+                pausedAtNanos = nowNanos;
+            }
+            lastFedVoiced = voiced;
         } else if (talking) {
             source.next(frame);
             audio.send(frame, 0, VoiceSource.FRAME);
