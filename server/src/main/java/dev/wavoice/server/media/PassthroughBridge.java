@@ -6,23 +6,15 @@ import dev.wavoice.media.rtp.RtpPacket;
 import dev.wavoice.media.rtp.TelephoneEventReceiver;
 import dev.wavoice.media.webrtc.EndpointEvent;
 import dev.wavoice.media.webrtc.WebRtcEndpoint;
-import dev.wavoice.server.agent.AgentConnectException;
 import dev.wavoice.server.agent.AgentEvent;
 import dev.wavoice.server.agent.AgentFailure;
-import dev.wavoice.server.agent.AgentFailures;
-import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentMedia;
 import dev.wavoice.server.agent.AgentSession;
-import dev.wavoice.server.agent.AgentTool;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.EndReason;
-import dev.wavoice.server.store.CallLog;
-import dev.wavoice.server.store.UsageRecord;
 import java.security.SecureRandom;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,20 +37,14 @@ import org.slf4j.LoggerFactory;
  * agent legs and the apology tone, under {@link #toCallerLock}; the stream toward the agent only from the caller's
  * receive thread.
  */
-final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, AgentLeg.Receiver {
+final class PassthroughBridge extends AgentCall implements AgentMedia, AgentLeg.Receiver {
     private static final Logger log = LoggerFactory.getLogger(PassthroughBridge.class);
-    private static final int MAX_ERRORS_LOGGED = 20;
     /** Agent audio newer than this means the caller is still hearing it (a barge-in interrupts it). */
     private static final long HEARD_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     /** How long an end waits for the agent's audio to finish, at most. */
     private static final long MAX_QUIET_WAIT_NANOS = TimeUnit.SECONDS.toNanos(12);
 
-    private final String callId;
-    private final WebRtcCallMedia.CallContext call;
     private final PassthroughRoute route;
-    private final CallLog callLog;
-    private final TranscriptBook transcripts;
-    private final KeypadBuffer keypad;
     private final SecureRandom random = new SecureRandom();
     private final RelayLeg caller;
     private final RtpRelay toCaller;
@@ -66,65 +52,33 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
     private final byte[] toAgentBuffer = new byte[1500], toCallerBuffer = new byte[1500];
     private final List<AgentLeg> legs = new CopyOnWriteArrayList<>();
     private final AtomicInteger legCount = new AtomicInteger();
-
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean greeted = new AtomicBoolean();
-    private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean firstAudio = new AtomicBoolean();
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final LongAdder callerDropped = new LongAdder(), agentDropped = new LongAdder();
-    private volatile AgentSession session;
     /** The leg in service, and the last one whose media connected (in service once the session swaps to it). */
     private volatile AgentLeg active, newest;
-    private volatile boolean callConnected;
-    private volatile AgentFailure agentFailure;
     /** The call continues over the WebSocket transport: everything is handed to it. */
     private volatile CallAudio fallback;
-    private volatile boolean apologizing, wrappingUp, playing;
+    private volatile boolean apologizing, playing;
     private volatile long lastAgentVoicedNanos;
     private volatile ScheduledFuture<?> timer;
 
     // Socket-thread state.
     private String assistantItem;
-    private boolean goodbyePending;
     private boolean interruptionLogged;
-    private int errors;
 
     PassthroughBridge(WebRtcCallMedia.CallContext call, PassthroughRoute route) {
-        this.callId = call.callId();
-        this.call = call;
+        super(call, new Settings(route.callLog(), route.timers(), route.tools(), route.unavailable(),
+                route.goodbyeGrace()));
         this.route = route;
-        this.callLog = route.callLog();
-        this.transcripts = new TranscriptBook(callId, callLog);
-        this.keypad = new KeypadBuffer(route.timers(), this::callerKeys);
         this.caller = RelayLeg.of(call.endpoint(), TelephoneEventReceiver.withDefaults(this::onDtmf), random);
         this.toCaller = new RtpRelay(caller.out, caller.opusPayloadType, random);
     }
 
     /** Starts the agent's first leg while the call rings: its setup hides behind the caller's ICE and DTLS. */
     void open() {
-        long started = System.nanoTime();
-        CompletableFuture<AgentSession> opening;
-        try {
-            opening = route.connector().open(callId, this, this);
-        } catch (RuntimeException e) {
-            opening = CompletableFuture.failedFuture(e);
-        }
-        opening.whenComplete((s, error) -> {
-            if (error != null) {
-                agentFailed(failureOf(error));
-                return;
-            }
-            if (closed.get()) {
-                s.close();
-                return;
-            }
-            session = s;
+        openSession(() -> route.connector().open(callId, this, this), () -> {
             AgentLeg leg = activate();
-            callLog.event(callId, "agent.connected", "transport=webrtc leg=" + (leg == null ? "?" : leg.number)
-                    + " connectMs=" + (System.nanoTime() - started) / 1_000_000);
-            ready.complete(null);
-            greetWhenReady();
+            return "transport=webrtc leg=" + (leg == null ? "?" : leg.number) + " ";
         });
     }
 
@@ -153,17 +107,6 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
             active = leg;
         }
         return leg;
-    }
-
-    @Override
-    public CompletableFuture<Void> ready() {
-        return ready;
-    }
-
-    private static AgentFailure failureOf(Throwable error) {
-        Throwable e = AgentFailures.unwrap(error);
-        return e instanceof AgentConnectException c && c.failure() != null ? c.failure()
-                : AgentFailures.fromConnectError(e);
     }
 
     // ---- the caller's leg ----
@@ -214,15 +157,7 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
 
     private void onDtmf(DtmfEvent event) {
         if (event instanceof DtmfEvent.Ended ended && ended.digit() != 0) {
-            callLog.event(callId, "caller.dtmf", String.valueOf(ended.digit()));
-            keypad.digit(ended.digit());
-        }
-    }
-
-    private void callerKeys(String digits) {
-        AgentSession s = session;
-        if (s != null && !closed.get()) {
-            s.callerKeys(digits);
+            callerPressed(ended.digit());
         }
     }
 
@@ -265,73 +200,40 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
 
     @Override
     public void callConnected() {
-        callConnected = true;
         CallAudio f = fallback;
         if (f != null) {
+            callConnected = true;
             f.callConnected();
-            return;
-        }
-        AgentFailure failure = agentFailure;
-        if (failure != null) {
-            apologize(failure);
         } else {
-            greetWhenReady();
-        }
-    }
-
-    private void greetWhenReady() {
-        AgentSession s = session;
-        if (s != null && callConnected && greeted.compareAndSet(false, true)) {
-            s.greet();
+            super.callConnected();
         }
     }
 
     // ---- agent events ----
 
     @Override
-    public void onEvent(AgentEvent event) {
+    protected void onAudioEvent(AgentEvent event) {
         switch (event) {
             case AgentEvent.SpeechStarted s -> bargeIn();
             case AgentEvent.SpeechStopped s -> interruptionLogged = false;
             case AgentEvent.Playout p -> playout(p.state());
-            case AgentEvent.Transcript t -> {
-                if (t.speaker() == AgentEvent.Speaker.ASSISTANT && t.itemId() != null) {
-                    assistantItem = t.itemId();
-                }
-                transcripts.add(t);
-            }
-            case AgentEvent.ToolCall t -> toolCall(t);
-            case AgentEvent.Usage u -> {
-                callLog.usage(new UsageRecord(UUID.randomUUID(), callId, Instant.now(), u.inputTokens(),
-                        u.outputTokens(), u.inputAudioTokens(), u.outputAudioTokens()));
-                if (goodbyePending) {
-                    goodbyePending = false;
-                    endWhenHeard(EndReason.AGENT_HANGUP, "the agent called end_call");
-                } else if (wrappingUp) {
-                    endWhenHeard(EndReason.SHUTDOWN, AgentBridge.WRAPPED_UP);
-                }
-            }
-            case AgentEvent.Error e -> {
-                if (errors++ < MAX_ERRORS_LOGGED) {
-                    callLog.event(callId, "agent.error", e.type() + (e.code() == null ? "" : "/" + e.code())
-                            + ": " + e.message());
-                }
-            }
-            case AgentEvent.Reconnected r -> {
-                AgentLeg leg = activate();
-                callLog.event(callId, "agent.reconnected", r.reason() + ", silentMs=" + r.silentMs()
-                        + ", leg=" + (leg == null ? "?" : leg.number));
-            }
-            case AgentEvent.Closed c -> {
-                if (c.failure() != null) {
-                    agentFailed(c.failure());
-                } else if (!closed.get() && !ending.get()) {
-                    callLog.event(callId, "agent.closed", c.reason());
-                    call.end(EndReason.AGENT_FAILED, "agent session ended: " + c.reason());
-                }
-            }
-            case AgentEvent.AudioDelta d -> { } // the audio comes over the leg
+            default -> { } // audio deltas: over WebRTC the audio comes over the leg
         }
+    }
+
+    @Override
+    protected void onTranscript(AgentEvent.Transcript t) {
+        if (t.speaker() == AgentEvent.Speaker.ASSISTANT && t.itemId() != null) {
+            assistantItem = t.itemId();
+        }
+        transcripts.add(t);
+    }
+
+    @Override
+    protected void onReconnected(AgentEvent.Reconnected r) {
+        AgentLeg leg = activate();
+        callLog.event(callId, "agent.reconnected", r.reason() + ", silentMs=" + r.silentMs()
+                + ", leg=" + (leg == null ? "?" : leg.number));
     }
 
     /** The agent stops on its own when the caller talks over it; the log records that it was interrupted. */
@@ -364,86 +266,49 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
         }
     }
 
-    private void toolCall(AgentEvent.ToolCall t) {
-        callLog.event(callId, "agent.tool_call", t.name());
-        if (AgentTool.END_CALL.equals(t.name())) {
-            ending.set(true);
-            goodbyePending = true;
-            later(route.goodbyeGrace().toNanos(), () -> endWhenHeard(EndReason.AGENT_HANGUP, "the agent called end_call"));
-            return;
-        }
-        route.tools().runAndAnswer(callId, t, () -> session, closed::get);
-    }
+    // ---- what the conversation needs from the audio ----
 
     /**
-     * Ends the call once the caller has heard the agent out: the agent says its audio stopped, or none has come for a
-     * moment (an agent that does not report its playout).
+     * Once the caller has heard the agent out: the agent says its audio stopped, or none has come for a moment (an
+     * agent that does not report its playout).
      */
-    private void endWhenHeard(EndReason reason, String detail) {
+    @Override
+    protected void whenHeard(Runnable action) {
         long deadline = System.nanoTime() + MAX_QUIET_WAIT_NANOS;
-        later(TimeUnit.MILLISECONDS.toNanos(20), new Runnable() {
+        after(Duration.ofMillis(20), new Runnable() {
             @Override
             public void run() {
                 long now = System.nanoTime();
                 if ((!playing && now - lastAgentVoicedNanos > HEARD_WINDOW_NANOS) || now > deadline) {
-                    call.end(reason, detail);
+                    action.run();
                 } else {
-                    later(TimeUnit.MILLISECONDS.toNanos(20), this);
+                    after(Duration.ofMillis(20), this);
                 }
             }
         });
     }
 
-    private void later(long delayNanos, Runnable task) {
+    @Override
+    protected void after(Duration delay, Runnable action) {
         if (!closed.get()) {
             timer = route.timers().schedule(() -> {
                 if (!closed.get()) {
-                    task.run();
+                    action.run();
                 }
-            }, delayNanos, TimeUnit.NANOSECONDS);
+            }, delay.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
-    // ---- failures ----
-
-    /**
-     * The agent failed for good (or stayed away longer than the session allows). With a fallback the call continues
-     * over the WebSocket transport; otherwise as {@link AgentBridge} does: rejected or apologised to while it rings,
-     * the apology tone and the end once the caller listens.
-     */
-    private void agentFailed(AgentFailure failure) {
-        if (closed.get() || agentFailure != null || fallback != null) {
-            return;
+    /** With a fallback the call goes on over the WebSocket transport: a decoding bridge with a session of its own. */
+    @Override
+    protected boolean fallBack(AgentFailure failure) {
+        if (route.fallback() == null || fallback != null) {
+            return false;
         }
-        callLog.event(callId, "agent.failed", failure.kind().label() + " " + failure.code() + ": " + failure.detail());
-        if (route.fallback() != null) {
-            fallBack(failure);
-            return;
-        }
-        agentFailure = failure;
-        if (failure.permanent()) {
-            log.info("call.agent_failed callId={} transport=webrtc kind={} code={}", callId, failure.kind().label(),
-                    failure.code());
-        } else {
-            log.warn("call.agent_failed callId={} transport=webrtc kind={} code={} detail=\"{}\"", callId,
-                    failure.kind().label(), failure.code(), failure.detail());
-        }
-        if (callConnected) {
-            apologize(failure);
-        } else if (route.unavailable().rejects(failure.permanent())) {
-            String detail = failure.summary();
-            call.end(EndReason.AGENT_FAILED, detail);
-            ready.completeExceptionally(new AgentConnectException(detail, failure, null));
-        } else {
-            ready.complete(null); // accepted next, then callConnected() plays the tone
-        }
-    }
-
-    /** Hands the call to the WebSocket transport: a decoding bridge with a session of its own. */
-    private void fallBack(AgentFailure failure) {
         log.warn("call.agent_fallback callId={} to=websocket code={} detail=\"{}\"", callId, failure.code(),
                 failure.detail());
         callLog.event(callId, "agent.fallback", "websocket, after " + failure.code());
+        ending.set(true); // this conversation is over: the session closing now must not end the call
         AgentSession s = session;
         if (s != null) {
             s.close();
@@ -461,13 +326,12 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
         if (callConnected) {
             f.callConnected();
         }
+        return true;
     }
 
     /** The tone, from Opus packets encoded once, then the end; the agent's legs are no longer heard. */
-    private void apologize(AgentFailure failure) {
-        if (!ending.compareAndSet(false, true)) {
-            return;
-        }
+    @Override
+    protected void playApology(AgentFailure failure) {
         apologizing = true;
         List<byte[]> frames = route.apologyOpus();
         AtomicInteger next = new AtomicInteger();
@@ -501,18 +365,7 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
     @Override
     public boolean wrapUp() {
         CallAudio f = fallback;
-        if (f != null) {
-            return f.wrapUp();
-        }
-        AgentSession s = session;
-        if (s == null || !callConnected || closed.get() || !ending.compareAndSet(false, true)) {
-            return false;
-        }
-        wrappingUp = true;
-        callLog.event(callId, "agent.wrap_up", "the service is stopping");
-        s.say(AgentBridge.GOODBYE_INSTRUCTIONS);
-        later(AgentBridge.WRAP_UP_GRACE.toNanos(), () -> endWhenHeard(EndReason.SHUTDOWN, AgentBridge.WRAPPED_UP));
-        return true;
+        return f != null ? f.wrapUp() : super.wrapUp();
     }
 
     @Override
@@ -529,25 +382,19 @@ final class PassthroughBridge implements CallAudio, AgentListener, AgentMedia, A
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!closeConversation()) { // closes the leg in service with its sideband socket
             return;
         }
         ScheduledFuture<?> t = timer;
         if (t != null) {
             t.cancel(false);
         }
-        keypad.cancel();
         CallAudio f = fallback;
         if (f != null) {
             f.close();
         }
-        AgentSession s = session;
-        if (s != null) {
-            s.close(); // closes the leg in service with its sideband socket
-        }
         legs.forEach(AgentLeg::close);
         caller.sendBye("call ended");
-        transcripts.flush();
         log.info("call.relay_closed callId={} legs={} fromCaller={} toCaller={} callerDropped={} agentDropped={} "
                         + "sourceChanges={}", callId, legCount.get(), caller.inbound.stats().audio(),
                 toCaller.relayed(), callerDropped.sum(), agentDropped.sum(), toCaller.rebased());
