@@ -48,6 +48,11 @@ public record AgentFailure(Kind kind, String code, boolean known, String detail,
         return new AgentFailure(kind, code, known, detail.isBlank() ? why : detail + "; " + why, hint);
     }
 
+    /** The same failure with other words of the agent's (e.g. with a secret taken out). */
+    AgentFailure withDetail(String newDetail) {
+        return new AgentFailure(kind, code, known, newDetail, hint);
+    }
+
     @Override
     public String toString() {
         return kind.label() + " " + summary();

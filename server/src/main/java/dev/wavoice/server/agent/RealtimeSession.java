@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +55,7 @@ public final class RealtimeSession implements AgentSession {
     private final RealtimeClientEvents out;
     private final int maxEventChars;
     private final Dialer dialer;
-    private final ScheduledExecutorService timers;
+    private final SessionTimers timers;
     private final AgentHealth health;
     private final Duration openTimeout;
     private final RateLimitWatch rateLimits;
@@ -103,7 +101,6 @@ public final class RealtimeSession implements AgentSession {
     private final ConversationState conversation;
     private boolean greetDeferred;
     private final List<String> lateToolResults = new ArrayList<>();
-    private final List<ScheduledFuture<?>> ageChecks = new ArrayList<>();
 
     private final CallerAudioBatcher callerAudio;
 
@@ -121,7 +118,7 @@ public final class RealtimeSession implements AgentSession {
         this.out = new RealtimeClientEvents(json, pcmAudio);
         this.maxEventChars = maxEventChars;
         this.dialer = dialer;
-        this.timers = timers;
+        this.timers = new SessionTimers(timers);
         this.health = health;
         this.openTimeout = openTimeout;
         this.conversation = new ConversationState(policy.historyChars());
@@ -139,9 +136,9 @@ public final class RealtimeSession implements AgentSession {
      */
     CompletableFuture<RealtimeSession> connect() {
         RealtimeSocket first = new RealtimeSocket(handler, maxEventChars, appendsSent);
-        ScheduledFuture<?> timeout = schedule(() -> openFailed(new AgentFailure(AgentFailure.Kind.TRANSIENT,
+        ScheduledFuture<?> timeout = timers.schedule(() -> openFailed(new AgentFailure(AgentFailure.Kind.TRANSIENT,
                 "timeout", true, "not configured within " + openTimeout.toMillis() + " ms", "")), openTimeout);
-        opened.whenComplete((v, e) -> cancel(timeout));
+        opened.whenComplete((v, e) -> SessionTimers.cancel(timeout));
         dial(first).whenComplete((v, error) -> {
             if (error != null) {
                 openFailed(redacted(AgentFailures.fromConnectError(error)));
@@ -415,7 +412,7 @@ public final class RealtimeSession implements AgentSession {
             replacing = true;
             if (giveUp == null) {
                 long lostAt = lostAtNanos;
-                outageDeadline = schedule(() -> outageOver(lostAt), policy.maxReconnectTime());
+                outageDeadline = timers.schedule(() -> outageOver(lostAt), policy.maxReconnectTime());
             }
         }
         health.failed(callId, why);
@@ -522,7 +519,7 @@ public final class RealtimeSession implements AgentSession {
                 lateToolResults.clear();
                 lostAtNanos = 0;
                 lostWhy = null;
-                cancel(outageDeadline);
+                SessionTimers.cancel(outageDeadline);
                 replacing = false;
                 current = next;
                 scheduleAgeChecks();
@@ -592,38 +589,16 @@ public final class RealtimeSession implements AgentSession {
     }
 
     private void scheduleAgeChecks() {
-        cancelAgeChecks();
-        try {
-            ageChecks.add(timers.schedule(this::checkAge, policy.rolloverAfter().toNanos(), TimeUnit.NANOSECONDS));
-            ageChecks.add(timers.schedule(this::checkAge, policy.forceRolloverAfter().toNanos(), TimeUnit.NANOSECONDS));
-        } catch (RejectedExecutionException e) {
-            log.debug("agent timers stopped callId={}", callId);
-        }
+        timers.scheduleAgeChecks(this::checkAge, policy.rolloverAfter(), policy.forceRolloverAfter());
     }
 
     private void cancelAgeChecks() {
-        ageChecks.forEach(f -> f.cancel(false));
-        ageChecks.clear();
+        timers.cancelAgeChecks();
     }
 
     private void later(Runnable task, Duration delay) {
-        if (schedule(task, delay) == null) {
+        if (timers.schedule(task, delay) == null) {
             finish("agent connector closed", null);
-        }
-    }
-
-    /** The task on the shared timer thread, or null when the connector has stopped it. */
-    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        try {
-            return timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            return null;
-        }
-    }
-
-    private static void cancel(ScheduledFuture<?> task) {
-        if (task != null) {
-            task.cancel(false);
         }
     }
 
@@ -633,7 +608,7 @@ public final class RealtimeSession implements AgentSession {
     }
 
     private AgentFailure redacted(AgentFailure f) {
-        return new AgentFailure(f.kind(), f.code(), f.known(), redact(f.detail()), f.hint());
+        return f.withDetail(redact(f.detail()));
     }
 
     /**
@@ -649,7 +624,7 @@ public final class RealtimeSession implements AgentSession {
             s = current;
             current = null;
             cancelAgeChecks();
-            cancel(outageDeadline);
+            SessionTimers.cancel(outageDeadline);
             conversation.clear();
             lateToolResults.clear();
         }
