@@ -14,6 +14,8 @@ import java.util.Locale;
  * @param value     the digest of the DER certificate
  */
 public record DtlsFingerprint(String algorithm, byte[] value) {
+    /** The hash we announce for our own certificate; WhatsApp accepts no other. */
+    public static final String SHA_256 = "sha-256";
 
     public DtlsFingerprint {
         algorithm = algorithm.toLowerCase(Locale.ROOT);
@@ -23,7 +25,7 @@ public record DtlsFingerprint(String algorithm, byte[] value) {
 
     /** SHA-256 of a DER certificate: the only algorithm we advertise. */
     public static DtlsFingerprint sha256(byte[] derCertificate) {
-        return of("sha-256", derCertificate);
+        return of(SHA_256, derCertificate);
     }
 
     public static DtlsFingerprint of(String algorithm, byte[] derCertificate) {
@@ -97,15 +99,23 @@ public record DtlsFingerprint(String algorithm, byte[] value) {
         return toSdp();
     }
 
-    private static String jcaName(String sdpName) {
-        return switch (sdpName) {
-            case "sha-1" -> "SHA-1";
-            case "sha-224" -> "SHA-224";
-            case "sha-256" -> "SHA-256";
-            case "sha-384" -> "SHA-384";
-            case "sha-512" -> "SHA-512";
-            default -> throw new IllegalArgumentException("unsupported fingerprint hash function: " + sdpName);
+    /**
+     * Whether we can hash a certificate with {@code algorithm}, an SDP hash function name in any case: a remote
+     * fingerprint with another hash (e.g. md5, still in the RFC 8122 registry) cannot authenticate the peer.
+     */
+    public static boolean isSupported(String algorithm) {
+        return switch (algorithm.toLowerCase(Locale.ROOT)) {
+            case "sha-1", "sha-224", "sha-256", "sha-384", "sha-512" -> true;
+            default -> false;
         };
+    }
+
+    /** The SDP names of the hashes we support are the JCA names in lower case. */
+    private static String jcaName(String sdpName) {
+        if (!isSupported(sdpName)) {
+            throw new IllegalArgumentException("unsupported fingerprint hash function: " + sdpName);
+        }
+        return sdpName.toUpperCase(Locale.ROOT);
     }
 
     private static int digestLength(String sdpName) {

@@ -6,7 +6,9 @@ import static dev.wavoice.media.sdp.SdpNegotiationException.Reason.MISSING_ICE_C
 import static dev.wavoice.media.sdp.SdpNegotiationException.Reason.NO_AUDIO;
 import static dev.wavoice.media.sdp.SdpNegotiationException.Reason.UNSUPPORTED_PROTOCOL;
 
+import dev.wavoice.media.dtls.DtlsFingerprint;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,7 @@ import java.util.OptionalLong;
 
 /** The peer's audio section with session-level defaults applied: what both offer/answer directions read. */
 record AudioSection(int index, MediaDescription media, String mid, String ufrag, String pwd,
-                    Fingerprint fingerprint, List<Candidate> candidates, boolean iceLite, String setup,
+                    DtlsFingerprint fingerprint, List<Candidate> candidates, boolean iceLite, String setup,
                     Map<Integer, PayloadFormat> formats, Direction direction, OptionalInt audioLevelExtensionId,
                     OptionalLong ssrc, boolean rtcpMux, boolean bundled) {
 
@@ -99,21 +101,54 @@ record AudioSection(int index, MediaDescription media, String mid, String ufrag,
         return any;
     }
 
-    private static Fingerprint preferredFingerprint(List<String> values) throws SdpNegotiationException {
-        Fingerprint first = null;
+    /**
+     * The fingerprint to check the peer's certificate against (RFC 8122 §5): sha-256 when there is one, else the
+     * first whose hash we can compute. A value we cannot read fails the description even next to a good one.
+     */
+    private static DtlsFingerprint preferredFingerprint(List<String> values) throws SdpNegotiationException {
+        DtlsFingerprint first = null;
         for (String v : values) {
-            Fingerprint f;
+            DtlsFingerprint f;
             try {
-                f = Fingerprint.parse(v);
+                f = parseFingerprint(v);
             } catch (SdpParseException e) {
                 throw new SdpNegotiationException(MALFORMED_ATTRIBUTE, e.getMessage());
             }
-            if (f.algorithm().equals(Fingerprint.SHA_256)) {
+            if (f == null) {
+                continue;
+            }
+            if (f.algorithm().equals(DtlsFingerprint.SHA_256)) {
                 return f;
             }
             first = first == null ? f : first;
         }
+        if (first == null) {
+            throw new SdpNegotiationException(MISSING_FINGERPRINT,
+                    "no a=fingerprint uses a hash function we can check a certificate with: " + values);
+        }
         return first;
+    }
+
+    /**
+     * An {@code a=fingerprint} value ({@code sha-256 AB:CD:...}), or null when its hash function is one we cannot
+     * compute: such a fingerprint cannot authenticate the peer, but is no reason to refuse a sibling we can use.
+     * Only the SDP syntax is checked here (colon-separated hex, long enough to be a digest).
+     */
+    static DtlsFingerprint parseFingerprint(String text) throws SdpParseException {
+        String[] p = Tokens.words(text);
+        if (p.length != 2) {
+            throw new SdpParseException(0, text, "fingerprint needs <hash-func> <hex:hex:...>");
+        }
+        byte[] digest;
+        try {
+            digest = HexFormat.ofDelimiter(":").parseHex(p[1]);
+        } catch (IllegalArgumentException e) {
+            throw new SdpParseException(0, text, "fingerprint is not colon-separated hex");
+        }
+        if (digest.length < 16) {
+            throw new SdpParseException(0, text, "fingerprint is too short to be a digest");
+        }
+        return DtlsFingerprint.isSupported(p[0]) ? new DtlsFingerprint(p[0], digest) : null;
     }
 
     private static Map<Integer, PayloadFormat> formats(MediaDescription m) {

@@ -28,7 +28,7 @@ final class LocalAudioSection {
         }
         a.add(Attribute.of("ice-ufrag", local.iceUfrag()));
         a.add(Attribute.of("ice-pwd", local.icePwd()));
-        a.add(Attribute.of("fingerprint", local.fingerprint().format()));
+        a.add(Attribute.of("fingerprint", local.fingerprint().toSdp()));
         a.add(Attribute.of("setup", setup));
         if (mid != null) {
             a.add(Attribute.of("mid", mid));

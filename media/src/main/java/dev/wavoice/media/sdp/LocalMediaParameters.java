@@ -1,5 +1,7 @@
 package dev.wavoice.media.sdp;
 
+import dev.wavoice.media.dtls.DtlsFingerprint;
+import dev.wavoice.media.dtls.DtlsRole;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +18,7 @@ import java.util.Objects;
  * @param cname        RTCP CNAME (RFC 7022)
  * @param sessionId    the {@code o=} session id
  */
-public record LocalMediaParameters(String iceUfrag, String icePwd, Fingerprint fingerprint,
+public record LocalMediaParameters(String iceUfrag, String icePwd, DtlsFingerprint fingerprint,
                                    List<Candidate> candidates, DtlsRole actpassRole, long ssrc, String cname,
                                    long sessionId) {
 
@@ -31,7 +33,7 @@ public record LocalMediaParameters(String iceUfrag, String icePwd, Fingerprint f
         if (icePwd == null || icePwd.length() < 22 || !iceChars(icePwd)) {
             throw new IllegalArgumentException("ice-pwd must be >= 22 ice-chars (RFC 8839 §5.4)");
         }
-        if (!fingerprint.algorithm().equals(Fingerprint.SHA_256)) {
+        if (!fingerprint.algorithm().equals(DtlsFingerprint.SHA_256)) {
             throw new IllegalArgumentException("we announce sha-256 fingerprints only, got " + fingerprint.algorithm());
         }
         if (ssrc < 0 || ssrc > 0xFFFFFFFFL) {

@@ -1,5 +1,7 @@
 package dev.wavoice.media.sdp;
 
+import dev.wavoice.media.dtls.DtlsFingerprint;
+import dev.wavoice.media.dtls.DtlsRole;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -18,7 +20,7 @@ import java.util.OptionalLong;
  * @param remoteSsrc        from {@code a=ssrc}, when the peer announced one
  */
 public record NegotiatedAudio(String mid, String remoteUfrag, String remotePwd, List<Candidate> remoteCandidates,
-                              Fingerprint remoteFingerprint, boolean remoteIceLite, DtlsRole localDtlsRole,
+                              DtlsFingerprint remoteFingerprint, boolean remoteIceLite, DtlsRole localDtlsRole,
                               PayloadFormat opus, Optional<PayloadFormat> telephoneEvent,
                               OptionalInt audioLevelExtensionId, Direction localDirection, OptionalLong remoteSsrc) {
 

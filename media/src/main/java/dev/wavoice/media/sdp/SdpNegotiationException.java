@@ -14,7 +14,10 @@ public final class SdpNegotiationException extends Exception {
         NO_OPUS,
         /** {@code a=ice-ufrag} or {@code a=ice-pwd} is missing (RFC 8839 §5.4). */
         MISSING_ICE_CREDENTIALS,
-        /** No {@code a=fingerprint} (RFC 8122 §5), so DTLS could not be authenticated. */
+        /**
+         * No {@code a=fingerprint} (RFC 8122 §5), or only ones with a hash function we cannot compute, so DTLS
+         * could not be authenticated.
+         */
         MISSING_FINGERPRINT,
         /** An {@code a=fingerprint} or {@code a=candidate} value we could not read. */
         MALFORMED_ATTRIBUTE,

@@ -6,6 +6,7 @@ import static dev.wavoice.media.sdp.SdpNegotiationException.Reason.INVALID_SETUP
 import static dev.wavoice.media.sdp.SdpNegotiationException.Reason.NO_OPUS;
 import static dev.wavoice.media.sdp.SdpNegotiationException.Reason.RTCP_MUX_REQUIRED;
 
+import dev.wavoice.media.dtls.DtlsRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,7 +64,7 @@ public final class SdpNegotiator {
         for (int i = 0; i < offer.media().size(); i++) {
             MediaDescription m = offer.media().get(i);
             media.add(i == remote.index()
-                    ? LocalAudioSection.build(local, remote.mid(), remote.media().proto(), role.setupInAnswer(),
+                    ? LocalAudioSection.build(local, remote.mid(), remote.media().proto(), setupInAnswer(role),
                             opus, te, remote.audioLevelExtensionId(), direction)
                     : rejected(m));
         }
@@ -123,6 +124,11 @@ public final class SdpNegotiator {
                 remote.fingerprint(), remote.iceLite(), role, opus, Optional.ofNullable(remote.telephoneEvent()),
                 ours.audioLevelExtensionId().isPresent() ? remote.audioLevelExtensionId() : OptionalInt.empty(),
                 remote.direction().answer(), remote.ssrc());
+    }
+
+    /** The {@code a=setup} of an answer in which we take {@code role} (RFC 4145 §4): active sends ClientHello. */
+    private static String setupInAnswer(DtlsRole role) {
+        return role == DtlsRole.CLIENT ? "active" : "passive";
     }
 
     /** RFC 3264 §6: a section we do not accept is answered with port 0 and its first format. */

@@ -3,7 +3,6 @@ package dev.wavoice.media.webrtc;
 import dev.wavoice.media.dtls.DtlsCertificate;
 import dev.wavoice.media.dtls.DtlsEndpoint;
 import dev.wavoice.media.dtls.DtlsEvent;
-import dev.wavoice.media.dtls.DtlsFingerprint;
 import dev.wavoice.media.dtls.DtlsRole;
 import dev.wavoice.media.ice.CandidatePair;
 import dev.wavoice.media.ice.IceAgent;
@@ -12,7 +11,6 @@ import dev.wavoice.media.ice.IceCredentials;
 import dev.wavoice.media.ice.IceEvent;
 import dev.wavoice.media.ice.IceRole;
 import dev.wavoice.media.sdp.Candidate;
-import dev.wavoice.media.sdp.Fingerprint;
 import dev.wavoice.media.sdp.LocalMediaParameters;
 import dev.wavoice.media.sdp.NegotiatedAudio;
 import dev.wavoice.media.sdp.SdpNegotiationException;
@@ -170,19 +168,15 @@ public final class WebRtcEndpoint implements AutoCloseable {
     }
 
     private LocalMediaParameters localParameters(List<IceCandidate> iceCandidates) {
-        DtlsFingerprint own = certificate.fingerprint();
         List<Candidate> candidates = iceCandidates.stream().map(IceCandidate::toSdp).toList();
-        return new LocalMediaParameters(localCredentials.ufrag(), localCredentials.pwd(),
-                new Fingerprint(own.algorithm(), own.value()), candidates,
-                dev.wavoice.media.sdp.DtlsRole.CLIENT, localSsrc, localCname, transport.random.nextLong(1, Long.MAX_VALUE));
+        return new LocalMediaParameters(localCredentials.ufrag(), localCredentials.pwd(), certificate.fingerprint(),
+                candidates, DtlsRole.CLIENT, localSsrc, localCname, transport.random.nextLong(1, Long.MAX_VALUE));
     }
 
     /** Remote parameters are known: set up DTLS for its role and start checks. */
     private void begin(NegotiatedAudio agreed) {
         this.negotiated = agreed;
-        Fingerprint theirs = agreed.remoteFingerprint();
-        DtlsRole role = agreed.localDtlsRole() == dev.wavoice.media.sdp.DtlsRole.CLIENT ? DtlsRole.CLIENT : DtlsRole.SERVER;
-        this.dtls = DtlsEndpoint.create(id, role, certificate, new DtlsFingerprint(theirs.algorithm(), theirs.value()),
+        this.dtls = DtlsEndpoint.create(id, agreed.localDtlsRole(), certificate, agreed.remoteFingerprint(),
                 this::sendDtls, transport.config.dtls(), this::onDtlsEvent);
         ice.setRemoteCredentials(agreed.remoteUfrag(), agreed.remotePwd(), agreed.remoteIceLite());
         for (Candidate c : agreed.remoteCandidates()) {

@@ -2,9 +2,9 @@ package dev.wavoice.media.ice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wavoice.media.dtls.DtlsFingerprint;
+import dev.wavoice.media.dtls.DtlsRole;
 import dev.wavoice.media.sdp.Candidate;
-import dev.wavoice.media.sdp.DtlsRole;
-import dev.wavoice.media.sdp.Fingerprint;
 import dev.wavoice.media.sdp.LocalMediaParameters;
 import dev.wavoice.media.sdp.NegotiatedAudio;
 import dev.wavoice.media.sdp.SdpFixtures;
@@ -37,8 +37,8 @@ class WhatsAppOfferIceTest {
         SessionDescription offer = SessionDescription.parse(SdpFixtures.whatsAppOffer());
         List<Candidate> localSdp = agent.localCandidates().stream().map(IceCandidate::toSdp).toList();
         SdpNegotiator.Answer answer = SdpNegotiator.answer(offer, new LocalMediaParameters(credentials.ufrag(),
-                credentials.pwd(), new Fingerprint("sha-256", new byte[32]), localSdp, DtlsRole.CLIENT, 1234L,
-                "cname", 7L));
+                credentials.pwd(), new DtlsFingerprint(DtlsFingerprint.SHA_256, new byte[32]), localSdp,
+                DtlsRole.CLIENT, 1234L, "cname", 7L));
         NegotiatedAudio n = answer.negotiated();
         LiteResponder edge = new LiteResponder(new IceCredentials(n.remoteUfrag(), n.remotePwd()), net,
                 new InetSocketAddress("203.0.113.60", 40012));

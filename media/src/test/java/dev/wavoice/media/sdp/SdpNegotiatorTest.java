@@ -3,12 +3,14 @@ package dev.wavoice.media.sdp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wavoice.media.dtls.DtlsFingerprint;
+import dev.wavoice.media.dtls.DtlsRole;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 public class SdpNegotiatorTest {
-    static final Fingerprint OUR_FINGERPRINT = new Fingerprint("sha-256", HexFormat.of().parseHex(
+    static final DtlsFingerprint OUR_FINGERPRINT = new DtlsFingerprint("sha-256", HexFormat.of().parseHex(
             "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF"));
 
     public static LocalMediaParameters local(String ufrag) {
@@ -31,7 +33,7 @@ public class SdpNegotiatorTest {
         assertThat(sdp.attribute("group")).isEqualTo("BUNDLE audio");
         assertThat(audio.attribute("mid")).isEqualTo("audio");
         assertThat(audio.attribute("setup")).isEqualTo("active");
-        assertThat(audio.attributes("fingerprint")).containsExactly(OUR_FINGERPRINT.format());
+        assertThat(audio.attributes("fingerprint")).containsExactly(OUR_FINGERPRINT.toSdp());
         assertThat(audio.attribute("fingerprint")).startsWith("sha-256 00:11:22");
         assertThat(audio.attribute("ice-ufrag")).isEqualTo("ourU");
         assertThat(audio.attribute("ice-pwd")).isEqualTo("abcdefghijklmnopqrstuvwx");
@@ -62,7 +64,7 @@ public class SdpNegotiatorTest {
         assertThat(n.remoteIceLite()).isTrue();
         assertThat(n.localDtlsRole()).isEqualTo(DtlsRole.CLIENT);
         assertThat(n.remoteFingerprint().algorithm()).isEqualTo("sha-256");
-        assertThat(n.remoteFingerprint().format()).endsWith("9E:70:BD:04");
+        assertThat(n.remoteFingerprint().toSdp()).endsWith("9E:70:BD:04");
         assertThat(n.remoteCandidates()).singleElement().satisfies(c -> {
             assertThat(c.address()).isEqualTo("203.0.113.60");
             assertThat(c.port()).isEqualTo(40012);
@@ -131,7 +133,7 @@ public class SdpNegotiatorTest {
         SdpNegotiator.Answer answer = SdpNegotiator.answer(offer, local("ourU"));
 
         assertThat(answer.negotiated().remoteIceLite()).isTrue();
-        assertThat(answer.negotiated().remoteFingerprint().format()).startsWith("sha-256 C4:0E");
+        assertThat(answer.negotiated().remoteFingerprint().toSdp()).startsWith("sha-256 C4:0E");
         assertThat(answer.negotiated().remoteCandidates()).hasSize(1); // component 2 is not used with rtcp-mux
         assertThat(answer.negotiated().telephoneEvent()).isEmpty();
         assertThat(answer.negotiated().audioLevelExtensionId()).isEmpty();
@@ -157,7 +159,28 @@ public class SdpNegotiatorTest {
                 "a=fingerprint:SHA-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB");
         NegotiatedAudio n = SdpNegotiator.answer(SessionDescription.parse(sha1), local("ourU")).negotiated();
         assertThat(n.remoteFingerprint().algorithm()).isEqualTo("sha-1");
-        assertThat(n.remoteFingerprint().javaAlgorithm()).isEqualTo("SHA-1");
+        assertThat(n.remoteFingerprint().toSdp())
+                .isEqualTo("sha-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB");
+    }
+
+    @Test
+    void fingerprintsWithAHashWeCannotComputeAreSkippedAndNeverChosen() throws Exception {
+        String wa = SdpFixtures.whatsAppOffer().replace("\r\n", "\n");
+        String md5 = "a=fingerprint:md5 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B\n";
+        NegotiatedAudio n = SdpNegotiator.answer(SessionDescription.parse(
+                wa.replaceFirst("a=fingerprint:", md5 + "a=fingerprint:")), local("ourU")).negotiated();
+        assertThat(n.remoteFingerprint().algorithm()).isEqualTo("sha-256");
+        assertReason(wa.replaceAll("a=fingerprint:.*\n", md5), SdpNegotiationException.Reason.MISSING_FINGERPRINT);
+    }
+
+    @Test
+    void malformedFingerprintValuesNameTheProblem() {
+        assertThatThrownBy(() -> AudioSection.parseFingerprint("sha-256"))
+                .isInstanceOf(SdpParseException.class).hasMessageContaining("<hash-func> <hex:hex:...>");
+        assertThatThrownBy(() -> AudioSection.parseFingerprint("sha-256 AB:CD"))
+                .isInstanceOf(SdpParseException.class).hasMessageContaining("too short");
+        assertThatThrownBy(() -> AudioSection.parseFingerprint("sha-256 00112233445566778899AABBCCDDEEFF"))
+                .isInstanceOf(SdpParseException.class).hasMessageContaining("colon-separated hex");
     }
 
     @Test
