@@ -70,8 +70,9 @@ public final class CallMediaFactory {
             resources.add(transport);
             Runnable check = () -> { };
             WebRtcCallMedia.AudioRoute route;
-            OpusCodecs.Selection opus = opus(System.getenv());
-            OpusCodec codec = new CountedOpusCodec(opus.codec(), metrics);
+            // The echo line relays RTP and loads no codec at all.
+            OpusCodecs.Selection opus = config.agent() == AgentKind.ECHO ? null : opus(System.getenv());
+            OpusCodec codec = opus == null ? null : new CountedOpusCodec(opus.codec(), metrics);
             switch (config.agent()) {
                 case ECHO -> route = new EchoRoute();
                 case LOCAL, OPENAI -> {
