@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -63,7 +62,7 @@ class ChromiumPeerSelfTest {
             }
         });
         // Frequencies chosen per run so a stuck or cached signal cannot pass.
-        wavTone = randomTone();
+        wavTone = TestAudio.randomTone(400, 900);
         Path wav = new ToneWav(wavTone, Duration.ofSeconds(2), 0.5).writeTo(dir.resolve("tone.wav"));
         chrome = ChromiumBrowser.start(wav);
         System.out.printf("Chromium %s started in %d ms; fake capture tone %.1f Hz%n",
@@ -85,7 +84,7 @@ class ChromiumPeerSelfTest {
 
     @Test
     void fakeMicrophoneOffersPageToneAnswers() {
-        double answererTone = randomTone();
+        double answererTone = TestAudio.randomTone(400, 900);
         long t0 = System.nanoTime();
         try (ChromiumPeer offerer = chrome.newPeer(AudioSource.fakeCapture());
              ChromiumPeer answerer = chrome.newPeer(AudioSource.tone(answererTone))) {
@@ -96,7 +95,7 @@ class ChromiumPeerSelfTest {
 
     @Test
     void pageToneOffersFakeMicrophoneAnswers() {
-        double offererTone = randomTone();
+        double offererTone = TestAudio.randomTone(400, 900);
         try (ChromiumPeer offerer = chrome.newPeer(AudioSource.tone(offererTone));
              ChromiumPeer answerer = chrome.newPeer(AudioSource.fakeCapture())) {
             connectAndHearEachOther("page tone offers, fake microphone answers", offerer, offererTone, answerer, wavTone);
@@ -191,9 +190,5 @@ class ChromiumPeerSelfTest {
         assertThatThrownBy(() -> ChromiumBrowser.start(ChromiumBrowser.Config.defaults().withChromedriver(nowhere)))
                 .isInstanceOf(ChromiumPeerException.class)
                 .hasMessageContaining("chromium-driver");
-    }
-
-    private static double randomTone() {
-        return 400 + ThreadLocalRandom.current().nextInt(500);
     }
 }

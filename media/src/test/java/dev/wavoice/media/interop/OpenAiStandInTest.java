@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.wavoice.media.audio.OpusCodec;
-import dev.wavoice.media.audio.OpusCodecs;
-import dev.wavoice.media.audio.OpusDecoder;
-import dev.wavoice.media.audio.OpusEncoder;
-import dev.wavoice.media.audio.SineGenerator;
-import dev.wavoice.media.audio.Tones;
 import dev.wavoice.media.rtp.RtpHeaderWriter;
 import dev.wavoice.media.rtp.RtpPacket;
 import dev.wavoice.media.sdp.SdpNegotiationException;
@@ -62,7 +56,6 @@ class OpenAiStandInTest {
     static final String KEY = "sk-standin-test-0123456789abcdef";
     static final Pattern LOCATION = Pattern.compile("/v1/realtime/calls/(rtc_[0-9a-f]{24})");
     static WebRtcTransport transport;
-    static OpusCodec codec;
     static HttpClient http;
 
     @TempDir
@@ -72,7 +65,6 @@ class OpenAiStandInTest {
     static void open() throws Exception {
         OpenAiStandIn.binary();
         transport = WebRtcTransport.open(WebRtcTransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
-        codec = OpusCodecs.best().codec();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -83,11 +75,12 @@ class OpenAiStandInTest {
 
     @Test
     void aCallCarriesTheGreetingTheCallerAndTheReply() throws Exception {
-        double greetingHz = randomTone(), replyHz = otherTone(greetingHz), callerHz = otherTone(replyHz);
+        double greetingHz = TestAudio.randomTone(300, 800), replyHz = TestAudio.otherTone(greetingHz),
+                callerHz = TestAudio.otherTone(replyHz);
         Path rec = dir.resolve("rec");
         try (OpenAiStandIn openai = OpenAiStandIn.start(OpenAiStandIn.Options.defaults().withKey(KEY)
-                .withGreetingOpusFile(toneFile("greeting", greetingHz, 60))
-                .withReplyOpusFile(toneFile("reply", replyHz, 60)).withRecordDir(rec));
+                .withGreetingOpusFile(TestAudio.toneFile(dir, greetingHz, 60))
+                .withReplyOpusFile(TestAudio.toneFile(dir, replyHz, 60)).withRecordDir(rec));
              Call call = Call.start(openai, KEY, """
                      {"type":"realtime","model":"gpt-realtime","instructions":"Greet the caller.",
                       "audio":{"output":{"voice":"marin"}}}""")) {
@@ -134,7 +127,7 @@ class OpenAiStandInTest {
 
             // The caller speaks: speech is detected, committed, transcribed and answered with the reply.
             int beforeReply = call.heard.count();
-            call.speak(toneFrames(callerHz, 40));
+            call.speak(TestAudio.toneFrames(callerHz, 40));
             Map<String, Object> started = call.side.next("input_audio_buffer.speech_started", T);
             assertThat(started.get("item_id")).asString().startsWith("item_");
             call.side.next("input_audio_buffer.speech_stopped", T);
@@ -170,13 +163,14 @@ class OpenAiStandInTest {
     @Test
     void theCallerInterruptingStopsTheResponseAtOnce() throws Exception {
         try (OpenAiStandIn openai = OpenAiStandIn.start(OpenAiStandIn.Options.defaults()
-                .withGreetingOpusFile(toneFile("long", 500, 150)).withReplyOpusFile(toneFile("reply", 700, 20)));
+                .withGreetingOpusFile(TestAudio.toneFile(dir, 500, 150))
+                .withReplyOpusFile(TestAudio.toneFile(dir, 700, 20)));
              Call call = Call.start(openai, null, null)) {
             call.side.next("session.created", T);
             call.side.send(Map.of("type", "response.create"));
             call.side.next("output_audio_buffer.started", T);
             await().atMost(T).until(() -> call.heard.count() >= 15);
-            call.speak(toneFrames(900, 30));
+            call.speak(TestAudio.toneFrames(900, 30));
             call.side.next("input_audio_buffer.speech_started", T);
             call.side.next("output_audio_buffer.cleared", T);
             int atClear = call.heard.count();
@@ -195,10 +189,10 @@ class OpenAiStandInTest {
     @Test
     void aToolCallWaitsForItsOutputBeforeTheReply() throws Exception {
         try (OpenAiStandIn openai = OpenAiStandIn.start(OpenAiStandIn.Options.defaults()
-                .withReplyOpusFile(toneFile("reply", 600, 20)).withToolCall("end_call", "{\"reason\":\"done\"}"));
+                .withReplyOpusFile(TestAudio.toneFile(dir, 600, 20)).withToolCall("end_call", "{\"reason\":\"done\"}"));
              Call call = Call.start(openai, null, null)) {
             call.side.next("session.created", T);
-            call.speak(toneFrames(450, 25));
+            call.speak(TestAudio.toneFrames(450, 25));
             Map<String, Object> fn = call.side.next("response.function_call_arguments.done", T);
             assertThat(fn.get("name")).isEqualTo("end_call");
             assertThat(fn.get("arguments")).isEqualTo("{\"reason\":\"done\"}");
@@ -527,49 +521,10 @@ class OpenAiStandInTest {
         }
     }
 
-    // ---- tones -----------------------------------------------------------------------------
-
-    static double randomTone() {
-        return 300 + ThreadLocalRandom.current().nextInt(500);
-    }
-
-    /** A tone at least 150 Hz away from {@code hz}, so that the two cannot be mistaken. */
-    static double otherTone(double hz) {
-        double up = hz + 150 + ThreadLocalRandom.current().nextInt(200);
-        return up <= 1000 ? up : hz - 150 - ThreadLocalRandom.current().nextInt(100);
-    }
-
-    static List<byte[]> toneFrames(double hz, int frames) {
-        List<byte[]> packets = new ArrayList<>();
-        try (OpusEncoder enc = codec.newEncoder(32_000, 5)) {
-            SineGenerator sine = new SineGenerator(hz, 48000, 0.4);
-            short[] pcm = new short[960];
-            byte[] out = new byte[1275];
-            for (int i = 0; i < frames; i++) {
-                sine.fill(pcm, 0, 960);
-                int n = enc.encode(pcm, 0, 960, out, 0, out.length);
-                packets.add(Arrays.copyOf(out, n));
-            }
-        }
-        return packets;
-    }
-
-    Path toneFile(String name, double hz, int frames) {
-        Path file = dir.resolve(name + "-" + (int) hz + ".opus");
-        OpusStreamFile.write(file, toneFrames(hz, frames));
-        return file;
-    }
-
     /** Decodes Opus payloads in order and measures the middle half's dominant frequency. */
     static double dominantHz(List<byte[]> payloads) {
-        short[] pcm = new short[payloads.size() * 960];
-        int n = 0;
-        try (OpusDecoder dec = codec.newDecoder()) {
-            for (byte[] p : payloads) {
-                n += Math.max(0, dec.decode(p, 0, p.length, pcm, n, 960, false));
-            }
-        }
-        assertThat(n).as("decoded samples").isGreaterThan(48000 / 4);
-        return Tones.dominantFrequency(pcm, n / 4, n / 2, 48000);
+        short[] pcm = TestAudio.decodePayloads(payloads);
+        assertThat(pcm.length).as("decoded samples").isGreaterThan(48000 / 4);
+        return TestAudio.middleHalfHz(pcm);
     }
 }

@@ -9,6 +9,7 @@ import dev.wavoice.media.audio.Tones;
 import dev.wavoice.media.interop.AudioSource;
 import dev.wavoice.media.interop.ChromiumBrowser;
 import dev.wavoice.media.interop.ChromiumPeer;
+import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.playout.PacerConfig;
 import dev.wavoice.media.webrtc.WebRtcEndpoint;
@@ -16,7 +17,6 @@ import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.AfterAll;
@@ -57,8 +57,8 @@ class AudioStreamChromiumTest {
 
     @Test
     void tonesAreHeardBothWays() throws Exception {
-        double theirs = 300 + ThreadLocalRandom.current().nextInt(600);
-        double ours = 300 + ThreadLocalRandom.current().nextInt(600);
+        double theirs = TestAudio.randomTone(300, 900);
+        double ours = TestAudio.randomTone(300, 900);
         PcmRecorder heard = new PcmRecorder(24000 * 30);
         try (ChromiumPeer browser = chromium.newPeer(AudioSource.tone(theirs));
              AudioStream stream = new AudioStream(AudioStreamConfig.speech(24000), OpusCodecs.best().codec(), pacer, heard)) {

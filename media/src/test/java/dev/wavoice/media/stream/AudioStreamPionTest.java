@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.wavoice.media.audio.OpusCodec;
-import dev.wavoice.media.audio.OpusCodecs;
-import dev.wavoice.media.audio.OpusDecoder;
-import dev.wavoice.media.audio.OpusEncoder;
 import dev.wavoice.media.audio.SineGenerator;
 import dev.wavoice.media.audio.Tones;
-import dev.wavoice.media.interop.OpusStreamFile;
 import dev.wavoice.media.interop.PionPeer;
-import dev.wavoice.media.interop.RecordedPacket;
+import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.playout.PacerConfig;
 import dev.wavoice.media.webrtc.EndpointEvent;
@@ -22,11 +18,8 @@ import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,36 +46,13 @@ class AudioStreamPionTest {
         PionPeer.binary();
         transport = WebRtcTransport.open(WebRtcTransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
         pacer = new Pacer(PacerConfig.defaults()).start();
-        codec = OpusCodecs.best().codec();
+        codec = TestAudio.CODEC;
     }
 
     @AfterAll
     static void close() throws Exception {
         pacer.close();
         transport.close();
-    }
-
-    static double randomTone() {
-        return 300 + ThreadLocalRandom.current().nextInt(600);
-    }
-
-    /** Opus frames of a tone, encoded by us, for Pion to send (Debian's Pion has no encoder). */
-    static Path toneFile(Path dir, double hz, int frames) {
-        List<byte[]> packets = new ArrayList<>();
-        try (OpusEncoder enc = codec.newEncoder(32_000, 5)) {
-            enc.setInbandFec(true, 10);
-            SineGenerator sine = new SineGenerator(hz, 48000, 0.4);
-            short[] pcm = new short[960];
-            byte[] out = new byte[1275];
-            for (int i = 0; i < frames; i++) {
-                sine.fill(pcm, 0, 960);
-                int n = enc.encode(pcm, 0, 960, out, 0, out.length);
-                packets.add(Arrays.copyOf(out, n));
-            }
-        }
-        Path file = dir.resolve("tone-" + (int) hz + ".opus");
-        OpusStreamFile.write(file, packets);
-        return file;
     }
 
     record Call(PionPeer edge, WebRtcEndpoint endpoint, AudioStream stream, PcmRecorder heard) implements AutoCloseable {
@@ -108,8 +78,9 @@ class AudioStreamPionTest {
 
     @Test
     void aToneFromTheEdgeIsHeardAt24kHz() throws Exception {
-        double hz = randomTone();
-        try (Call c = call(PionPeer.Options.edge().withSendOpusFile(toneFile(dir, hz, 150)), s -> s)) {
+        double hz = TestAudio.randomTone(300, 900);
+        try (Call c = call(PionPeer.Options.edge().withSendOpusFile(TestAudio.toneFileWithFec(dir, hz, 150)),
+                s -> s)) {
             await().atMost(T).until(() -> c.heard().length() >= 24000 * 2);
             short[] s = c.heard().samples();
             double measured = Tones.dominantFrequency(s, s.length / 4, 24000, 24000);
@@ -122,7 +93,7 @@ class AudioStreamPionTest {
 
     @Test
     void aToneWeSendIsRecordedByTheEdgeAndDecodesToItsFrequency() throws Exception {
-        double hz = randomTone();
+        double hz = TestAudio.randomTone(300, 900);
         Path rec = dir.resolve("edge.rec");
         try (Call c = call(PionPeer.Options.edge().withRecord(rec), s -> s)) {
             SineGenerator sine = new SineGenerator(hz, 24000, 0.4);
@@ -135,34 +106,33 @@ class AudioStreamPionTest {
             c.edge().awaitPacketsReceived(80, T);
             c.edge().requestClose();
             c.edge().awaitExit(T);
-            short[] pcm = decode(c.edge().recording());
-            double measured = Tones.dominantFrequency(pcm, pcm.length / 4, pcm.length / 2, 48000);
+            // What the edge recorded, decoded here: an independent check of our encoder.
+            double measured = TestAudio.middleHalfHz(TestAudio.decode(c.edge().recording()));
             assertThat(measured).as("tone sent at %.0f Hz", hz).isCloseTo(hz, org.assertj.core.data.Percentage.withPercentage(2));
         }
     }
 
     @Test
     void opusFramesPassThroughWithoutTranscoding() throws Exception {
-        double hz = randomTone();
+        double hz = TestAudio.randomTone(300, 900);
         Path rec = dir.resolve("passthrough.rec");
         try (Call c = call(PionPeer.Options.edge().withRecord(rec), s -> s)) {
-            for (byte[] frame : OpusStreamFile.read(toneFile(dir, hz, 100))) {
+            for (byte[] frame : TestAudio.toneFramesWithFec(hz, 100)) {
                 assertThat(c.stream().sendOpus(frame, 0, frame.length)).isTrue();
             }
             c.edge().awaitPacketsReceived(80, T);
             c.edge().requestClose();
             c.edge().awaitExit(T);
-            short[] pcm = decode(c.edge().recording());
-            assertThat(Tones.dominantFrequency(pcm, pcm.length / 4, pcm.length / 2, 48000))
+            assertThat(TestAudio.middleHalfHz(TestAudio.decode(c.edge().recording())))
                     .isCloseTo(hz, org.assertj.core.data.Percentage.withPercentage(2));
         }
     }
 
     @Test
     void lossAndReorderingAreConcealedWithoutGaps() throws Exception {
-        double hz = randomTone();
+        double hz = TestAudio.randomTone(300, 900);
         Random random = new Random(11);
-        try (Call c = call(PionPeer.Options.edge().withSendOpusFile(toneFile(dir, hz, 200)),
+        try (Call c = call(PionPeer.Options.edge().withSendOpusFile(TestAudio.toneFileWithFec(dir, hz, 200)),
                 s -> new LossyPath(s, 0.10, 0.05, random))) {
             await().atMost(T).until(() -> c.heard().length() >= 24000 * 3);
             short[] s = c.heard().samples();
@@ -200,24 +170,6 @@ class AudioStreamPionTest {
             assertThat(c.stream().stats().framesAfterClear()).as("audio frames sent after clear()").isLessThanOrEqualTo(1);
             assertThat(c.stream().playedMillis(1)).isBetween(playedAtClear, playedAtClear + 20).isLessThan(2000);
         }
-    }
-
-    /** Decodes what the edge recorded, in sequence order, concealing holes (an independent check of our encoder). */
-    static short[] decode(List<RecordedPacket> packets) {
-        List<RecordedPacket> sorted = new ArrayList<>(packets);
-        sorted.sort(java.util.Comparator.comparingInt(RecordedPacket::sequence));
-        short[] out = new short[sorted.size() * 960 + 960];
-        int n = 0;
-        try (OpusDecoder dec = codec.newDecoder()) {
-            for (RecordedPacket p : sorted) {
-                if (p.payloadType() != 111) {
-                    continue;
-                }
-                int got = dec.decode(p.payload(), 0, p.payload().length, out, n, 960, false);
-                n += Math.max(got, 0);
-            }
-        }
-        return Arrays.copyOf(out, n);
     }
 
     /** Drops and reorders inbound RTP between the transport and the stream, as a bad mobile network would. */

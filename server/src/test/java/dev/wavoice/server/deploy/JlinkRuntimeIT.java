@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wavoice.media.audio.OpusCodec;
-import dev.wavoice.media.audio.OpusCodecs;
-import dev.wavoice.media.audio.OpusDecoder;
-import dev.wavoice.media.audio.OpusEncoder;
-import dev.wavoice.media.audio.SineGenerator;
-import dev.wavoice.media.audio.Tones;
 import dev.wavoice.media.interop.OpusStreamFile;
 import dev.wavoice.media.interop.PionPeer;
 import dev.wavoice.media.interop.RecordedPacket;
+import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.server.testsupport.FakeGraphApi;
 import dev.wavoice.server.testsupport.PostgresServer;
 import dev.wavoice.server.testsupport.TestServer;
@@ -29,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,28 +152,28 @@ class JlinkRuntimeIT {
 
     @Test
     void theLocalAgentGreetsThroughPureJavaOpus() throws Exception {
-        Path says = encoded(dir.resolve("silence.opus"), 0, 150);
+        Path says = TestAudio.silenceFile(dir, 150);
         // The greeting is 300 ms (15 packets); the local agent sends nothing while it only listens.
         Call call = placeCall("local", "java", null, says, 10, false);
 
         assertThat(call.log()).contains("codec=\"concentus: configured (opus codec = java)\"");
-        short[] pcm = decode(call.heard());
-        assertThat(windowsAt(pcm, 660) + windowsAt(pcm, 880)).as("the greeting chime (660 then 880 Hz), decoded")
-                .isGreaterThanOrEqualTo(1);
+        short[] pcm = TestAudio.decode(call.heard());
+        assertThat(TestAudio.windowsAt(pcm, 660) + TestAudio.windowsAt(pcm, 880))
+                .as("the greeting chime (660 then 880 Hz), decoded").isGreaterThanOrEqualTo(1);
         REPORT.put("local agent call", call.summary());
     }
 
     @Test
     void pcmEchoThroughNativeLibopusWithTheCallLogOnPostgres() throws Exception {
         double hz = 523;
-        Path says = encoded(dir.resolve("tone.opus"), hz, 150);
+        Path says = TestAudio.toneFile(dir, hz, 150);
         try (PostgresServer pg = PostgresServer.start()) {
             Call call = placeCall("pcm-echo", "native", pg.jdbcUrl(), says, 50, false);
 
             assertThat(call.log()).as("WAVOICE_OPUS=native: libopus loaded through the FFM API")
                     .contains("codec=\"libopus: configured (opus codec = native)").contains("db=postgresql");
-            assertThat(windowsAt(decode(call.heard()), hz)).as("the caller's %.0f Hz back through libopus", hz)
-                    .isGreaterThanOrEqualTo(10);
+            assertThat(TestAudio.windowsAt(TestAudio.decode(call.heard()), hz))
+                    .as("the caller's %.0f Hz back through libopus", hz).isGreaterThanOrEqualTo(10);
             REPORT.put("pcm-echo call (libopus, PostgreSQL)", call.summary());
         }
     }
@@ -353,56 +347,6 @@ class JlinkRuntimeIT {
             }
         }
         throw new IOException("no VmRSS in /proc/" + pid + "/status");
-    }
-
-    /** 20 ms Opus frames of a tone at {@code hz} (0: silence), as Pion sends them. */
-    private static Path encoded(Path file, double hz, int frames) {
-        OpusCodec codec = OpusCodecs.best().codec();
-        List<byte[]> packets = new ArrayList<>();
-        try (OpusEncoder enc = codec.newEncoder(32_000, 5)) {
-            SineGenerator sine = new SineGenerator(hz == 0 ? 440 : hz, 48_000, 0.4);
-            short[] pcm = new short[960];
-            byte[] out = new byte[1275];
-            for (int i = 0; i < frames; i++) {
-                if (hz == 0) {
-                    Arrays.fill(pcm, (short) 0);
-                } else {
-                    sine.fill(pcm, 0, pcm.length);
-                }
-                int n = enc.encode(pcm, 0, pcm.length, out, 0, out.length);
-                packets.add(Arrays.copyOf(out, n));
-            }
-        }
-        OpusStreamFile.write(file, packets);
-        return file;
-    }
-
-    /** The Opus packets Pion recorded, in sequence order, decoded to 48 kHz PCM. */
-    private static short[] decode(List<RecordedPacket> packets) {
-        List<RecordedPacket> sorted = new ArrayList<>(packets);
-        sorted.sort(Comparator.comparingInt(RecordedPacket::sequence));
-        short[] pcm = new short[sorted.size() * 960 + 960];
-        int n = 0;
-        try (OpusDecoder dec = OpusCodecs.best().codec().newDecoder()) {
-            for (RecordedPacket p : sorted) {
-                if (p.payloadType() == 111) {
-                    n += Math.max(0, dec.decode(p.payload(), 0, p.payload().length, pcm, n, 960, false));
-                }
-            }
-        }
-        return Arrays.copyOf(pcm, n);
-    }
-
-    /** 100 ms windows of 48 kHz PCM that are audible and dominated by {@code hz} (within 2 %). */
-    private static int windowsAt(short[] pcm, double hz) {
-        int window = 4800, count = 0;
-        for (int off = 0; off + window <= pcm.length; off += window) {
-            if (Tones.rmsDbfs(pcm, off, window) > -40
-                    && Math.abs(Tones.dominantFrequency(pcm, off, window, 48_000) - hz) < hz * 0.02) {
-                count++;
-            }
-        }
-        return count;
     }
 
     private static String run(List<String> command, Duration timeout) throws IOException, InterruptedException {

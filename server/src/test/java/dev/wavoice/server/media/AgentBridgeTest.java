@@ -7,6 +7,7 @@ import dev.wavoice.media.audio.SineGenerator;
 import dev.wavoice.media.audio.Tones;
 import dev.wavoice.media.interop.PionPeer;
 import dev.wavoice.media.interop.RecordedPacket;
+import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.playout.PacerConfig;
 import dev.wavoice.media.sdp.SdpFixtures;
@@ -156,7 +157,7 @@ class AgentBridgeTest {
 
     static AgentRoute route(MemoryLog log, AgentRoute.Connector connector, AgentRoute.ToolRunner tools,
             AgentUnavailable unavailable) {
-        return new AgentRoute("test", connector, tools, pacer, CallerAudio.CODEC, AudioStreamConfig.speech(RATE), log,
+        return new AgentRoute("test", connector, tools, pacer, TestAudio.CODEC, AudioStreamConfig.speech(RATE), log,
                 timers, unavailable, Duration.ofMillis(300), Runnable::run);
     }
 
@@ -195,7 +196,7 @@ class AgentBridgeTest {
 
     /** 20 ms frames of the edge's recording that carry audible sound. */
     static int audibleFrames(List<RecordedPacket> recording) {
-        short[] pcm = CallerAudio.decode(recording);
+        short[] pcm = TestAudio.decode(recording);
         int frames = 0;
         for (int off = 0; off + 960 <= pcm.length; off += 960) {
             if (Tones.rmsDbfs(pcm, off, 960) > -45) {
@@ -319,9 +320,9 @@ class AgentBridgeTest {
             Thread.sleep(200);
             leg.edge().requestClose();
             leg.edge().awaitExit(T);
-            short[] heard = CallerAudio.decode(leg.edge().recording());
-            assertThat(CallerAudio.windowsAt(heard, ApologyTone.LOW_HZ)).as("the apology tone").isGreaterThanOrEqualTo(2);
-            assertThat(CallerAudio.windowsAt(heard, 500)).as("the queued answer was cut for the tone")
+            short[] heard = TestAudio.decode(leg.edge().recording());
+            assertThat(TestAudio.windowsAt(heard, ApologyTone.LOW_HZ)).as("the apology tone").isGreaterThanOrEqualTo(2);
+            assertThat(TestAudio.windowsAt(heard, 500)).as("the queued answer was cut for the tone")
                     .isLessThan(25);
         }
     }
@@ -345,9 +346,9 @@ class AgentBridgeTest {
             media.close();
             edge.requestClose();
             edge.awaitExit(T);
-            short[] heard = CallerAudio.decode(edge.recording());
-            assertThat(CallerAudio.windowsAt(heard, ApologyTone.HIGH_HZ)).isGreaterThanOrEqualTo(1);
-            assertThat(CallerAudio.windowsAt(heard, ApologyTone.LOW_HZ)).isGreaterThanOrEqualTo(2);
+            short[] heard = TestAudio.decode(edge.recording());
+            assertThat(TestAudio.windowsAt(heard, ApologyTone.HIGH_HZ)).isGreaterThanOrEqualTo(1);
+            assertThat(TestAudio.windowsAt(heard, ApologyTone.LOW_HZ)).isGreaterThanOrEqualTo(2);
             assertThat(log.types()).contains("agent.failed");
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.wavoice.media.interop.PionPeer;
+import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallRecord;
@@ -11,7 +12,6 @@ import dev.wavoice.server.store.TranscriptRecord;
 import dev.wavoice.server.testsupport.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,9 +37,9 @@ class AgentCallEndToEndTest {
 
     @Test
     void theLocalAgentGreetsAndParrotsTheCaller() throws Exception {
-        double hz = 300 + ThreadLocalRandom.current().nextInt(250);
+        double hz = TestAudio.randomTone(300, 550);
         // 1 s of silence while the greeting plays, 1.2 s of "speech", then 3.8 s of silence for the reply.
-        Path says = CallerAudio.toneBetweenSilences(dir, hz, 50, 60, 190);
+        Path says = TestAudio.toneBetweenSilences(dir, hz, 50, 60, 190);
         Path rec = dir.resolve("heard.rec");
         try (TestServer t = new TestServer(dir, null, b -> b.agent(AgentKind.LOCAL));
              PionPeer whatsapp = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says).withRecord(rec)
@@ -63,10 +63,10 @@ class AgentCallEndToEndTest {
             whatsapp.requestClose();
             whatsapp.awaitExit(T);
 
-            short[] heard = CallerAudio.decode(whatsapp.recording());
-            assertThat(CallerAudio.windowsAt(heard, 880)).as("greeting chime (660 then 880 Hz)").isGreaterThanOrEqualTo(1);
-            assertThat(CallerAudio.windowsAt(heard, 1320)).as("reply chime at 1320 Hz").isGreaterThanOrEqualTo(1);
-            assertThat(CallerAudio.windowsAt(heard, hz)).as("parrot of the caller's %.0f Hz, in 100 ms windows", hz)
+            short[] heard = TestAudio.decode(whatsapp.recording());
+            assertThat(TestAudio.windowsAt(heard, 880)).as("greeting chime (660 then 880 Hz)").isGreaterThanOrEqualTo(1);
+            assertThat(TestAudio.windowsAt(heard, 1320)).as("reply chime at 1320 Hz").isGreaterThanOrEqualTo(1);
+            assertThat(TestAudio.windowsAt(heard, hz)).as("parrot of the caller's %.0f Hz, in 100 ms windows", hz)
                     .isGreaterThanOrEqualTo(6);
             assertThat(t.server.repository().events(callId)).extracting(CallEventRecord::type)
                     .contains("agent.connected", "agent.first_audio")
@@ -81,8 +81,8 @@ class AgentCallEndToEndTest {
 
     @Test
     void pcmEchoReturnsTheCallersToneThroughTheWholeAudioPath() throws Exception {
-        double hz = 300 + ThreadLocalRandom.current().nextInt(400);
-        Path says = CallerAudio.toneBetweenSilences(dir, hz, 10, 150, 10);
+        double hz = TestAudio.randomTone(300, 700);
+        Path says = TestAudio.toneBetweenSilences(dir, hz, 10, 150, 10);
         Path rec = dir.resolve("heard-pcm-echo.rec");
         try (TestServer t = new TestServer(dir, null, b -> b.agent(AgentKind.PCM_ECHO));
              PionPeer whatsapp = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says).withRecord(rec)
@@ -97,8 +97,8 @@ class AgentCallEndToEndTest {
             t.awaitCall(callId, c -> c.state().equals("ENDED"));
             whatsapp.requestClose();
             whatsapp.awaitExit(T);
-            short[] heard = CallerAudio.decode(whatsapp.recording());
-            assertThat(CallerAudio.windowsAt(heard, hz)).as("the caller's %.0f Hz back, decoded and re-encoded", hz)
+            short[] heard = TestAudio.decode(whatsapp.recording());
+            assertThat(TestAudio.windowsAt(heard, hz)).as("the caller's %.0f Hz back, decoded and re-encoded", hz)
                     .isGreaterThanOrEqualTo(15);
         }
     }

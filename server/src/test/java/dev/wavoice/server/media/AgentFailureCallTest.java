@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.wavoice.media.interop.PionPeer;
+import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.agent.RefusingEndpoint;
 import dev.wavoice.server.agent.ScriptedRealtimeServer;
@@ -138,9 +139,9 @@ class AgentFailureCallTest {
         await().atMost(T).until(() -> actions(t, callId).contains("terminate"));
         edge.requestClose();
         edge.awaitExit(T);
-        short[] heard = CallerAudio.decode(edge.recording());
-        assertThat(CallerAudio.windowsAt(heard, ApologyTone.HIGH_HZ)).as("apology, high tone").isGreaterThanOrEqualTo(1);
-        assertThat(CallerAudio.windowsAt(heard, ApologyTone.LOW_HZ)).as("apology, low tone").isGreaterThanOrEqualTo(2);
+        short[] heard = TestAudio.decode(edge.recording());
+        assertThat(TestAudio.windowsAt(heard, ApologyTone.HIGH_HZ)).as("apology, high tone").isGreaterThanOrEqualTo(1);
+        assertThat(TestAudio.windowsAt(heard, ApologyTone.LOW_HZ)).as("apology, low tone").isGreaterThanOrEqualTo(2);
         return row;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.wavoice.media.interop.PionPeer;
+import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.store.CallEventRecord;
@@ -12,7 +13,6 @@ import dev.wavoice.server.store.TranscriptRecord;
 import dev.wavoice.server.testsupport.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,8 +38,8 @@ class LocalAgentWebRtcCallTest {
 
     @Test
     void theLocalAgentAnswersOverWebRtcAndWavoiceOnlyRelays() throws Exception {
-        double hz = 300 + ThreadLocalRandom.current().nextInt(250);
-        Path says = CallerAudio.toneBetweenSilences(dir, hz, 50, 60, 190);
+        double hz = TestAudio.randomTone(300, 550);
+        Path says = TestAudio.toneBetweenSilences(dir, hz, 50, 60, 190);
         Path rec = dir.resolve("heard.rec");
         try (TestServer t = new TestServer(dir, null, b -> b.agent(AgentKind.LOCAL)
                 .agentTransport(AgentTransport.WEBRTC));
@@ -61,10 +61,10 @@ class LocalAgentWebRtcCallTest {
             whatsapp.requestClose();
             whatsapp.awaitExit(T);
 
-            short[] heard = CallerAudio.decode(whatsapp.recording());
-            assertThat(CallerAudio.windowsAt(heard, 880)).as("greeting chime (660 then 880 Hz)").isGreaterThanOrEqualTo(1);
-            assertThat(CallerAudio.windowsAt(heard, 1320)).as("reply chime at 1320 Hz").isGreaterThanOrEqualTo(1);
-            assertThat(CallerAudio.windowsAt(heard, hz)).as("parrot of the caller's %.0f Hz, in 100 ms windows", hz)
+            short[] heard = TestAudio.decode(whatsapp.recording());
+            assertThat(TestAudio.windowsAt(heard, 880)).as("greeting chime (660 then 880 Hz)").isGreaterThanOrEqualTo(1);
+            assertThat(TestAudio.windowsAt(heard, 1320)).as("reply chime at 1320 Hz").isGreaterThanOrEqualTo(1);
+            assertThat(TestAudio.windowsAt(heard, hz)).as("parrot of the caller's %.0f Hz, in 100 ms windows", hz)
                     .isGreaterThanOrEqualTo(6);
             assertThat(t.server.repository().events(callId)).extracting(CallEventRecord::type)
                     .contains("agent.leg", "agent.connected", "agent.first_audio")

@@ -3,10 +3,10 @@ package dev.wavoice.server.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.wavoice.media.audio.OpusDecoder;
 import dev.wavoice.media.interop.OpenAiStandIn;
 import dev.wavoice.media.interop.PionPeer;
 import dev.wavoice.media.interop.StandInEvent;
+import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.agent.ScriptedRealtimeServer;
 import dev.wavoice.server.config.AgentKind;
@@ -21,11 +21,9 @@ import dev.wavoice.server.testsupport.TestServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,8 +56,8 @@ class OpenAiWebRtcCallTest {
 
     private OpenAiStandIn.Options agent() {
         return OpenAiStandIn.Options.defaults().withKey(KEY)
-                .withGreetingOpusFile(CallerAudio.toneBetweenSilences(dir, GREETING_HZ, 0, 40, 2))
-                .withReplyOpusFile(CallerAudio.toneBetweenSilences(dir, REPLY_HZ, 0, 60, 2))
+                .withGreetingOpusFile(TestAudio.toneBetweenSilences(dir, GREETING_HZ, 0, 40, 2))
+                .withReplyOpusFile(TestAudio.toneBetweenSilences(dir, REPLY_HZ, 0, 60, 2))
                 .withRecordDir(dir);
     }
 
@@ -88,8 +86,8 @@ class OpenAiWebRtcCallTest {
 
     @Test
     void aCallIsRelayedToTheAgentWithoutTranscoding() throws Exception {
-        double hz = 300 + ThreadLocalRandom.current().nextInt(250);
-        Path says = CallerAudio.toneBetweenSilences(dir, hz, 75, 60, 200);
+        double hz = TestAudio.randomTone(300, 550);
+        Path says = TestAudio.toneBetweenSilences(dir, hz, 75, 60, 200);
         try (OpenAiStandIn openai = OpenAiStandIn.start(agent());
              TestServer t = server(openai.realtimeUrl(), b -> b);
              PionPeer whatsapp = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says)
@@ -108,11 +106,11 @@ class OpenAiWebRtcCallTest {
             whatsapp.requestClose();
             whatsapp.awaitExit(T);
 
-            short[] heard = CallerAudio.decode(whatsapp.recording());
-            assertThat(CallerAudio.windowsAt(heard, GREETING_HZ)).as("the agent's greeting at the edge").isGreaterThanOrEqualTo(4);
-            assertThat(CallerAudio.windowsAt(heard, REPLY_HZ)).as("the agent's reply at the edge").isGreaterThanOrEqualTo(6);
+            short[] heard = TestAudio.decode(whatsapp.recording());
+            assertThat(TestAudio.windowsAt(heard, GREETING_HZ)).as("the agent's greeting at the edge").isGreaterThanOrEqualTo(4);
+            assertThat(TestAudio.windowsAt(heard, REPLY_HZ)).as("the agent's reply at the edge").isGreaterThanOrEqualTo(6);
             String rtc = agentCallId(t, callId, 1);
-            assertThat(CallerAudio.windowsAt(decode(openai.recordedPayloads(rtc)), hz))
+            assertThat(TestAudio.windowsAt(TestAudio.decodePayloads(openai.recordedPayloads(rtc)), hz))
                     .as("the caller's %.0f Hz at the agent", hz).isGreaterThanOrEqualTo(6);
 
             // What the agent was told: the session part of the offer, then the sideband's session.update.
@@ -145,9 +143,9 @@ class OpenAiWebRtcCallTest {
 
     @Test
     void aLegDroppedMidCallIsReplacedWhileTheCallerStaysOnTheLine() throws Exception {
-        double hz = 300 + ThreadLocalRandom.current().nextInt(250);
+        double hz = TestAudio.randomTone(300, 550);
         // The first leg is dropped 1.5 s after the call connected; the caller speaks from 4 s on, to the second leg.
-        Path says = CallerAudio.toneBetweenSilences(dir, hz, 200, 60, 200);
+        Path says = TestAudio.toneBetweenSilences(dir, hz, 200, 60, 200);
         try (OpenAiStandIn openai = OpenAiStandIn.start(agent());
              TestServer t = server(openai.realtimeUrl(), b -> b);
              PionPeer whatsapp = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says)
@@ -177,9 +175,9 @@ class OpenAiWebRtcCallTest {
             whatsapp.requestClose();
             whatsapp.awaitExit(T);
 
-            assertThat(CallerAudio.windowsAt(CallerAudio.decode(whatsapp.recording()), REPLY_HZ))
+            assertThat(TestAudio.windowsAt(TestAudio.decode(whatsapp.recording()), REPLY_HZ))
                     .as("the reply, from the second leg, at the edge").isGreaterThanOrEqualTo(6);
-            assertThat(CallerAudio.windowsAt(decode(openai.recordedPayloads(second)), hz))
+            assertThat(TestAudio.windowsAt(TestAudio.decodePayloads(openai.recordedPayloads(second)), hz))
                     .as("the caller's tone at the second leg").isGreaterThanOrEqualTo(6);
             assertThat(eventTypes(t, callId).stream().filter("agent.leg"::equals)).as("one call, two agent legs")
                     .hasSize(2);
@@ -193,9 +191,9 @@ class OpenAiWebRtcCallTest {
 
     @Test
     void theCallerTalkingOverTheAgentIsLoggedAsAnInterruption() throws Exception {
-        double hz = 300 + ThreadLocalRandom.current().nextInt(250);
+        double hz = TestAudio.randomTone(300, 550);
         // Says something, pauses for the 1.2 s reply, and talks again 0.6 s into it.
-        Path says = CallerAudio.alternating(dir, hz, 75, 60, 45, 60, 150);
+        Path says = TestAudio.alternating(dir, hz, 75, 60, 45, 60, 150);
         try (OpenAiStandIn openai = OpenAiStandIn.start(agent());
              TestServer t = server(openai.realtimeUrl(), b -> b);
              PionPeer whatsapp = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says)
@@ -274,16 +272,5 @@ class OpenAiWebRtcCallTest {
             t.postSigned(TestServer.terminateWebhook(callId, "COMPLETED", 3L));
             assertThat(t.awaitCall(callId, c -> c.state().equals("ENDED")).endReason()).isEqualTo("caller_hangup");
         }
-    }
-
-    private static short[] decode(List<byte[]> payloads) {
-        short[] out = new short[payloads.size() * CallerAudio.FRAME + CallerAudio.FRAME];
-        int n = 0;
-        try (OpusDecoder dec = CallerAudio.CODEC.newDecoder()) {
-            for (byte[] p : payloads) {
-                n += Math.max(0, dec.decode(p, 0, p.length, out, n, CallerAudio.FRAME, false));
-            }
-        }
-        return Arrays.copyOf(out, n);
     }
 }
