@@ -14,12 +14,11 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/pion/ice/v2"
-	"github.com/pion/interceptor"
-	"github.com/pion/logging"
 	"github.com/pion/transport/v2"
 	"github.com/pion/transport/v2/stdnet"
 	"github.com/pion/webrtc/v3"
+
+	"wavoice.dev/peerkit"
 )
 
 // call is one POST /v1/realtime/calls: a PeerConnection, the recording of what
@@ -28,7 +27,7 @@ type call struct {
 	s       *server
 	id      string
 	pc      *webrtc.PeerConnection
-	track   *rawTrack
+	track   *peerkit.RawTrack
 	recMu   sync.Mutex
 	rec     *os.File
 	clock   *mediaClock
@@ -71,7 +70,7 @@ func newCall(s *server, id, model string, session map[string]interface{}, offer 
 	}
 	pt, _ := strconv.Atoi(m[1])
 	c := &call{
-		s: s, id: id, track: newRawTrack(), clock: newMediaClock(),
+		s: s, id: id, track: peerkit.NewRawTrack("openaistandin"), clock: newMediaClock(),
 		session:   defaultSession(model),
 		connected: make(chan struct{}), ended: make(chan struct{}), pcClosed: make(chan struct{}),
 	}
@@ -112,26 +111,14 @@ func newAPI(o options, opusPT uint8, onAlert func()) (*webrtc.API, error) {
 	}, webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, err
 	}
-	reg := &interceptor.Registry{}
-	if err := webrtc.ConfigureRTCPReports(reg); err != nil {
+	reg, err := peerkit.RTCPReports()
+	if err != nil {
 		return nil, err
 	}
-
-	se := webrtc.SettingEngine{}
-	lf := logging.NewDefaultLoggerFactory()
-	lf.Writer = os.Stderr // stdout is the protocol
-	lf.DefaultLogLevel = parseLogLevel(o.logLevel)
-	se.LoggerFactory = lf
-	// One UDP host candidate on the given address and nothing else: no other
-	// interfaces, no IPv6, no mDNS (which would multicast off the box).
-	ip := net.ParseIP(o.ip)
-	if ip == nil || ip.To4() == nil {
-		return nil, fmt.Errorf("-ip %q is not an IPv4 address", o.ip)
+	se, err := peerkit.LoopbackSettings(o.ip, o.logLevel)
+	if err != nil {
+		return nil, err
 	}
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetIPFilter(func(candidate net.IP) bool { return candidate.Equal(ip) })
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	std, err := stdnet.NewNet()
 	if err != nil {
 		return nil, err
@@ -188,23 +175,8 @@ func (c *call) onPeerAlert() {
 		return // a handshake failure is Pion's to report
 	}
 	if !c.isEnded() {
-		emit("dtls_alert", "call_id", c.id)
+		peerkit.Emit("dtls_alert", "call_id", c.id)
 		go c.end("caller closed DTLS", websocket.CloseNormalClosure)
-	}
-}
-
-func parseLogLevel(s string) logging.LogLevel {
-	switch strings.ToLower(s) {
-	case "error":
-		return logging.LogLevelError
-	case "info":
-		return logging.LogLevelInfo
-	case "debug":
-		return logging.LogLevelDebug
-	case "trace":
-		return logging.LogLevelTrace
-	default:
-		return logging.LogLevelWarn
 	}
 }
 
@@ -213,7 +185,7 @@ func parseLogLevel(s string) logging.LogLevel {
 func (c *call) answer(offer string) (string, error) {
 	pc := c.pc
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
-		emit("pc", "call_id", c.id, "state", st.String())
+		peerkit.Emit("pc", "call_id", c.id, "state", st.String())
 		switch st {
 		case webrtc.PeerConnectionStateConnected:
 			c.connectedOnce.Do(c.onConnected)
@@ -222,7 +194,7 @@ func (c *call) answer(offer string) (string, error) {
 		}
 	})
 	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		emit("track", "call_id", c.id, "ssrc", uint32(t.SSRC()), "payload_type", uint8(t.PayloadType()),
+		peerkit.Emit("track", "call_id", c.id, "ssrc", uint32(t.SSRC()), "payload_type", uint8(t.PayloadType()),
 			"codec", t.Codec().MimeType)
 		go c.receive(t)
 	})
@@ -302,7 +274,7 @@ func pcmuOnly(sdp string) string {
 func (c *call) onConnected() {
 	c.connectedAt = time.Now()
 	close(c.connected)
-	emit("connected", "call_id", c.id)
+	peerkit.Emit("connected", "call_id", c.id)
 	go c.vadLoop()
 	go c.statsLoop()
 	if c.s.o.dropAfter > 0 && c.isFirst() {
@@ -336,7 +308,7 @@ func (c *call) receive(t *webrtc.TrackRemote) {
 	}
 }
 
-// record appends one payload in pionpeer's Opus file format (uint16 BE length,
+// record appends one payload in the Opus file format of peerkit.ReadOpusFile (uint16 BE length,
 // payload), with one write per packet so a reader never meets half a header
 // for long.
 func (c *call) record(payload []byte) {
@@ -350,7 +322,7 @@ func (c *call) record(payload []byte) {
 	defer c.recMu.Unlock()
 	if c.rec != nil {
 		if _, err := c.rec.Write(b); err != nil {
-			emit("error", "call_id", c.id, "message", "record: "+err.Error())
+			peerkit.Emit("error", "call_id", c.id, "message", "record: "+err.Error())
 			_ = c.rec.Close()
 			c.rec = nil
 		}
@@ -370,7 +342,7 @@ func (c *call) statsLoop() {
 			now := [3]int64{c.packetsReceived.Load(), c.packetsSent.Load(), c.voicedPackets.Load()}
 			if now != last {
 				last = now
-				emit("rtp", "call_id", c.id, "packets_received", now[0], "bytes_received", c.bytesReceived.Load(),
+				peerkit.Emit("rtp", "call_id", c.id, "packets_received", now[0], "bytes_received", c.bytesReceived.Load(),
 					"voiced_packets", now[2], "packets_sent", now[1], "bytes_sent", c.bytesSent.Load())
 			}
 		case <-c.ended:
@@ -386,7 +358,7 @@ func (c *call) drop() {
 		return
 	}
 	c.dropped.Store(true)
-	emit("leg_dropped", "call_id", c.id)
+	peerkit.Emit("leg_dropped", "call_id", c.id)
 	c.end("dropped", websocket.CloseNormalClosure)
 }
 
@@ -404,7 +376,7 @@ func (c *call) isEnded() bool {
 func (c *call) end(reason string, closeCode int) {
 	c.endOnce.Do(func() {
 		close(c.ended)
-		emit("call_ended", "call_id", c.id, "reason", reason)
+		peerkit.Emit("call_ended", "call_id", c.id, "reason", reason)
 		c.conv.Lock()
 		if c.active != nil {
 			c.active.stopAudio()
@@ -423,7 +395,7 @@ func (c *call) end(reason string, closeCode int) {
 		go func() {
 			defer close(c.pcClosed)
 			if err := c.pc.Close(); err != nil {
-				emit("error", "call_id", c.id, "message", "close: "+err.Error())
+				peerkit.Emit("error", "call_id", c.id, "message", "close: "+err.Error())
 			}
 		}()
 	})

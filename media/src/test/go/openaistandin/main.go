@@ -38,14 +38,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math/rand"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
+
+	"wavoice.dev/peerkit"
 )
 
 type options struct {
@@ -107,67 +106,59 @@ func parseFlags() options {
 		}
 	}
 	if len(o.models) == 0 {
-		fail("-models is empty")
+		peerkit.Fail("-models is empty")
 	}
 	if toolCall != "" {
 		i := strings.Index(toolCall, ":")
 		if i <= 0 {
-			fail("-tool-call wants NAME:ARGSJSON, got " + toolCall)
+			peerkit.Fail("-tool-call wants NAME:ARGSJSON, got " + toolCall)
 		}
 		o.toolName, o.toolArgs = toolCall[:i], toolCall[i+1:]
 		if !json.Valid([]byte(o.toolArgs)) {
-			fail("-tool-call: arguments are not JSON: " + o.toolArgs)
+			peerkit.Fail("-tool-call: arguments are not JSON: " + o.toolArgs)
 		}
 	}
 	if o.failFirst > 0 && o.failStatus == 0 {
 		o.failStatus = 500
 	}
 	if o.failStatus != 0 && (o.failStatus < 400 || o.failStatus > 599) {
-		fail(fmt.Sprintf("-fail-status %d is not an HTTP error status", o.failStatus))
+		peerkit.Fail(fmt.Sprintf("-fail-status %d is not an HTTP error status", o.failStatus))
 	}
 	if o.recordDir != "" {
 		if err := os.MkdirAll(o.recordDir, 0o755); err != nil {
-			fail("-record-dir: " + err.Error())
+			peerkit.Fail("-record-dir: " + err.Error())
 		}
 	}
 	return o
 }
 
-func fail(msg string) {
-	emit("error", "message", msg)
-	os.Exit(2)
-}
-
 func main() {
 	opts := parseFlags()
-	// Go 1.19's math/rand starts from a fixed seed: ids, SSRCs' companions
-	// (sequence numbers, timestamps) must differ between runs.
-	rand.Seed(time.Now().UnixNano())
+	peerkit.SeedRandom()
 
 	s, err := newServer(opts)
 	if err != nil {
-		fail(err.Error())
+		peerkit.Fail(err.Error())
 	}
 	ln, err := net.Listen("tcp", opts.listen)
 	if err != nil {
-		fail("listen: " + err.Error())
+		peerkit.Fail("listen: " + err.Error())
 	}
 	httpServer := &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := httpServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			emit("error", "message", "http: "+err.Error())
+			peerkit.Emit("error", "message", "http: "+err.Error())
 		}
 	}()
-	emit("listening", "port", ln.Addr().(*net.TCPAddr).Port)
+	peerkit.Emit("listening", "port", ln.Addr().(*net.TCPAddr).Port)
 
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	signals := peerkit.Signals()
 	stdinDone := readStdin(s.dropByID)
 	select {
 	case <-stdinDone:
-		emit("closing", "reason", "stdin")
+		peerkit.Emit("closing", "reason", "stdin")
 	case sig := <-signals:
-		emit("closing", "reason", sig.String())
+		peerkit.Emit("closing", "reason", sig.String())
 	}
 	_ = httpServer.Close()
 	s.shutdown()

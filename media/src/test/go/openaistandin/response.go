@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"wavoice.dev/peerkit"
 )
 
 // response is one model response: audio played on the track while the
@@ -101,7 +103,7 @@ func (c *call) startResponse(kind string) {
 	c.send("response.output_audio_transcript.done", "response_id", r.id, "item_id", r.itemID,
 		"output_index", 0, "content_index", 0, "transcript", text)
 	c.lastItemID = r.itemID
-	emit("response_started", "call_id", c.id, "response_id", r.id, "kind", kind, "frames", len(frames))
+	peerkit.Emit("response_started", "call_id", c.id, "response_id", r.id, "kind", kind, "frames", len(frames))
 
 	go func() {
 		if !c.playAudio(frames, r.stop) {
@@ -123,7 +125,7 @@ func (c *call) startResponse(kind string) {
 		c.send("conversation.item.done", "previous_item_id", prev, "item", done)
 		c.send("response.done", "response", c.responseObject(r, "completed", nil, []interface{}{done}, c.usage(r.frames, text)))
 		c.responsesDone.Add(1)
-		emit("response_done", "call_id", c.id, "response_id", r.id, "kind", r.kind, "status", "completed")
+		peerkit.Emit("response_done", "call_id", c.id, "response_id", r.id, "kind", r.kind, "status", "completed")
 	}()
 }
 
@@ -148,7 +150,7 @@ func (c *call) cancelActive(reason string) {
 	c.send("response.done", "response", c.responseObject(r, "cancelled", jo("type", "cancelled", "reason", reason),
 		[]interface{}{item}, c.usage(int(playedMs/20), r.text)))
 	c.responsesCancelled.Add(1)
-	emit("response_done", "call_id", c.id, "response_id", r.id, "kind", r.kind, "status", "cancelled",
+	peerkit.Emit("response_done", "call_id", c.id, "response_id", r.id, "kind", r.kind, "status", "cancelled",
 		"reason", reason, "played_ms", playedMs)
 }
 
@@ -180,7 +182,7 @@ func (c *call) toolCall() {
 	c.lastItemID = r.itemID
 	c.toolCalled, c.toolCallID, c.toolOutput = true, callID, false
 	c.responsesDone.Add(1)
-	emit("tool_call", "call_id", c.id, "tool_call_id", callID, "name", name, "arguments", args)
+	peerkit.Emit("tool_call", "call_id", c.id, "tool_call_id", callID, "name", name, "arguments", args)
 }
 
 // words splits a transcript into deltas as a streaming model sends them:

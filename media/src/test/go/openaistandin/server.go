@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"wavoice.dev/peerkit"
 )
 
 // server holds every call, in creation order, and the shared media files.
@@ -30,12 +32,12 @@ func newServer(o options) (*server, error) {
 	s := &server{o: o, calls: map[string]*call{}}
 	var err error
 	if o.greetingOpusFile != "" {
-		if s.greeting, err = readOpusFile(o.greetingOpusFile); err != nil {
+		if s.greeting, err = peerkit.ReadOpusFile(o.greetingOpusFile); err != nil {
 			return nil, fmt.Errorf("-greeting-opus-file: %w", err)
 		}
 	}
 	if o.replyOpusFile != "" {
-		if s.reply, err = readOpusFile(o.replyOpusFile); err != nil {
+		if s.reply, err = peerkit.ReadOpusFile(o.replyOpusFile); err != nil {
 			return nil, fmt.Errorf("-reply-opus-file: %w", err)
 		}
 	}
@@ -57,10 +59,10 @@ func (s *server) routes() http.Handler {
 // apiError writes OpenAI's error body: {"error":{"message","type","param","code"}}.
 // code and param are JSON null when nil.
 func apiError(w http.ResponseWriter, r *http.Request, status int, typ string, code interface{}, message string, param interface{}) {
-	emit("http_error", "method", r.Method, "path", r.URL.Path, "status", status, "type", typ, "code", code)
+	peerkit.Emit("http_error", "method", r.Method, "path", r.URL.Path, "status", status, "type", typ, "code", code)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(marshal(jo("error", jo("message", message, "type", typ, "param", param, "code", code))))
+	_, _ = w.Write(peerkit.Marshal(jo("error", jo("message", message, "type", typ, "param", param, "code", code))))
 	_, _ = w.Write([]byte("\n"))
 }
 
@@ -126,13 +128,13 @@ func (s *server) handleCreateCall(w http.ResponseWriter, r *http.Request) {
 	s.posts++
 	n := s.posts
 	s.mu.Unlock()
-	emit("post", "n", n, "content_type", r.Header.Get("Content-Type"))
+	peerkit.Emit("post", "n", n, "content_type", r.Header.Get("Content-Type"))
 
 	if s.o.answerDelay > 0 {
 		select {
 		case <-time.After(s.o.answerDelay):
 		case <-r.Context().Done():
-			emit("post_abandoned", "n", n, "reason", "client went away during -answer-delay")
+			peerkit.Emit("post_abandoned", "n", n, "reason", "client went away during -answer-delay")
 			return
 		}
 	}
@@ -172,7 +174,7 @@ func (s *server) handleCreateCall(w http.ResponseWriter, r *http.Request) {
 	id := newCallID()
 	if s.o.badSDP {
 		// A body a careless client might still hand to its SDP parser.
-		emit("call_created", "call_id", id, "session", session, "answer", "bad-sdp")
+		peerkit.Emit("call_created", "call_id", id, "session", session, "answer", "bad-sdp")
 		w.Header().Set("Content-Type", "application/sdp")
 		w.Header().Set("Location", "/v1/realtime/calls/"+id)
 		w.WriteHeader(http.StatusCreated)
@@ -202,7 +204,7 @@ func (s *server) handleCreateCall(w http.ResponseWriter, r *http.Request) {
 	if session != nil {
 		sessionOut = session
 	}
-	emit("call_created", "call_id", id, "session", sessionOut, "model", model)
+	peerkit.Emit("call_created", "call_id", id, "session", sessionOut, "model", model)
 	w.Header().Set("Content-Type", "application/sdp")
 	w.Header().Set("Location", "/v1/realtime/calls/"+id)
 	w.WriteHeader(http.StatusCreated)
@@ -227,7 +229,7 @@ func (s *server) handleCallAction(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Call '%s' not found.", parts[0]), nil)
 		return
 	}
-	emit("hangup", "call_id", c.id)
+	peerkit.Emit("hangup", "call_id", c.id)
 	c.end("hangup", websocket.CloseNormalClosure)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
@@ -353,7 +355,7 @@ func (s *server) dropByID(id string) {
 	}
 	s.mu.Unlock()
 	if c == nil {
-		emit("error", "message", "drop: no such live call "+id)
+		peerkit.Emit("error", "message", "drop: no such live call "+id)
 		return
 	}
 	c.drop()
@@ -386,5 +388,5 @@ func (s *server) summary() {
 	for _, c := range calls {
 		per = append(per, c.stats())
 	}
-	emit("summary", "calls", len(calls), "posts", posts, "per_call", per)
+	peerkit.Emit("summary", "calls", len(calls), "posts", posts, "per_call", per)
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"wavoice.dev/peerkit"
 )
 
 var upgrader = websocket.Upgrader{
@@ -105,7 +107,7 @@ func (s *server) handleSideband(w http.ResponseWriter, r *http.Request) {
 	}
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		emit("error", "call_id", id, "message", "sideband upgrade: "+err.Error())
+		peerkit.Emit("error", "call_id", id, "message", "sideband upgrade: "+err.Error())
 		return
 	}
 	c.runSideband(&wsConn{conn: conn, readDone: make(chan struct{})})
@@ -116,7 +118,7 @@ func (c *call) runSideband(ws *wsConn) {
 	if old := c.side.attach(ws); old != nil {
 		closeSocket(old, websocket.CloseNormalClosure, "replaced by a newer sideband connection")
 	}
-	emit("sideband_open", "call_id", c.id)
+	peerkit.Emit("sideband_open", "call_id", c.id)
 	c.conv.Lock()
 	c.send("session.created", "session", c.session)
 	c.conv.Unlock()
@@ -142,15 +144,15 @@ func (c *call) runSideband(ws *wsConn) {
 	}
 	c.side.detach(ws)
 	_ = ws.conn.Close()
-	emit("sideband_closed", "call_id", c.id, "code", code)
+	peerkit.Emit("sideband_closed", "call_id", c.id, "code", code)
 }
 
 // send writes one server event, {"type":…,"event_id":…,fields…}. Call with
 // conv held, so that events leave in the order the conversation made them.
 func (c *call) send(typ string, fields ...interface{}) {
 	ev := append(obj{{"type", typ}, {"event_id", newID("event_", 22)}}, jo(fields...)...)
-	delivered := c.side.write(marshal(ev))
-	emit("server_event", "call_id", c.id, "type", typ, "delivered", delivered)
+	delivered := c.side.write(peerkit.Marshal(ev))
+	peerkit.Emit("server_event", "call_id", c.id, "type", typ, "delivered", delivered)
 }
 
 // sendError is OpenAI's "error" server event, naming the client event at fault.
@@ -164,7 +166,7 @@ func (c *call) onClientEvent(data []byte) {
 	c.clientEvents.Add(1)
 	var ev map[string]interface{}
 	if err := json.Unmarshal(data, &ev); err != nil || ev == nil {
-		emit("client_event", "call_id", c.id, "type", "", "raw", string(data))
+		peerkit.Emit("client_event", "call_id", c.id, "type", "", "raw", string(data))
 		c.conv.Lock()
 		c.sendError("invalid_request_error", "invalid_json",
 			"The client event could not be parsed as a JSON object.", nil, nil)
@@ -173,7 +175,7 @@ func (c *call) onClientEvent(data []byte) {
 	}
 	typ, _ := ev["type"].(string)
 	eventID := ev["event_id"]
-	emit("client_event", "call_id", c.id, "type", typ, "json", json.RawMessage(data))
+	peerkit.Emit("client_event", "call_id", c.id, "type", typ, "json", json.RawMessage(data))
 
 	c.conv.Lock()
 	defer c.conv.Unlock()
@@ -259,7 +261,7 @@ func (c *call) itemCreate(ev map[string]interface{}, eventID interface{}) {
 		callID := item["call_id"].(string)
 		matches := c.toolCallID != "" && callID == c.toolCallID
 		c.toolOutput = true
-		emit("tool_output", "call_id", c.id, "tool_call_id", callID, "output", item["output"], "matches", matches)
+		peerkit.Emit("tool_output", "call_id", c.id, "tool_call_id", callID, "output", item["output"], "matches", matches)
 	}
 }
 

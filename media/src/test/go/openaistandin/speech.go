@@ -3,6 +3,8 @@ package main
 import (
 	"sync"
 	"time"
+
+	"wavoice.dev/peerkit"
 )
 
 // speechGap is how long a run of voiced packets may pause (a lost packet, a
@@ -50,7 +52,7 @@ func (c *call) vadPacket(size int, now time.Time) {
 // vadLoop ends speech after -silence without a voiced packet; packets need
 // not arrive at all for that (a DTX sender sends nothing).
 func (c *call) vadLoop() {
-	t := time.NewTicker(frameDuration)
+	t := time.NewTicker(peerkit.FrameDuration)
 	defer t.Stop()
 	for {
 		select {
@@ -67,7 +69,7 @@ func (c *call) vadLoop() {
 		last := v.lastVoiced
 		v.mu.Unlock()
 		if stopped {
-			c.speechStopped(last.Add(frameDuration))
+			c.speechStopped(last.Add(peerkit.FrameDuration))
 		}
 	}
 }
@@ -82,7 +84,7 @@ func (c *call) speechStarted(at time.Time) {
 	defer c.conv.Unlock()
 	c.speechItemID = newID("item_", 22)
 	ms := c.audioMs(at)
-	emit("speech_started", "call_id", c.id, "audio_start_ms", ms, "item_id", c.speechItemID)
+	peerkit.Emit("speech_started", "call_id", c.id, "audio_start_ms", ms, "item_id", c.speechItemID)
 	c.send("input_audio_buffer.speech_started", "audio_start_ms", ms, "item_id", c.speechItemID)
 	// Barge-in: OpenAI's server VAD interrupts the response it is playing.
 	c.cancelActive("turn_detected")
@@ -96,7 +98,7 @@ func (c *call) speechStopped(at time.Time) {
 	}
 	item := c.speechItemID
 	ms := c.audioMs(at)
-	emit("speech_stopped", "call_id", c.id, "audio_end_ms", ms, "item_id", item)
+	peerkit.Emit("speech_stopped", "call_id", c.id, "audio_end_ms", ms, "item_id", item)
 	prev := interface{}(nil)
 	if c.lastItemID != "" {
 		prev = c.lastItemID

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/binary"
 	"time"
+
+	"wavoice.dev/peerkit"
 )
 
 // RFC 4733 telephone-events. Pion has no DTMF sender, so the packets are
@@ -74,7 +76,7 @@ type dtmfSender struct {
 }
 
 func newDTMFSender(digits string, digitMs int, startAt time.Time) *dtmfSender {
-	slots := digitMs / int(frameDuration/time.Millisecond)
+	slots := digitMs / int(peerkit.FrameDuration/time.Millisecond)
 	if slots < 1 {
 		slots = 1
 	}

@@ -24,19 +24,18 @@
 // process started, so tests can measure setup latency. Pion's own logging goes
 // to stderr so that stdout stays machine-readable.
 //
-// Media files (see media.go): -send-opus-file reads and -record writes simple
+// Media files (see media.go and peerkit): -send-opus-file reads and -record writes simple
 // length-prefixed packet streams; the Java tests encode and decode the Opus.
 package main
 
 import (
 	"flag"
 	"fmt"
-	"math/rand"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
+
+	"wavoice.dev/peerkit"
 )
 
 type options struct {
@@ -76,29 +75,20 @@ func parseFlags() options {
 		o.echo = true
 	}
 	if o.echo && (o.sendOpusFile != "" || o.dtmf != "") {
-		fail("-echo cannot be combined with -send-opus-file or -dtmf: they would share one RTP timeline")
+		peerkit.Fail("-echo cannot be combined with -send-opus-file or -dtmf: they would share one RTP timeline")
 	}
 	for _, r := range strings.ToUpper(o.dtmf) {
 		if _, ok := dtmfEventCode(r); !ok {
-			fail(fmt.Sprintf("-dtmf: %q is not a DTMF digit (0-9 * # A-D)", r))
+			peerkit.Fail(fmt.Sprintf("-dtmf: %q is not a DTMF digit (0-9 * # A-D)", r))
 		}
 	}
 	return o
 }
 
-func fail(msg string) {
-	emit("error", "message", msg)
-	os.Exit(2)
-}
-
 func main() {
 	o := parseFlags()
-	// Go 1.19's math/rand starts from a fixed seed; RTP sequence numbers and
-	// timestamps must start at random values (RFC 3550 §5.1).
-	rand.Seed(time.Now().UnixNano())
-
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	peerkit.SeedRandom()
+	signals := peerkit.Signals()
 
 	var p *peer
 	var err error
@@ -110,11 +100,11 @@ func main() {
 	case "answerer":
 		p, err = runAnswerer(o, signals)
 	default:
-		fail("unknown -mode " + o.mode + " (edge | answerer | offerer-full)")
+		peerkit.Fail("unknown -mode " + o.mode + " (edge | answerer | offerer-full)")
 	}
 	code := 0
 	if err != nil {
-		emit("error", "message", err.Error())
+		peerkit.Emit("error", "message", err.Error())
 		code = 1
 	}
 	if p != nil {

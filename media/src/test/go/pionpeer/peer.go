@@ -5,17 +5,16 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"net"
 	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/pion/ice/v2"
-	"github.com/pion/interceptor"
-	"github.com/pion/logging"
+	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v3"
+
+	"wavoice.dev/peerkit"
 )
 
 const (
@@ -28,7 +27,7 @@ const (
 type peer struct {
 	o     options
 	pc    *webrtc.PeerConnection
-	track *rawTrack
+	track *peerkit.RawTrack
 	rec   *recorder
 
 	connectedOnce sync.Once
@@ -78,27 +77,14 @@ func newAPI(o options, lite, dtlsClient bool) (*webrtc.API, error) {
 
 	// Sender and receiver reports only: they exercise the other side's RTCP
 	// handling without adding header extensions WhatsApp does not offer.
-	reg := &interceptor.Registry{}
-	if err := webrtc.ConfigureRTCPReports(reg); err != nil {
+	reg, err := peerkit.RTCPReports()
+	if err != nil {
 		return nil, err
 	}
-
-	s := webrtc.SettingEngine{}
-	lf := logging.NewDefaultLoggerFactory()
-	lf.Writer = os.Stderr // Pion logs to stdout by default; stdout is our protocol
-	lf.DefaultLogLevel = parseLogLevel(o.logLevel)
-	s.LoggerFactory = lf
-
-	// One UDP host candidate on the given address and nothing else: no
-	// other interfaces, no IPv6, no mDNS (which would multicast off the box).
-	ip := net.ParseIP(o.ip)
-	if ip == nil || ip.To4() == nil {
-		return nil, fmt.Errorf("-ip %q is not an IPv4 address", o.ip)
+	s, err := peerkit.LoopbackSettings(o.ip, o.logLevel)
+	if err != nil {
+		return nil, err
 	}
-	s.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	s.SetIncludeLoopbackCandidate(true)
-	s.SetIPFilter(func(candidate net.IP) bool { return candidate.Equal(ip) })
-	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 
 	if lite {
 		// WhatsApp's edge is ICE-lite: it answers checks, never sends them,
@@ -129,21 +115,6 @@ func randomICEString(n int) string {
 	return string(b)
 }
 
-func parseLogLevel(s string) logging.LogLevel {
-	switch strings.ToLower(s) {
-	case "error":
-		return logging.LogLevelError
-	case "info":
-		return logging.LogLevelInfo
-	case "debug":
-		return logging.LogLevelDebug
-	case "trace":
-		return logging.LogLevelTrace
-	default:
-		return logging.LogLevelWarn
-	}
-}
-
 func newPeer(o options, lite, dtlsClient bool) (*peer, error) {
 	api, err := newAPI(o, lite, dtlsClient)
 	if err != nil {
@@ -154,7 +125,7 @@ func newPeer(o options, lite, dtlsClient bool) (*peer, error) {
 		return nil, err
 	}
 	p := &peer{
-		o: o, pc: pc, track: newRawTrack(),
+		o: o, pc: pc, track: peerkit.NewRawTrack("pionpeer"),
 		connected: make(chan struct{}), failed: make(chan struct{}), dtlsClosed: make(chan struct{}),
 		stopStats: make(chan struct{}),
 	}
@@ -166,17 +137,17 @@ func newPeer(o options, lite, dtlsClient bool) (*peer, error) {
 	}
 
 	pc.OnICEGatheringStateChange(func(s webrtc.ICEGathererState) {
-		emit("gathering", "state", s.String())
+		peerkit.Emit("gathering", "state", s.String())
 	})
 	pc.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
-		emit("ice", "state", s.String())
+		peerkit.Emit("ice", "state", s.String())
 	})
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		emit("pc", "state", s.String())
+		peerkit.Emit("pc", "state", s.String())
 		switch s {
 		case webrtc.PeerConnectionStateConnected:
 			p.connectedOnce.Do(func() {
-				p.connectedMs.Store(nowMs())
+				p.connectedMs.Store(peerkit.NowMs())
 				close(p.connected)
 			})
 		case webrtc.PeerConnectionStateFailed:
@@ -184,7 +155,7 @@ func newPeer(o options, lite, dtlsClient bool) (*peer, error) {
 		}
 	})
 	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		emit("track", "ssrc", uint32(t.SSRC()), "payload_type", uint8(t.PayloadType()), "codec", t.Codec().MimeType)
+		peerkit.Emit("track", "ssrc", uint32(t.SSRC()), "payload_type", uint8(t.PayloadType()), "codec", t.Codec().MimeType)
 		go p.receive(t)
 	})
 	return p, nil
@@ -195,13 +166,13 @@ func newPeer(o options, lite, dtlsClient bool) (*peer, error) {
 func (p *peer) watch(sender *webrtc.RTPSender) {
 	dtls := sender.Transport()
 	dtls.OnStateChange(func(s webrtc.DTLSTransportState) {
-		emit("dtls", "state", s.String())
+		peerkit.Emit("dtls", "state", s.String())
 		if s == webrtc.DTLSTransportStateClosed || s == webrtc.DTLSTransportStateFailed {
 			p.dtlsOnce.Do(func() { close(p.dtlsClosed) })
 		}
 	})
 	dtls.ICETransport().OnSelectedCandidatePairChange(func(pair *webrtc.ICECandidatePair) {
-		emit("selected_pair", "local", candidateString(pair.Local), "remote", candidateString(pair.Remote))
+		peerkit.Emit("selected_pair", "local", candidateString(pair.Local), "remote", candidateString(pair.Remote))
 	})
 	go func() {
 		for {
@@ -228,8 +199,8 @@ func (p *peer) receive(t *webrtc.TrackRemote) {
 		if err != nil {
 			return
 		}
-		arrival := time.Since(start)
-		pkt := &rtpPacket{}
+		arrival := peerkit.SinceStart()
+		pkt := &rtp.Packet{}
 		if err := pkt.Unmarshal(buf[:n]); err != nil {
 			continue
 		}
@@ -245,7 +216,7 @@ func (p *peer) receive(t *webrtc.TrackRemote) {
 }
 
 func (p *peer) onRemote() {
-	p.remoteAtMs.Store(nowMs())
+	p.remoteAtMs.Store(peerkit.NowMs())
 }
 
 // awaitConnected waits for ICE and DTLS (the PeerConnection's "connected"
@@ -274,13 +245,13 @@ func (p *peer) run(in *stdinReader, signals <-chan os.Signal) error {
 	closeReq := in.closeRequested()
 	select {
 	case <-deadline:
-		emit("closing", "reason", "duration")
+		peerkit.Emit("closing", "reason", "duration")
 	case <-closeReq:
-		emit("closing", "reason", "stdin")
+		peerkit.Emit("closing", "reason", "stdin")
 	case s := <-signals:
-		emit("closing", "reason", s.String())
+		peerkit.Emit("closing", "reason", s.String())
 	case <-p.dtlsClosed:
-		emit("closing", "reason", "remote closed")
+		peerkit.Emit("closing", "reason", "remote closed")
 	case <-p.failed:
 		return errors.New("peer connection failed")
 	}
@@ -311,7 +282,7 @@ func (p *peer) emitCounters(name string, extra ...interface{}) {
 		"packets_sent", p.packetsSent.Load(), "bytes_sent", p.bytesSent.Load(),
 		"rtcp_received", p.rtcpReceived.Load(),
 	}
-	emit(name, append(kv, extra...)...)
+	peerkit.Emit(name, append(kv, extra...)...)
 }
 
 func (p *peer) everConnected() bool {
@@ -327,11 +298,11 @@ func (p *peer) close() {
 	p.closeOnce.Do(func() {
 		close(p.stopStats)
 		if err := p.pc.Close(); err != nil {
-			emit("error", "message", "close: "+err.Error())
+			peerkit.Emit("error", "message", "close: "+err.Error())
 		}
 		if p.rec != nil {
 			if err := p.rec.close(); err != nil {
-				emit("error", "message", "record: "+err.Error())
+				peerkit.Emit("error", "message", "record: "+err.Error())
 			}
 		}
 	})
@@ -393,18 +364,18 @@ func runOfferer(o options, lite bool, signals <-chan os.Signal) (*peer, error) {
 	if lite {
 		sdp = whatsappShape(sdp)
 	}
-	emitSignal("offer", sdp)
+	peerkit.EmitSignal("offer", sdp)
 
 	answer, err := in.next("answer", signals)
 	if err != nil {
 		return p, err
 	}
 	p.onRemote()
-	emit("answer_received")
+	peerkit.Emit("answer_received")
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer.SDP}); err != nil {
 		return p, fmt.Errorf("applying the answer: %w", err)
 	}
-	emit("answer_applied")
+	peerkit.Emit("answer_applied")
 
 	if err := p.awaitConnected(signals); err != nil {
 		return p, err
@@ -466,7 +437,7 @@ func runAnswerer(o options, signals <-chan os.Signal) (*peer, error) {
 	if err != nil {
 		return nil, err
 	}
-	emit("offer_received")
+	peerkit.Emit("offer_received")
 	p, err := newPeer(o, false, true)
 	if err != nil {
 		return nil, err
@@ -491,7 +462,7 @@ func runAnswerer(o options, signals <-chan os.Signal) (*peer, error) {
 		return p, err
 	}
 	<-gathered
-	emitSignal("answer", p.pc.LocalDescription().SDP)
+	peerkit.EmitSignal("answer", p.pc.LocalDescription().SDP)
 
 	if err := p.awaitConnected(signals); err != nil {
 		return p, err

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Nested JSON as plain Java values, for the OpenAI stand-in's lines and the Realtime events it
+ * Nested JSON as plain Java values, for the lines the Go test programs exchange over stdin/stdout
+ * (the Pion peer's flat ones, the OpenAI stand-in's nested ones) and the Realtime events the stand-in
  * exchanges: objects are {@code Map<String, Object>} (keys in order), arrays {@code List<Object>},
  * numbers {@code Long} or {@code Double}, plus {@code String}, {@code Boolean} and {@code null}. The
- * media module has no JSON library; {@link JsonLine} stays the flat reader of the Pion peer's lines.
+ * media module's tests have no JSON library.
  */
 public final class JsonTree {
     private final String s;

@@ -1,25 +1,16 @@
 package dev.wavoice.media.interop;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -191,34 +182,18 @@ public final class OpenAiStandIn implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "openai-stand-in-reaper"));
-    }
+    private static final GoPeerProcess.Kind<StandInEvent> KIND =
+            new GoPeerProcess.Kind<>("the stand-in", StandInEvent::parse, 20, Duration.ofSeconds(5));
 
     private final Options options;
     private final String name;
-    private final Process process;
-    private final Path stderrLog;
-    private final OutputStream stdin;
-    private final Thread reader;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final List<StandInEvent> events = new ArrayList<>();
-    private boolean stdoutClosed;
-    private String protocolError;
-    private boolean stdinClosed;
+    private final GoPeerProcess<StandInEvent> process;
     private int port;
 
-    private OpenAiStandIn(Options options, String name, Process process, Path stderrLog) {
+    private OpenAiStandIn(Options options, GoPeerProcess<StandInEvent> process) {
         this.options = options;
-        this.name = name;
+        this.name = process.name();
         this.process = process;
-        this.stderrLog = stderrLog;
-        this.stdin = process.getOutputStream();
-        this.reader = Thread.ofPlatform().daemon().name(name + "-stdout").start(this::readLines);
     }
 
     /**
@@ -233,24 +208,7 @@ public final class OpenAiStandIn implements AutoCloseable {
     public static OpenAiStandIn start(Options options) {
         Path binary = binary();
         String name = "openai-stand-in-" + COUNTER.incrementAndGet();
-        Path logs = binary.getParent().resolve("logs");
-        try {
-            Files.createDirectories(logs);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path stderrLog = logs.resolve(name + ".stderr.log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(binary.toString());
-        cmd.addAll(options.toArgs());
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectError(stderrLog.toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("starting " + cmd, e);
-        }
-        LIVE.add(p);
-        OpenAiStandIn standIn = new OpenAiStandIn(options, name, p, stderrLog);
+        OpenAiStandIn standIn = new OpenAiStandIn(options, GoPeerProcess.start(KIND, binary, name, options.toArgs()));
         try {
             standIn.port = (int) standIn.awaitEvent(e -> e.name().equals("listening"), "listening", START_TIMEOUT)
                     .longValue("port");
@@ -298,12 +256,7 @@ public final class OpenAiStandIn implements AutoCloseable {
 
     /** Every line so far. */
     public List<StandInEvent> events() {
-        lock.lock();
-        try {
-            return List.copyOf(events);
-        } finally {
-            lock.unlock();
-        }
+        return process.events();
     }
 
     /**
@@ -311,36 +264,7 @@ public final class OpenAiStandIn implements AutoCloseable {
      * on the stand-in's exit, or at the timeout, quoting its last lines and stderr.
      */
     public StandInEvent awaitEvent(Predicate<StandInEvent> wanted, String what, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int seen = 0;
-        lock.lock();
-        try {
-            while (true) {
-                for (; seen < events.size(); seen++) {
-                    StandInEvent e = events.get(seen);
-                    if (wanted.test(e)) {
-                        return e;
-                    }
-                }
-                if (protocolError != null) {
-                    throw new IllegalStateException(name + ": " + protocolError + diagnostics());
-                }
-                if (stdoutClosed) {
-                    throw new IllegalStateException(name + " ended (" + exitDescription() + ") before " + what
-                            + diagnostics());
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IllegalStateException(name + ": no " + what + " within " + timeout + diagnostics());
-                }
-                changed.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(name + ": interrupted while waiting for " + what, e);
-        } finally {
-            lock.unlock();
-        }
+        return process.awaitLine(wanted, what, timeout, e -> false);
     }
 
     /** Waits for the line {@code event} about {@code callId} (any call when null). */
@@ -385,54 +309,6 @@ public final class OpenAiStandIn implements AutoCloseable {
     /** The types of the server events the stand-in sent (or, without a sideband, would have sent), in order. */
     public List<String> serverEventTypes(String callId) {
         return events().stream().filter(e -> e.is("server_event", callId)).map(StandInEvent::type).toList();
-    }
-
-    private void readLines() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                StandInEvent e;
-                try {
-                    e = StandInEvent.parse(line);
-                } catch (IllegalArgumentException ex) {
-                    setProtocolError("unreadable line from the stand-in: " + ex.getMessage());
-                    continue;
-                }
-                lock.lock();
-                try {
-                    events.add(e);
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } catch (IOException e) {
-            setProtocolError("reading its output: " + e);
-        } finally {
-            lock.lock();
-            try {
-                stdoutClosed = true;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private void setProtocolError(String message) {
-        lock.lock();
-        try {
-            if (protocolError == null) {
-                protocolError = message;
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 
     // ---- media ------------------------------------------------------------------------------
@@ -482,59 +358,17 @@ public final class OpenAiStandIn implements AutoCloseable {
     }
 
     private void writeLine(String json) {
-        lock.lock();
-        try {
-            if (stdinClosed) {
-                throw new IllegalStateException(name + ": already closed");
-            }
-            stdin.write((json + "\n").getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException(name + " no longer reads its input" + diagnostics(), e);
-        } finally {
-            lock.unlock();
-        }
+        process.writeLine(json);
     }
 
     /** Asks the stand-in to end every call and exit ({@code {"type":"close"}}, then end of input). */
     public void requestClose() {
-        lock.lock();
-        try {
-            if (stdinClosed) {
-                return;
-            }
-            if (process.isAlive()) {
-                try {
-                    stdin.write("{\"type\":\"close\"}\n".getBytes(StandardCharsets.UTF_8));
-                    stdin.flush();
-                } catch (IOException ignored) {
-                    // it is already going away; closing below is all that is left to do
-                }
-            }
-            try {
-                stdin.close();
-            } catch (IOException ignored) {
-                // as above
-            }
-            stdinClosed = true;
-        } finally {
-            lock.unlock();
-        }
+        process.requestClose();
     }
 
     /** Waits for the process to end and returns its exit code (0 after a requested close). */
     public int awaitExit(Duration timeout) {
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(name + " still running after " + timeout + diagnostics());
-            }
-            reader.join(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(name + ": interrupted while waiting for exit", e);
-        }
-        LIVE.remove(process);
-        return process.exitValue();
+        return process.awaitExit(timeout);
     }
 
     public boolean isAlive() {
@@ -544,50 +378,17 @@ public final class OpenAiStandIn implements AutoCloseable {
     /** Closes cleanly if the stand-in cooperates within 5 s, else kills it; always reaps the process. */
     @Override
     public void close() {
-        requestClose();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroy();
-                if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-            reader.join(2000);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        } finally {
-            LIVE.remove(process);
-        }
+        process.close();
     }
 
     /** The stand-in's stderr (Pion's log) so far. */
     public String stderr() {
-        try {
-            return Files.exists(stderrLog) ? Files.readString(stderrLog, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "(cannot read " + stderrLog + ": " + e + ")";
-        }
-    }
-
-    private String exitDescription() {
-        return process.isAlive() ? "output closed, process alive" : "exit code " + process.exitValue();
+        return process.stderr();
     }
 
     /** The command, the last lines and stderr, for failure messages. */
     public String diagnostics() {
-        StringBuilder b = new StringBuilder("\n  command: ").append(options.toArgs()).append("\n  last lines:");
-        List<StandInEvent> all = events();
-        for (StandInEvent e : all.subList(Math.max(0, all.size() - 20), all.size())) {
-            b.append("\n    ").append(e);
-        }
-        String err = stderr().strip();
-        if (err.length() > 2000) {
-            err = "…" + err.substring(err.length() - 2000);
-        }
-        b.append("\n  stderr (").append(stderrLog).append("):").append(err.isEmpty() ? " (empty)" : "\n" + err);
-        return b.toString();
+        return process.diagnostics();
     }
 
     @Override

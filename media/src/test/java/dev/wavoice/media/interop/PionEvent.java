@@ -19,7 +19,7 @@ public record PionEvent(String name, double tMs, Map<String, Object> fields, boo
     }
 
     static PionEvent parse(String line) {
-        Map<String, Object> f = JsonLine.parse(line);
+        Map<String, Object> f = JsonTree.parseObject(line);
         boolean signal = f.get("type") instanceof String;
         Object name = signal ? f.get("type") : f.get("event");
         if (!(name instanceof String n)) {

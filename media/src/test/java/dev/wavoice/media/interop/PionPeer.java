@@ -1,11 +1,5 @@
 package dev.wavoice.media.interop;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,12 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -143,33 +132,17 @@ public final class PionPeer implements AutoCloseable {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "pion-peer-reaper"));
-    }
+    private static final GoPeerProcess.Kind<PionEvent> KIND =
+            new GoPeerProcess.Kind<>("the peer", PionEvent::parse, 12, Duration.ofSeconds(3));
 
     private final Options options;
     private final String name;
-    private final Process process;
-    private final Path stderrLog;
-    private final OutputStream stdin;
-    private final Thread reader;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final List<PionEvent> events = new ArrayList<>();
-    private boolean stdoutClosed;
-    private String protocolError;
-    private boolean stdinClosed;
+    private final GoPeerProcess<PionEvent> process;
 
-    private PionPeer(Options options, String name, Process process, Path stderrLog) {
+    private PionPeer(Options options, GoPeerProcess<PionEvent> process) {
         this.options = options;
-        this.name = name;
+        this.name = process.name();
         this.process = process;
-        this.stderrLog = stderrLog;
-        this.stdin = process.getOutputStream();
-        this.reader = Thread.ofPlatform().daemon().name(name + "-stdout").start(this::readLines);
     }
 
     /**
@@ -188,24 +161,7 @@ public final class PionPeer implements AutoCloseable {
         }
         Path binary = PionPeerBinary.get();
         String name = "pion-" + options.mode().flag + "-" + COUNTER.incrementAndGet();
-        Path logs = binary.getParent().resolve("logs");
-        try {
-            Files.createDirectories(logs);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path stderrLog = logs.resolve(name + ".stderr.log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(binary.toString());
-        cmd.addAll(options.toArgs());
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectError(stderrLog.toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("starting " + cmd, e);
-        }
-        LIVE.add(p);
-        return new PionPeer(options, name, p, stderrLog);
+        return new PionPeer(options, GoPeerProcess.start(KIND, binary, name, options.toArgs()));
     }
 
     public Options options() {
@@ -264,19 +220,7 @@ public final class PionPeer implements AutoCloseable {
     }
 
     private void writeLine(Map<String, String> fields) {
-        String line = JsonLine.write(new LinkedHashMap<>(fields)) + "\n";
-        lock.lock();
-        try {
-            if (stdinClosed) {
-                throw new IllegalStateException(name + ": already closed");
-            }
-            stdin.write(line.getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException(name + " no longer reads its input" + diagnostics(), e);
-        } finally {
-            lock.unlock();
-        }
+        process.writeLine(JsonTree.write(new LinkedHashMap<>(fields)));
     }
 
     // ---- events -----------------------------------------------------------------------------
@@ -323,12 +267,7 @@ public final class PionPeer implements AutoCloseable {
 
     /** Every line so far. */
     public List<PionEvent> events() {
-        lock.lock();
-        try {
-            return List.copyOf(events);
-        } finally {
-            lock.unlock();
-        }
+        return process.events();
     }
 
     /**
@@ -346,87 +285,7 @@ public final class PionPeer implements AutoCloseable {
 
     private PionEvent awaitLine(Predicate<PionEvent> wanted, String what, Duration timeout,
                                 Predicate<PionEvent> fatal) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int seen = 0;
-        lock.lock();
-        try {
-            while (true) {
-                for (; seen < events.size(); seen++) {
-                    PionEvent e = events.get(seen);
-                    if (wanted.test(e)) {
-                        return e;
-                    }
-                    if (fatal.test(e)) {
-                        throw new IllegalStateException(name + ": " + e + " while waiting for " + what + diagnostics());
-                    }
-                }
-                if (protocolError != null) {
-                    throw new IllegalStateException(name + ": " + protocolError + diagnostics());
-                }
-                if (stdoutClosed) {
-                    throw new IllegalStateException(name + " ended (" + exitDescription() + ") before " + what
-                            + diagnostics());
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IllegalStateException(name + ": no " + what + " within " + timeout + diagnostics());
-                }
-                changed.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(name + ": interrupted while waiting for " + what, e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void readLines() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                PionEvent e;
-                try {
-                    e = PionEvent.parse(line);
-                } catch (IllegalArgumentException ex) {
-                    setProtocolError("unreadable line from the peer: " + ex.getMessage());
-                    continue;
-                }
-                lock.lock();
-                try {
-                    events.add(e);
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } catch (IOException e) {
-            setProtocolError("reading its output: " + e);
-        } finally {
-            lock.lock();
-            try {
-                stdoutClosed = true;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private void setProtocolError(String message) {
-        lock.lock();
-        try {
-            if (protocolError == null) {
-                protocolError = message;
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        return process.awaitLine(wanted, what, timeout, fatal);
     }
 
     // ---- media ------------------------------------------------------------------------------
@@ -446,43 +305,12 @@ public final class PionPeer implements AutoCloseable {
 
     /** Asks the peer to close cleanly ({@code {"type":"close"}}, then end of input). */
     public void requestClose() {
-        lock.lock();
-        try {
-            if (stdinClosed) {
-                return;
-            }
-            if (process.isAlive()) {
-                try {
-                    stdin.write("{\"type\":\"close\"}\n".getBytes(StandardCharsets.UTF_8));
-                    stdin.flush();
-                } catch (IOException ignored) {
-                    // it is already going away; closing below is all that is left to do
-                }
-            }
-            try {
-                stdin.close();
-            } catch (IOException ignored) {
-                // as above
-            }
-            stdinClosed = true;
-        } finally {
-            lock.unlock();
-        }
+        process.requestClose();
     }
 
     /** Waits for the process to end and returns its exit code (0: it connected and closed cleanly). */
     public int awaitExit(Duration timeout) {
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(name + " still running after " + timeout + diagnostics());
-            }
-            reader.join(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(name + ": interrupted while waiting for exit", e);
-        }
-        LIVE.remove(process);
-        return process.exitValue();
+        return process.awaitExit(timeout);
     }
 
     public boolean isAlive() {
@@ -492,51 +320,12 @@ public final class PionPeer implements AutoCloseable {
     /** Closes cleanly if the peer cooperates within 3 s, else kills it; always reaps the process. */
     @Override
     public void close() {
-        requestClose();
-        try {
-            if (!process.waitFor(3, TimeUnit.SECONDS)) {
-                process.destroy();
-                if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-            reader.join(2000);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        } finally {
-            LIVE.remove(process);
-        }
+        process.close();
     }
 
     /** The peer's stderr (Pion's log) so far. */
     public String stderr() {
-        try {
-            return Files.exists(stderrLog) ? Files.readString(stderrLog, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "(cannot read " + stderrLog + ": " + e + ")";
-        }
-    }
-
-    private String exitDescription() {
-        return process.isAlive() ? "output closed, process alive"
-                : "exit code " + process.exitValue();
-    }
-
-    private String diagnostics() {
-        StringBuilder b = new StringBuilder("\n  command: ").append(options.toArgs())
-                .append("\n  last lines:");
-        List<PionEvent> all = events();
-        for (PionEvent e : all.subList(Math.max(0, all.size() - 12), all.size())) {
-            b.append("\n    ").append(e);
-        }
-        String err = stderr().strip();
-        if (err.length() > 2000) {
-            err = "…" + err.substring(err.length() - 2000);
-        }
-        b.append("\n  stderr (").append(stderrLog).append("):").append(err.isEmpty() ? " (empty)" : "\n" + err);
-        return b.toString();
+        return process.stderr();
     }
 
     @Override

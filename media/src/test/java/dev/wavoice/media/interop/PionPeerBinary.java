@@ -22,13 +22,15 @@ import java.util.stream.Stream;
  * Builds the Go test programs with Debian's Go, Pion and gorilla/websocket, once per checkout: the
  * Pion test peer ({@code src/test/go/pionpeer}, into {@code target/pion-peer/}) and the stand-in for
  * OpenAI's Realtime WebRTC endpoint ({@code src/test/go/openaistandin}, into
- * {@code target/openaistandin/}). A binary is reused while it is newer than every Go source file of
- * its program. Nothing is downloaded: GOPATH mode, GOPROXY=off, only Debian's sources.
+ * {@code target/openaistandin/}). Both import the package they share, {@code src/test/go/peerkit}, as
+ * {@code wavoice.dev/peerkit}. A binary is reused while it is newer than every Go source file of its
+ * program and of that package. Nothing is downloaded: GOPATH mode, GOPROXY=off, only Debian's sources.
  *
  * <p>Debian installs e.g. {@code github.com/pion/webrtc} without the {@code /v3} directory its
  * import path {@code github.com/pion/webrtc/v3} needs, so the build puts a small GOPATH of
  * symlinks ({@code target/<dir>/gopath}) in front of {@code /usr/share/gocode}, one for every
- * major-version import the sources use that Debian's tree lacks. gorilla/websocket has no
+ * major-version import the sources use that Debian's tree lacks, and one more for the shared
+ * package ({@code wavoice.dev/peerkit -> src/test/go/peerkit}). gorilla/websocket has no
  * {@code /vN} import path, so Debian's tree serves it as it is.
  *
  * <p>Missing tools fail loudly, naming the packages: these tests never skip.
@@ -40,6 +42,10 @@ final class PionPeerBinary {
     static final String PION_PEER = "pionpeer";
     /** The stand-in for OpenAI's Realtime WebRTC endpoint. */
     static final String OPENAI_STAND_IN = "openaistandin";
+    /** The package both programs import, in {@code src/test/go/peerkit}. */
+    static final String SHARED = "peerkit";
+    /** The GOPATH import path of {@link #SHARED}. */
+    static final String SHARED_IMPORT = "wavoice.dev/peerkit";
     static final Path GOCODE = Path.of("/usr/share/gocode");
     private static final Path PION = GOCODE.resolve("src/github.com/pion");
     private static final Path GORILLA = GOCODE.resolve("src/github.com/gorilla/websocket");
@@ -71,11 +77,15 @@ final class PionPeerBinary {
         if (!Files.isDirectory(sources)) {
             throw new IllegalArgumentException("no Go program " + sources);
         }
+        Path shared = module.resolve("src/test/go").resolve(SHARED);
+        if (!Files.isDirectory(shared)) {
+            throw new IllegalStateException("no shared Go package " + shared);
+        }
         Path out = outputDir(module, program);
         Path binary = out.resolve(program);
         try {
-            if (!Files.isExecutable(binary) || isStale(binary, sources)) {
-                build(program, sources, out, binary);
+            if (!Files.isExecutable(binary) || isStale(binary, List.of(sources, shared))) {
+                build(program, sources, shared, out, binary);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("building the Go test program " + program + " in " + out, e);
@@ -106,12 +116,17 @@ final class PionPeerBinary {
                 + "; run the tests from the media module or the repository root");
     }
 
-    private static boolean isStale(Path binary, Path sources) throws IOException {
+    private static boolean isStale(Path binary, List<Path> sourceDirs) throws IOException {
         FileTime builtAt = Files.getLastModifiedTime(binary);
-        try (Stream<Path> files = Files.list(sources)) {
-            return files.filter(f -> f.toString().endsWith(".go"))
-                    .anyMatch(f -> lastModified(f).compareTo(builtAt) >= 0);
+        for (Path dir : sourceDirs) {
+            try (Stream<Path> files = Files.list(dir)) {
+                if (files.filter(f -> f.toString().endsWith(".go"))
+                        .anyMatch(f -> lastModified(f).compareTo(builtAt) >= 0)) {
+                    return true;
+                }
+            }
         }
+        return false;
     }
 
     private static FileTime lastModified(Path f) {
@@ -122,7 +137,8 @@ final class PionPeerBinary {
         }
     }
 
-    private static void build(String program, Path sources, Path out, Path binary) throws IOException {
+    private static void build(String program, Path sources, Path shared, Path out, Path binary)
+            throws IOException {
         Path go = findGo();
         if (!Files.isRegularFile(PION.resolve("webrtc/peerconnection.go"))) {
             throw new IllegalStateException("Pion's Go sources are not in " + PION.resolve("webrtc")
@@ -135,12 +151,15 @@ final class PionPeerBinary {
         Files.createDirectories(out);
         Path gopath = out.resolve("gopath");
         deleteTree(gopath);
-        for (String link : overlayLinks(sources)) {
+        for (String link : overlayLinks(List.of(sources, shared))) {
             Path target = PION.resolve(link.substring(0, link.indexOf('/')));
             Path at = gopath.resolve("src/github.com/pion").resolve(link);
             Files.createDirectories(at.getParent());
             Files.createSymbolicLink(at, target);
         }
+        Path sharedLink = gopath.resolve("src").resolve(SHARED_IMPORT);
+        Files.createDirectories(sharedLink.getParent());
+        Files.createSymbolicLink(sharedLink, shared.toAbsolutePath());
 
         Path tmp = out.resolve(program + ".tmp");
         Path log = out.resolve("build.log");
@@ -202,9 +221,12 @@ final class PionPeerBinary {
      * {@code "<name>/vN"}. Found by reading the imports, so a Debian update that adds or moves a
      * package needs no change here.
      */
-    static List<String> overlayLinks(Path ourSources) throws IOException {
+    static List<String> overlayLinks(List<Path> ourSources) throws IOException {
         TreeSet<String> needed = new TreeSet<>();
-        for (Path root : List.of(PION, ourSources)) {
+        List<Path> roots = new ArrayList<>();
+        roots.add(PION);
+        roots.addAll(ourSources);
+        for (Path root : roots) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path f : (Iterable<Path>) files.filter(PionPeerBinary::isBuildSource)::iterator) {
                     Matcher m = VERSIONED_IMPORT.matcher(Files.readString(f, StandardCharsets.ISO_8859_1));

@@ -187,8 +187,8 @@ class PionPeerSelfTest {
     @Test
     void jsonLinesRoundTrip() {
         String sdp = "v=0\r\na=ice-ufrag:ab/c\r\n\"quoted\"\\\t";
-        String line = JsonLine.write(new java.util.LinkedHashMap<>(Map.of("type", "answer", "sdp", sdp)));
-        assertThat(JsonLine.parse(line)).containsEntry("type", "answer").containsEntry("sdp", sdp);
+        String line = JsonTree.write(new java.util.LinkedHashMap<>(Map.of("type", "answer", "sdp", sdp)));
+        assertThat(JsonTree.parseObject(line)).containsEntry("type", "answer").containsEntry("sdp", sdp);
         PionEvent e = PionEvent.parse("{\"event\":\"rtp\",\"t_ms\":12.5,\"packets_received\":3,\"ok\":true,"
                 + "\"x\":null,\"s\":\"a\\u003cb\"}");
         assertThat(e.name()).isEqualTo("rtp");
