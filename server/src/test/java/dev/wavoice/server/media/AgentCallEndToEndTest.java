@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.wavoice.media.interop.PionPeer;
 import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallRecord;
 import dev.wavoice.server.store.TranscriptRecord;
@@ -16,12 +17,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A whole call answered by the built-in local agent, with Pion as WhatsApp's edge: signed connect webhook →
  * {@code pre_accept} → ICE+DTLS → {@code accept} → the agent greets; the caller says something (a tone of a
  * frequency picked per run) and pauses → the agent's reply chime and the parrot of that tone come back, detected
- * by frequency at the edge → transcripts and events in the call log → terminate ends the row.
+ * by frequency at the edge → transcripts and events in the call log → terminate ends the row. Over both agent
+ * transports: the WebSocket (wavoice decodes and encodes), and WebRTC (the local agent answers a leg of wavoice's
+ * own with its own media stack, and wavoice only relays: its codec counters stay at zero).
  */
 @Timeout(120)
 class AgentCallEndToEndTest {
@@ -35,13 +40,15 @@ class AgentCallEndToEndTest {
         PionPeer.binary();
     }
 
-    @Test
-    void theLocalAgentGreetsAndParrotsTheCaller() throws Exception {
+    @ParameterizedTest
+    @EnumSource(AgentTransport.class)
+    void theLocalAgentGreetsAndParrotsTheCaller(AgentTransport transport) throws Exception {
+        boolean webrtc = transport == AgentTransport.WEBRTC;
         double hz = TestAudio.randomTone(300, 550);
         // 1 s of silence while the greeting plays, 1.2 s of "speech", then 3.8 s of silence for the reply.
         Path says = TestAudio.toneBetweenSilences(dir, hz, 50, 60, 190);
         Path rec = dir.resolve("heard.rec");
-        try (TestServer t = new TestServer(dir, null, b -> b.agent(AgentKind.LOCAL));
+        try (TestServer t = new TestServer(dir, null, b -> b.agent(AgentKind.LOCAL).agentTransport(transport));
              PionPeer whatsapp = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says).withRecord(rec)
                      .withDuration(Duration.ofSeconds(30)))) {
             String callId = "wacid.E2E-LOCAL";
@@ -49,7 +56,7 @@ class AgentCallEndToEndTest {
             whatsapp.sendAnswer(t.ring(callId, "1764001100", offer).sdp());
             whatsapp.awaitConnected(T);
             CallRecord live = t.awaitCall(callId, c -> c.state().equals("CONNECTED"));
-            assertThat(live.agent()).isEqualTo("local");
+            assertThat(live.agent()).isEqualTo(webrtc ? "local/webrtc" : "local");
 
             // The caller's line is logged when the agent hears the pause; its reply (0.25 s chime + the 1.2 s
             // parrot) then plays in real time.
@@ -75,7 +82,13 @@ class AgentCallEndToEndTest {
             await().atMost(T).untilAsserted(() -> assertThat(t.server.repository().transcripts(callId))
                     .extracting(TranscriptRecord::speaker).contains("caller", "assistant"));
             assertThat(t.server.repository().usage(callId)).isNotEmpty();
-            assertThat(t.get("/metrics").body()).contains("wavoice_calls_total{outcome=\"caller_hangup\"} 1.0");
+            String metrics = t.get("/metrics").body();
+            assertThat(metrics).contains("wavoice_calls_total{outcome=\"caller_hangup\"} 1.0");
+            if (webrtc) {
+                assertThat(t.server.repository().events(callId)).extracting(CallEventRecord::type).contains("agent.leg");
+                assertThat(metrics).as("wavoice only relays").contains("wavoice_opus_frames_total{op=\"decode\"} 0.0")
+                        .contains("wavoice_opus_frames_total{op=\"encode\"} 0.0");
+            }
         }
     }
 
