@@ -114,9 +114,8 @@ public final class MetaSimulator implements ExtraRoutes {
     }
 
     @Override
-    public void addTo(RoutesConfig routes, LiveFeed live) {
+    public void addTo(RoutesConfig routes, LiveFeed live, LiveStream stream) {
         this.live = live;
-        LiveStream stream = new LiveStream(live, json, Duration.ofSeconds(1));
         routes.get("/", StaticResource.of("demo.html"));
         routes.get("/assets/demo.js", StaticResource.of("demo.js"));
         routes.post("/demo/calls", this::reserve);

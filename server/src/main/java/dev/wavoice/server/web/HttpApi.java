@@ -23,6 +23,7 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
     private final Javalin app;
+    private final LiveStream stream;
 
     public HttpApi(WavoiceConfig config, WebhookProcessor processor, PrometheusMeterRegistry metrics,
             QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json, LiveFeed live,
@@ -31,7 +32,8 @@ public final class HttpApi implements AutoCloseable {
                 config.effectiveClusterSecret(), processor, metrics);
         AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly());
         CallLogApi callLogApi = new CallLogApi(repo, json);
-        DashboardApi dashboard = new DashboardApi(calls, repo, new LiveStream(live, json, Duration.ofSeconds(1)), admin,
+        this.stream = new LiveStream(live, json, Duration.ofSeconds(1));
+        DashboardApi dashboard = new DashboardApi(calls, repo, stream, admin,
                 agent, config.instanceId(), json);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -68,10 +70,23 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/calls", admin.guard(callLogApi::list));
             cfg.routes.get("/api/calls/{callId}", admin.guard(callLogApi::one));
             dashboard.addRoutes(cfg.routes);
-            extraRoutes.addTo(cfg.routes, live);
+            extraRoutes.addTo(cfg.routes, live, stream);
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("http.handler_failed path={} error=\"{}\"", ctx.path(), e.toString(), e);
-                ctx.status(500).contentType("text/plain").result("internal error");
+                String path;
+                try {
+                    path = ctx.path();
+                } catch (RuntimeException gone) {
+                    // The request was recycled before its handler finished (a live stream ending as the server
+                    // stops): nothing to answer, and a handler that throws here sets Javalin retrying forever.
+                    log.debug("http.handler_failed_after_end error=\"{}\"", e.toString());
+                    return;
+                }
+                log.error("http.handler_failed path={} error=\"{}\"", path, e.toString(), e);
+                try {
+                    ctx.status(500).contentType("text/plain").result("internal error");
+                } catch (RuntimeException gone) {
+                    log.debug("http.error_response_failed path={} error=\"{}\"", path, gone.toString());
+                }
             });
         });
     }
@@ -86,7 +101,9 @@ public final class HttpApi implements AutoCloseable {
     }
 
     @Override
+    /** Stops the server once the live streams have ended (close the live feed first: they end with it). */
     public void close() {
+        stream.awaitStreamsEnded(Duration.ofSeconds(2));
         app.stop();
     }
 }

@@ -20,6 +20,8 @@ public final class LiveStream {
     private final LiveFeed feed;
     private final ObjectMapper json;
     private final Duration tick;
+    /** Streams still running: the server waits for them to end before it stops its HTTP side. */
+    private final java.util.concurrent.Phaser running = new java.util.concurrent.Phaser(1);
 
     public LiveStream(LiveFeed feed, ObjectMapper json, Duration tick) {
         this.feed = feed;
@@ -35,6 +37,7 @@ public final class LiveStream {
      * @param live   the current figures, sent first and then every tick
      */
     public void stream(SseClient client, String callId, Supplier<Object> live) {
+        running.register();
         try (LiveFeed.Subscription sub = feed.subscribe(callId)) {
             client.sendEvent("live", toJson(live.get()));
             long nextTick = System.nanoTime() + tick.toNanos();
@@ -59,6 +62,21 @@ public final class LiveStream {
             } catch (RuntimeException e) {
                 log.debug("live.stream_close_failed error=\"{}\"", e.toString());
             }
+            running.arriveAndDeregister();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the running streams to end (once the feed is closed they end within a tick):
+     * a stream still answering when the HTTP server stops finds its request recycled under it.
+     */
+    public void awaitStreamsEnded(Duration timeout) {
+        try {
+            running.awaitAdvanceInterruptibly(running.arrive(), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.debug("live.streams_still_running count={}", running.getRegisteredParties());
         }
     }
 
