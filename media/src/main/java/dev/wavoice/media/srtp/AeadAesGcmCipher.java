@@ -1,13 +1,12 @@
 package dev.wavoice.media.srtp;
 
 import org.bouncycastle.crypto.modes.gcm.GCMMultiplier;
-import org.bouncycastle.crypto.modes.gcm.Tables4kGCMMultiplier;
 
 /**
- * AEAD_AES_128_GCM for SRTP and SRTCP, RFC 7714. GCM is composed here from our AES counter mode and
- * Bouncy Castle's table GHASH multiplier, because JCA's AES/GCM needs a new parameter object and
- * re-initialisation per packet (and SunJCE copies key and IV to police reuse): allocation we refuse
- * on the packet path. Layouts: SRTP {@code header | ciphertext | tag} with the header as AAD (§8);
+ * AEAD_AES_128_GCM for SRTP and SRTCP, RFC 7714. GCM is composed here from our AES counter mode and a
+ * 4 KiB-table GHASH ({@link FlatTableGhash}: Bouncy Castle's algorithm in one array), because JCA's AES/GCM needs a
+ * new parameter object and re-initialisation per packet (and SunJCE copies key and IV to police reuse): allocation
+ * we refuse on the packet path. Layouts: SRTP {@code header | ciphertext | tag} with the header as AAD (§8);
  * SRTCP {@code header(8) | ciphertext | tag | E|index} with header and E|index as AAD (§9, §17).
  */
 final class AeadAesGcmCipher implements SrtpCipher {
@@ -24,7 +23,7 @@ final class AeadAesGcmCipher implements SrtpCipher {
     private static final class Direction {
         final AesCounterMode aes;
         final byte[] salt;
-        final GCMMultiplier multiplier = new Tables4kGCMMultiplier();
+        final GCMMultiplier multiplier = new FlatTableGhash();
 
         Direction(byte[] key, byte[] salt) {
             this.aes = new AesCounterMode(key);

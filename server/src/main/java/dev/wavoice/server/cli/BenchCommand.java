@@ -62,6 +62,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--server-cpus", description = "Pin the started server (and a separate agent, on the other CPUs than the server when --agent-cpus is unset) with taskset -c, e.g. 0; run the bench itself under taskset -c 1 to keep the callers off the server's core.")
     String serverCpus;
 
+    @Option(names = "--caller-cpus", description = "Pin this process, the simulated callers, with taskset (all its threads), e.g. 1; with --server-cpus 0 the load stays off the server's core.")
+    String callerCpus;
+
     @Option(names = "--agent-cpus", description = "Pin the separate local agent (--agent-process) with taskset -c, e.g. 1.")
     String agentCpus;
 
@@ -114,6 +117,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (url != null && graphPort == 0) {
             System.err.println("wavoice bench: --url needs --graph-port (the port the server's Graph API URL points to)");
+            return 2;
+        }
+        if (callerCpus != null && !pinCallers(callerCpus)) {
             return 2;
         }
         String secret = url != null ? appSecret : randomSecret();
@@ -191,6 +197,18 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** {@code taskset -a -p -c cpus <this pid>}: threads started later inherit the mask of the one starting them. */
+    private static boolean pinCallers(String cpus) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus.trim(),
+                Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            System.err.println("wavoice bench: could not pin the callers to CPUs " + cpus + ": " + said);
+            return false;
+        }
+        return true;
     }
 
     /** The server's own figures a run cannot see from outside: relay latency and codec work, from its metrics. */
@@ -281,7 +299,7 @@ public final class BenchCommand implements Callable<Integer> {
         ObjectNode s = n.putObject("server");
         s.put("url", server.url().toString()).put("pid", server.pid()).put("started_by_bench", server.started())
                 .put("agent", url != null ? null : agent).put("agent_transport", url != null ? null : agentTransport)
-                .put("agent_process", agentProcess).put("server_cpus", serverCpus);
+                .put("agent_process", agentProcess).put("server_cpus", serverCpus).put("caller_cpus", callerCpus);
         ObjectNode settings = n.putObject("settings");
         settings.put("calls", calls).put("seconds", seconds).put("ramp_per_second", ramp).put("tone_hz", toneHz)
                 .put("warmup_seconds", warmupSeconds).put("find_max", findMax);

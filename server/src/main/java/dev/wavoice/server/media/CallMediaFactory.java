@@ -84,7 +84,7 @@ public final class CallMediaFactory {
                             webrtc ? opus.codec() : null, connectTimeout);
                     AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
                             ? agentRoute(config.agent(), connector, callLog, timers, resources,
-                                    config.agentUnavailable(), codec, opus.reason())
+                                    config.agentUnavailable(), codec, opus.reason(), metrics)
                             : null;
                     if (webrtc) {
                         route = passthroughRoute(config, connector, transport, callLog, timers, resources, decoding,
@@ -99,7 +99,7 @@ public final class CallMediaFactory {
                 }
                 case PCM_ECHO -> route = audioRoute(AgentKind.PCM_ECHO, PcmEchoSession::open,
                         AgentRoute.ToolRunner.none(), callLog, timers, resources, AgentUnavailable.APOLOGY, codec,
-                        opus.reason());
+                        opus.reason(), metrics);
                 default -> throw new IllegalStateException("unhandled agent " + config.agent());
             }
             return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources), check);
@@ -148,12 +148,12 @@ public final class CallMediaFactory {
 
     private static AgentRoute agentRoute(AgentKind kind, RealtimeConnector connector, CallLog callLog,
             ScheduledExecutorService timers, List<AutoCloseable> resources, AgentUnavailable unavailable,
-            OpusCodec codec, String codecReason) {
+            OpusCodec codec, String codecReason, MeterRegistry metrics) {
         HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(System.getenv());
         resources.add(invoker);
         List<AgentTool> tools = connector.config().tools();
         return audioRoute(kind, connector::open, (callId, call) -> invoker.invoke(callId, tools, call), callLog,
-                timers, resources, unavailable, codec, codecReason);
+                timers, resources, unavailable, codec, codecReason, metrics);
     }
 
     /**
@@ -179,11 +179,12 @@ public final class CallMediaFactory {
     /** What every decoded-audio route shares: the 20 ms pacer, the codec, the hand-off executor. */
     private static AgentRoute audioRoute(AgentKind kind, AgentRoute.Connector connector, AgentRoute.ToolRunner tools,
             CallLog callLog, ScheduledExecutorService timers, List<AutoCloseable> resources,
-            AgentUnavailable unavailable, OpusCodec codec, String codecReason) {
+            AgentUnavailable unavailable, OpusCodec codec, String codecReason, MeterRegistry metrics) {
         ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(work::shutdownNow);
         Pacer pacer = new Pacer(PacerConfig.defaults()).start();
         resources.add(pacer);
+        PacerMetrics.register(pacer, metrics);
         log.info("media.audio_route agent={} codec=\"{}\"", kind.configName(), codecReason);
         return new AgentRoute(kind.configName(), connector, tools, pacer, codec,
                 AudioStreamConfig.speech(24_000), callLog, timers, unavailable, Duration.ofSeconds(3), work);
