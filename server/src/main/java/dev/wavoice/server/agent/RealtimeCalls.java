@@ -59,10 +59,6 @@ final class RealtimeCalls {
         }
     }
 
-    URI endpoint() {
-        return endpoint;
-    }
-
     /** Posts the offer; fails with an {@link AgentConnectException} whose failure says what went wrong. */
     CompletableFuture<Created> create(String offerSdp, String sessionJson) {
         String boundary = "wavoice" + HexFormat.of().formatHex(random.generateSeed(12));

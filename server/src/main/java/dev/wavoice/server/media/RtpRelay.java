@@ -97,10 +97,6 @@ final class RtpRelay {
         return header + opus.length;
     }
 
-    OutboundRtp stream() {
-        return out;
-    }
-
     long relayed() {
         return relayed;
     }
