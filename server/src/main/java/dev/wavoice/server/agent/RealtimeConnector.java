@@ -179,32 +179,43 @@ public final class RealtimeConnector implements AutoCloseable {
      */
     private CompletableFuture<WebSocket> dialLeg(AgentMedia media, int number, RealtimeSocket socket) {
         return CompletableFuture.supplyAsync(() -> media.newLeg(number), executor).thenCompose(leg -> {
-            socket.bind(leg);
-            leg.lost().thenAccept(reason -> socket.fail(new AgentFailure(AgentFailure.Kind.TRANSIENT, "media_lost",
-                    true, AgentFailures.clip("agent media leg lost: " + reason), "")));
-            return calls.create(leg.offerSdp(), sessionJson)
-                    .thenApply(created -> {
-                        try {
-                            leg.applyAnswer(created.answerSdp(), created.callId());
-                        } catch (IllegalArgumentException e) {
-                            throw new AgentConnectException("the agent's SDP answer cannot be used", new AgentFailure(
-                                    AgentFailure.Kind.PERMANENT, "agent_answer_unusable", true,
-                                    AgentFailures.clip(e.getMessage()), "the agent answered the offer with SDP "
-                                    + "wavoice cannot use (see the detail): check OPENAI_REALTIME_URL"), e);
-                        }
-                        return created.callId();
-                    })
-                    .thenCompose(agentCallId -> dialSocket(sideband(agentCallId), socket))
-                    // ICE and DTLS run from the answer on, beside the socket's handshake; a failure before either
-                    // ends the dial at once (thenCombine would wait for the leg that will never connect).
-                    .thenCompose(ws -> leg.connected().thenApply(connected -> ws))
-                    .orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((ws, error) -> {
-                        if (error != null) {
-                            leg.close();
-                        }
-                    });
+            try {
+                return offerLeg(leg, socket);
+            } catch (RuntimeException e) { // e.g. a request the HTTP client refuses to build: the leg must not linger
+                leg.close();
+                return CompletableFuture.failedFuture(e);
+            }
         });
+    }
+
+    /** Offers, applies the answer, opens the sideband; closes the leg when any step fails. */
+    private CompletableFuture<WebSocket> offerLeg(AgentMedia.Leg leg, RealtimeSocket socket) {
+        socket.bind(leg);
+        leg.lost().thenAccept(reason -> socket.fail(new AgentFailure(AgentFailure.Kind.TRANSIENT, "media_lost",
+                true, AgentFailures.clip("agent media leg lost: " + reason), "")));
+        return calls.create(leg.offerSdp(), sessionJson)
+                .thenApply(created -> {
+                    try {
+                        leg.applyAnswer(created.answerSdp(), created.callId());
+                    } catch (IllegalArgumentException e) {
+                        throw new AgentConnectException("the agent's SDP answer cannot be used", new AgentFailure(
+                                AgentFailure.Kind.PERMANENT, "agent_answer_unusable", true,
+                                AgentFailures.clip(e.getMessage()), "the agent answered the offer with SDP "
+                                + "wavoice cannot use (see the detail): check OPENAI_REALTIME_URL"), e);
+                    }
+                    return created.callId();
+                })
+                .thenCompose(agentCallId -> dialSocket(sideband(agentCallId), socket))
+                // ICE and DTLS run from the answer on, beside the socket's handshake; a failure before either
+                // ends the dial at once (thenCombine would wait for the leg that will never connect).
+                .thenCompose(ws -> leg.connected().thenApply(connected -> ws))
+                .orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                // On our executor: a timeout completes on the JVM's one delay thread, which closing must not hold.
+                .whenCompleteAsync((ws, error) -> {
+                    if (error != null) {
+                        leg.close();
+                    }
+                }, executor);
     }
 
     public AgentConfig config() {
