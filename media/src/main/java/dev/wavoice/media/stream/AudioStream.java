@@ -13,7 +13,6 @@ import dev.wavoice.media.rtp.AudioLevel;
 import dev.wavoice.media.rtp.DtmfEvent;
 import dev.wavoice.media.rtp.InboundRtp;
 import dev.wavoice.media.rtp.OutboundRtp;
-import dev.wavoice.media.rtp.RtcpScheduler;
 import dev.wavoice.media.rtp.RtcpSession;
 import dev.wavoice.media.rtp.RtpPacket;
 import dev.wavoice.media.rtp.TelephoneEventReceiver;
@@ -123,9 +122,7 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         int te = agreed.telephoneEventPayloadType().orElse(-1);
         int level = agreed.audioLevelExtensionId().orElse(-1);
         OutboundRtp out = OutboundRtp.create(endpoint.localSsrc(), 48000, Math.max(level, 0), random);
-        long now = System.nanoTime();
-        RtcpSession session = new RtcpSession(out, endpoint.localCname(),
-                RtcpScheduler.audio(random, now), 48000, now, System.currentTimeMillis() * 1_000_000L);
+        RtcpSession session = RtcpSession.forCall(out, endpoint.localCname(), 48000, random);
         TelephoneEventReceiver dtmfIn = te < 0 ? null : TelephoneEventReceiver.withDefaults(this::onDtmfEvent);
         this.opusPayloadType = agreed.opusPayloadType();
         this.timestampBase = random.nextLong(0, 1L << 32);

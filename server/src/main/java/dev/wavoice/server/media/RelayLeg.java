@@ -2,7 +2,6 @@ package dev.wavoice.server.media;
 
 import dev.wavoice.media.rtp.InboundRtp;
 import dev.wavoice.media.rtp.OutboundRtp;
-import dev.wavoice.media.rtp.RtcpScheduler;
 import dev.wavoice.media.rtp.RtcpSession;
 import dev.wavoice.media.rtp.TelephoneEventReceiver;
 import dev.wavoice.media.sdp.NegotiatedAudio;
@@ -32,9 +31,7 @@ final class RelayLeg {
         this.opusPayloadType = agreed.opusPayloadType();
         this.audioLevelId = Math.max(0, agreed.audioLevelExtensionId().orElse(0));
         this.out = OutboundRtp.create(endpoint.localSsrc(), OPUS_CLOCK, audioLevelId, random);
-        long now = System.nanoTime();
-        this.rtcp = new RtcpSession(out, endpoint.localCname(), RtcpScheduler.audio(random, now), OPUS_CLOCK, now,
-                System.currentTimeMillis() * 1_000_000L);
+        this.rtcp = RtcpSession.forCall(out, endpoint.localCname(), OPUS_CLOCK, random);
         int te = dtmf == null ? -1 : agreed.telephoneEventPayloadType().orElse(-1);
         this.inbound = new InboundRtp(opusPayloadType, te, audioLevelId == 0 ? -1 : audioLevelId, rtcp,
                 te < 0 ? null : dtmf);
