@@ -82,12 +82,13 @@ public final class CallMediaFactory {
                             ? config.mediaConnectTimeout() : AGENT_CONNECT_TIMEOUT;
                     RealtimeConnector connector = connector(config.agent(), agent, health, resources,
                             webrtc ? opus.codec() : null, connectTimeout);
+                    AgentRoute.ToolRunner tools = httpTools(connector, resources); // one for both routes
                     AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
-                            ? agentRoute(config.agent(), connector, callLog, timers, resources,
+                            ? audioRoute(config.agent(), connector::open, tools, callLog, timers, resources,
                                     config.agentUnavailable(), codec, opus.reason(), metrics)
                             : null;
                     if (webrtc) {
-                        route = passthroughRoute(config, connector, transport, callLog, timers, resources, decoding,
+                        route = passthroughRoute(config, connector, transport, tools, callLog, timers, decoding,
                                 opus.codec(), new RelayLatency().register(metrics));
                         AgentMedia checkLegs = n -> new AgentLeg(transport, "startup-check-" + n, n, (l, b, o, len) -> { },
                                 new SecureRandom());
@@ -114,15 +115,12 @@ public final class CallMediaFactory {
      * {@code fallback} is the decoding route calls move to when their WebRTC agent fails, or null.
      */
     private static PassthroughRoute passthroughRoute(WavoiceConfig config, RealtimeConnector connector,
-            WebRtcTransport transport, CallLog callLog, ScheduledExecutorService timers, List<AutoCloseable> resources,
+            WebRtcTransport transport, AgentRoute.ToolRunner tools, CallLog callLog, ScheduledExecutorService timers,
             AgentRoute fallback, OpusCodec toneCodec, RelayLatency latency) {
-        HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(System.getenv());
-        resources.add(invoker);
-        List<AgentTool> tools = connector.config().tools();
         log.info("media.audio_route agent={} transport=webrtc fallback={}", config.agent().configName(),
                 fallback == null ? "none" : "websocket");
         return new PassthroughRoute(config.agent().configName() + "/webrtc", connector::open, transport,
-                (callId, call) -> invoker.invoke(callId, tools, call), callLog, timers, config.agentUnavailable(),
+                tools, callLog, timers, config.agentUnavailable(),
                 Duration.ofSeconds(3), ApologyTone.opusFrames(toneCodec), fallback, latency);
     }
 
@@ -146,14 +144,12 @@ public final class CallMediaFactory {
         return connector;
     }
 
-    private static AgentRoute agentRoute(AgentKind kind, RealtimeConnector connector, CallLog callLog,
-            ScheduledExecutorService timers, List<AutoCloseable> resources, AgentUnavailable unavailable,
-            OpusCodec codec, String codecReason, MeterRegistry metrics) {
+    /** Runs the agent's HTTP tools (from its config) through one invoker, closed with the server. */
+    private static AgentRoute.ToolRunner httpTools(RealtimeConnector connector, List<AutoCloseable> resources) {
         HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(System.getenv());
         resources.add(invoker);
         List<AgentTool> tools = connector.config().tools();
-        return audioRoute(kind, connector::open, (callId, call) -> invoker.invoke(callId, tools, call), callLog,
-                timers, resources, unavailable, codec, codecReason, metrics);
+        return (callId, call) -> invoker.invoke(callId, tools, call);
     }
 
     /**
