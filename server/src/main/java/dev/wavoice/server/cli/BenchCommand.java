@@ -213,24 +213,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The server's own figures a run cannot see from outside: relay latency and codec work, from its metrics. */
     private static void serverSeries(HttpClient http, ServerUnderTest server, ObjectNode into, PrintWriter out) {
-        try {
-            String text = http.send(java.net.http.HttpRequest.newBuilder(server.url().resolve("/metrics"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString())
-                    .body();
-            for (String line : text.split("\n")) {
-                if (line.startsWith("wavoice_relay_latency_seconds{") || line.startsWith("wavoice_opus_frames_total{")) {
-                    int space = line.lastIndexOf(' ');
-                    double value = Double.parseDouble(line.substring(space + 1));
-                    into.put(line.substring(0, space), value);
-                    out.printf("server            %s = %s%n", line.substring(0, space),
-                            line.startsWith("wavoice_relay") ? String.format("%.3f ms", value * 1000) : (long) value);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            out.println("server            metrics not read: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LoadFigures.series(server.metrics(http), name -> name.startsWith("wavoice_relay_latency_seconds{")
+                || name.startsWith("wavoice_opus_frames_total{")).forEach((name, value) -> {
+                    into.put(name, value);
+                    out.printf("server            %s = %s%n", name, name.startsWith("wavoice_relay")
+                            ? String.format("%.3f ms", value * 1000) : Long.toString(value.longValue()));
+                });
     }
 
     private ObjectNode findMax(SimulatedWhatsApp whatsapp, ServerUnderTest server, HttpClient http, ObjectMapper mapper,

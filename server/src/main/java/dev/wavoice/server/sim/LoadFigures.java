@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -77,15 +78,20 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                 elapsedNanos / 1e9, callerCpuNanos);
     }
 
-    /** Series named like a pacer or the outbound path (none today: then timing is judged at the callers). */
+    /** The server's own send timing: its pacer and outbound series, when it exports any ({@code wavoice_pacer_*}). */
     static Map<String, Double> pacing(String metrics) {
+        return series(metrics, name -> name.contains("pacer") || name.contains("outbound"));
+    }
+
+    /** The samples of a Prometheus text whose series (name and labels) {@code wanted} accepts, in order. */
+    public static Map<String, Double> series(String metrics, Predicate<String> wanted) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String line : metrics.split("\n")) {
             if (line.startsWith("#") || line.isBlank()) {
                 continue;
             }
             String name = line.substring(0, Math.max(0, line.lastIndexOf(' ')));
-            if (name.contains("pacer") || name.contains("outbound")) {
+            if (wanted.test(name)) {
                 try {
                     out.put(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
                 } catch (NumberFormatException ignored) {
