@@ -77,9 +77,14 @@ final class PassthroughBridge extends AgentCall implements AgentMedia, AgentLeg.
     /** Starts the agent's first leg while the call rings: its setup hides behind the caller's ICE and DTLS. */
     void open() {
         openSession(() -> route.connector().open(callId, this, this), () -> {
-            AgentLeg leg = activate();
+            AgentLeg leg = active;
             return "transport=webrtc leg=" + (leg == null ? "?" : leg.number) + " ";
         });
+    }
+
+    @Override
+    protected void sessionOpened(AgentSession s) {
+        activate(); // the first connection's leg is in service now
     }
 
     // ---- legs (AgentMedia), on the session's connector threads ----
