@@ -223,16 +223,18 @@ public final class RealtimeConnector implements AutoCloseable {
     }
 
     URI endpoint() {
-        String base = config.url().toString();
-        String sep = base.contains("?") ? "&" : "?";
-        return URI.create(base + sep + "model=" + URLEncoder.encode(config.model(), StandardCharsets.UTF_8));
+        return withParameter("model", config.model());
     }
 
     /** The sideband socket of an agent call made over WebRTC. */
     URI sideband(String agentCallId) {
+        return withParameter("call_id", agentCallId);
+    }
+
+    private URI withParameter(String name, String value) {
         String base = config.url().toString();
         String sep = base.contains("?") ? "&" : "?";
-        return URI.create(base + sep + "call_id=" + URLEncoder.encode(agentCallId, StandardCharsets.UTF_8));
+        return URI.create(base + sep + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
 
     @Override
