@@ -68,15 +68,11 @@ final class RtpRelay {
             level = AudioLevel.pack(payloadLength > VOICED_PAYLOAD_BYTES ? 40 : AudioLevel.SILENCE,
                     payloadLength > VOICED_PAYLOAD_BYTES);
         }
-        int header = out.writeHeader(dst, 0, outPayloadType, marker, outTs, level, payloadLength, nowNanos);
-        if (header < 0 || header + payloadLength > dst.length) {
-            return -1;
+        int n = emit(marker, outTs, level, in.buffer(), in.payloadOffset(), payloadLength, dst, nowNanos);
+        if (n > 0) {
+            relayed++;
         }
-        System.arraycopy(in.buffer(), in.payloadOffset(), dst, header, payloadLength);
-        lastOutTimestamp = outTs;
-        lastOutNanos = nowNanos;
-        relayed++;
-        return header + payloadLength;
+        return n;
     }
 
     /**
@@ -86,15 +82,20 @@ final class RtpRelay {
     int own(byte[] opus, boolean first, byte[] dst, long nowNanos) {
         sourceSsrc = -1; // whatever comes next from a leg is a new source again
         long outTs = lastOutTimestamp < 0 ? timestampOffset : (lastOutTimestamp + OPUS_CLOCK / 50) & 0xFFFF_FFFFL;
-        int header = out.writeHeader(dst, 0, outPayloadType, first, outTs, AudioLevel.pack(30, true), opus.length,
-                nowNanos);
-        if (header < 0 || header + opus.length > dst.length) {
+        return emit(first, outTs, AudioLevel.pack(30, true), opus, 0, opus.length, dst, nowNanos);
+    }
+
+    /** Our header, then the payload, into {@code dst}; the timeline moves on. -1 when it does not fit. */
+    private int emit(boolean marker, long outTs, int level, byte[] payload, int off, int len, byte[] dst,
+            long nowNanos) {
+        int header = out.writeHeader(dst, 0, outPayloadType, marker, outTs, level, len, nowNanos);
+        if (header < 0 || header + len > dst.length) {
             return -1;
         }
-        System.arraycopy(opus, 0, dst, header, opus.length);
+        System.arraycopy(payload, off, dst, header, len);
         lastOutTimestamp = outTs;
         lastOutNanos = nowNanos;
-        return header + opus.length;
+        return header + len;
     }
 
     long relayed() {
