@@ -33,25 +33,30 @@ public final class CallLogRepository {
 
     // ---- writes (each idempotent, so a retry after an unknown outcome is harmless) ----
 
-    void saveCall(Connection c, CallRecord r) throws SQLException {
-        String update = "UPDATE calls SET direction=?, caller_phone=?, caller_bsuid=?, caller_name=?, business_number=?,"
-                + " phone_number_id=?, state=?, agent=?, started_at=?, connected_at=?, ended_at=?, end_reason=?,"
-                + " end_detail=?, duration_ms=?, owner_instance=? WHERE call_id=?";
-        try (PreparedStatement ps = c.prepareStatement(update)) {
-            bindCall(ps, r, 1);
-            ps.setString(16, r.callId());
-            if (ps.executeUpdate() > 0) {
-                return;
-            }
+    private static final String UPDATE_CALL = "UPDATE calls SET direction=?, caller_phone=?, caller_bsuid=?,"
+            + " caller_name=?, business_number=?, phone_number_id=?, state=?, agent=?, started_at=?, connected_at=?,"
+            + " ended_at=?, end_reason=?, end_detail=?, duration_ms=?, owner_instance=? WHERE call_id=?";
+    private static final String INSERT_CALL = "INSERT INTO calls (direction, caller_phone, caller_bsuid, caller_name,"
+            + " business_number, phone_number_id, state, agent, started_at, connected_at, ended_at, end_reason,"
+            + " end_detail, duration_ms, owner_instance, call_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String INSERT_EVENT =
+            "INSERT INTO call_events (event_id, call_id, occurred_at, type, detail) VALUES (?,?,?,?,?)";
+    private static final String INSERT_TRANSCRIPT = "INSERT INTO transcripts (transcript_id, call_id, occurred_at,"
+            + " speaker, text, is_final, interrupted) VALUES (?,?,?,?,?,?,?)";
+    private static final String INSERT_USAGE = "INSERT INTO call_usage (usage_id, call_id, occurred_at, input_tokens,"
+            + " output_tokens, input_audio_tokens, output_audio_tokens) VALUES (?,?,?,?,?,?,?)";
+
+    void saveCall(StatementCache s, CallRecord r) throws SQLException {
+        PreparedStatement update = s.prepare(UPDATE_CALL);
+        bindCall(update, r, 1);
+        update.setString(16, r.callId());
+        if (update.executeUpdate() > 0) {
+            return;
         }
-        String insert = "INSERT INTO calls (direction, caller_phone, caller_bsuid, caller_name, business_number,"
-                + " phone_number_id, state, agent, started_at, connected_at, ended_at, end_reason, end_detail,"
-                + " duration_ms, owner_instance, call_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-        try (PreparedStatement ps = c.prepareStatement(insert)) {
-            bindCall(ps, r, 1);
-            ps.setString(16, r.callId());
-            ps.executeUpdate();
-        }
+        PreparedStatement insert = s.prepare(INSERT_CALL);
+        bindCall(insert, r, 1);
+        insert.setString(16, r.callId());
+        insert.executeUpdate();
     }
 
     private static void bindCall(PreparedStatement ps, CallRecord r, int i) throws SQLException {
@@ -76,8 +81,8 @@ public final class CallLogRepository {
         ps.setString(i, r.ownerInstance());
     }
 
-    void insertEvent(Connection c, CallEventRecord e) throws SQLException {
-        insertOnce(c, "INSERT INTO call_events (event_id, call_id, occurred_at, type, detail) VALUES (?,?,?,?,?)", ps -> {
+    void insertEvent(StatementCache s, CallEventRecord e) throws SQLException {
+        insertOnce(s, INSERT_EVENT, ps -> {
             ps.setObject(1, e.eventId());
             ps.setString(2, e.callId());
             setTime(ps, 3, e.occurredAt());
@@ -86,9 +91,8 @@ public final class CallLogRepository {
         });
     }
 
-    void insertTranscript(Connection c, TranscriptRecord t) throws SQLException {
-        insertOnce(c, "INSERT INTO transcripts (transcript_id, call_id, occurred_at, speaker, text, is_final, interrupted)"
-                + " VALUES (?,?,?,?,?,?,?)", ps -> {
+    void insertTranscript(StatementCache s, TranscriptRecord t) throws SQLException {
+        insertOnce(s, INSERT_TRANSCRIPT, ps -> {
             ps.setObject(1, t.transcriptId());
             ps.setString(2, t.callId());
             setTime(ps, 3, t.occurredAt());
@@ -99,9 +103,8 @@ public final class CallLogRepository {
         });
     }
 
-    void insertUsage(Connection c, UsageRecord u) throws SQLException {
-        insertOnce(c, "INSERT INTO call_usage (usage_id, call_id, occurred_at, input_tokens, output_tokens,"
-                + " input_audio_tokens, output_audio_tokens) VALUES (?,?,?,?,?,?,?)", ps -> {
+    void insertUsage(StatementCache s, UsageRecord u) throws SQLException {
+        insertOnce(s, INSERT_USAGE, ps -> {
             ps.setObject(1, u.usageId());
             ps.setString(2, u.callId());
             setTime(ps, 3, u.occurredAt());
@@ -116,13 +119,18 @@ public final class CallLogRepository {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    private static void insertOnce(Connection c, String sql, Binder binder) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
+    /**
+     * Inserts a row whose id may already be stored by an earlier attempt whose acknowledgement was lost. Alone
+     * (auto-commit), a unique violation means exactly that: done. Inside a batch it is rethrown: PostgreSQL has
+     * aborted the transaction by then, so the writer rolls the batch back and applies it one write at a time.
+     */
+    private static void insertOnce(StatementCache s, String sql, Binder binder) throws SQLException {
+        PreparedStatement ps = s.prepare(sql);
+        binder.bind(ps);
+        try {
             ps.executeUpdate();
         } catch (SQLException e) {
-            // The row was committed by an earlier attempt whose acknowledgement was lost: done.
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || !s.connection().getAutoCommit()) {
                 throw e;
             }
         }

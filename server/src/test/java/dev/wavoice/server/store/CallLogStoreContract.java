@@ -16,6 +16,7 @@ abstract class CallLogStoreContract {
     protected Database database;
     protected CallLogRepository repo;
     protected QueuedCallLog log;
+    protected SimpleMeterRegistry metrics;
 
     protected abstract String jdbcUrl();
 
@@ -23,7 +24,8 @@ abstract class CallLogStoreContract {
     void open() {
         database = new Database(jdbcUrl());
         repo = new CallLogRepository(database.dataSource());
-        log = new QueuedCallLog(repo, database::migrate, 10_000, new SimpleMeterRegistry()).start();
+        metrics = new SimpleMeterRegistry();
+        log = new QueuedCallLog(repo, database::migrate, 10_000, metrics).start();
     }
 
     @AfterEach
@@ -84,6 +86,34 @@ abstract class CallLogStoreContract {
             assertThat(u.outputAudioTokens()).isEqualTo(60);
         });
         assertThat(log.lostWrites()).isZero();
+    }
+
+    @Test
+    void aBurstIsOneTransactionAndABadRowDoesNotTakeItsNeighboursWithIt() throws Exception {
+        assertThat(log.awaitDrained(Duration.ofSeconds(10))).isTrue();
+        String id = "wacid." + UUID.randomUUID();
+        long transactionsBefore = transactions();
+        log.saveCall(ringing(id, Instant.now()));
+        for (int i = 0; i < 20; i++) {
+            log.event(id, "burst", Integer.toString(i));
+        }
+        assertThat(log.awaitDrained(Duration.ofSeconds(10))).isTrue();
+        assertThat(repo.events(id)).hasSize(20);
+        assertThat(transactions() - transactionsBefore).as("transactions for 21 writes queued together")
+                .isLessThanOrEqualTo(2);
+
+        // A row no retry can store (no call id), queued between good ones: only it is lost.
+        log.event(id, "before.bad", null);
+        log.saveCall(new CallRecord(null, "USER_INITIATED", null, null, null, "1555", "1", "RINGING", "echo",
+                Instant.now(), null, null, null, null, null, "instance-a"));
+        log.event(id, "after.bad", null);
+        assertThat(log.awaitDrained(Duration.ofSeconds(20))).isTrue();
+        assertThat(repo.events(id)).extracting(CallEventRecord::type).contains("before.bad", "after.bad");
+        assertThat(log.lostWrites()).isEqualTo(1);
+    }
+
+    private long transactions() {
+        return metrics.get("wavoice.calllog.batch.writes").summary().count();
     }
 
     @Test
