@@ -23,6 +23,8 @@ public final class Pacer implements AutoCloseable {
     private final long spinNanos;
     private final Object registrationLock = new Object();
     private final LatenessHistogram lateness;
+    /** When each tick's last send finished, against its deadline: the latest a frame of that tick left. */
+    private final LatenessHistogram sendLateness;
     private volatile Registration[] streams = NONE;
     private volatile boolean running;
     private volatile long startNanos;
@@ -36,6 +38,7 @@ public final class Pacer implements AutoCloseable {
         this.periodNanos = config.period().toNanos();
         this.spinNanos = config.spin().toNanos();
         this.lateness = new LatenessHistogram(config.lateThreshold().toNanos());
+        this.sendLateness = new LatenessHistogram(config.lateThreshold().toNanos());
     }
 
     /** Starts the clock thread; the first tick is one period from now. */
@@ -82,7 +85,8 @@ public final class Pacer implements AutoCloseable {
 
     public PacerStats stats() {
         return new PacerStats(ticks, lateness.lateCount(), skippedTicks, streamFailures, streams.length,
-                lateness.percentileNanos(0.50), lateness.percentileNanos(0.99), lateness.maxNanos());
+                lateness.percentileNanos(0.50), lateness.percentileNanos(0.99), lateness.maxNanos(),
+                sendLateness.lateCount(), sendLateness.percentileNanos(0.99), sendLateness.maxNanos());
     }
 
     private void run() {
@@ -100,6 +104,7 @@ public final class Pacer implements AutoCloseable {
             }
             lateness.record(now - deadline);
             runTick(tick, now);
+            sendLateness.record(System.nanoTime() - deadline);
             tick++;
         }
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class PacerTest {
@@ -126,6 +127,25 @@ class PacerTest {
             boolean skipped = pacer.stats().skippedTicks() > 0;
             assertThat(gap[0] && !skipped).isFalse();
             assertThat(pacer.stats().ticks()).isGreaterThanOrEqualTo(10);
+        }
+    }
+
+    @Test
+    void aTickWhoseSendsRunPastTheThresholdIsCountedAsSendingLateEvenWhenItStartedOnTime() {
+        try (Pacer pacer = new Pacer(PacerConfig.defaults()).start()) {
+            AtomicInteger slowTicks = new AtomicInteger();
+            Pacer.Registration slow = pacer.register((tick, now) -> {
+                if (slowTicks.get() < 5) {
+                    slowTicks.incrementAndGet();
+                    LockSupport.parkNanos(Duration.ofMillis(8).toNanos()); // one stream's frames take 8 ms to leave
+                }
+            });
+            // Every slow tick ends more than the 5 ms threshold after its deadline, however punctual its start.
+            await().atMost(Duration.ofSeconds(10)).until(() -> pacer.stats().sendLateTicks() >= 5);
+            slow.close();
+            assertThat(slowTicks.get()).isEqualTo(5);
+            assertThat(pacer.stats().sendLatenessMaxNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(8).toNanos());
+            assertThat(pacer.stats().sendLateTicks()).isGreaterThanOrEqualTo(pacer.stats().lateTicks());
         }
     }
 }

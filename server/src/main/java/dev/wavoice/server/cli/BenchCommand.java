@@ -256,8 +256,11 @@ public final class BenchCommand implements Callable<Integer> {
     private LoadFigures measureStep(SimulatedWhatsApp whatsapp, ServerUnderTest server, HttpClient http, int n,
             ArrayNode runs, ObjectMapper mapper, PrintWriter out) throws InterruptedException {
         LoadFigures f = LoadRun.run(whatsapp, server, http, plan(n, seconds, false));
-        out.printf("find-max: %d calls -> %d passed, %d of %d frames later than 5 ms, %.2f CPU ms per call-second%n", n,
-                f.passed(), f.framesLateOver5ms(), f.framesTimed(), f.cpuMillisPerCallSecond());
+        out.printf("find-max: %d calls -> %d passed, at the callers %d of %d frames later than 5 ms, at the server"
+                + " %s, %.2f CPU ms per call-second -> %s%n", n, f.passed(), f.framesLateOver5ms(), f.framesTimed(),
+                f.serverSends().known() ? f.serverSends().lateTicks() + " of " + f.serverSends().ticks()
+                        + " pacer ticks late" : "no pacer counters", f.cpuMillisPerCallSecond(),
+                f.onTime() ? "on time" : "late");
         out.flush();
         runs.add(step(mapper, f));
         return f;
@@ -266,7 +269,8 @@ public final class BenchCommand implements Callable<Integer> {
     private static ObjectNode step(ObjectMapper mapper, LoadFigures f) {
         ObjectNode n = mapper.createObjectNode();
         n.put("calls", f.plan().calls()).put("passed", f.passed()).put("frames_timed", f.framesTimed())
-                .put("late_over_5ms", f.framesLateOver5ms()).put("cpu_ms_per_call_second", f.cpuMillisPerCallSecond())
+                .put("late_over_5ms", f.framesLateOver5ms()).put("server_late_ticks", f.serverSends().lateTicks())
+                .put("server_ticks", f.serverSends().ticks()).put("cpu_ms_per_call_second", f.cpuMillisPerCallSecond())
                 .put("on_time", f.onTime());
         return n;
     }

@@ -29,5 +29,12 @@ final class PacerMetrics {
                 .tag("quantile", "0.99").description("Tick start minus its deadline").register(metrics);
         Gauge.builder("wavoice_pacer_lateness_max_seconds", pacer, p -> p.stats().latenessMaxNanos() / 1e9)
                 .description("The latest tick start so far, against its deadline").register(metrics);
+        FunctionCounter.builder("wavoice_pacer_send_late_ticks", pacer, p -> p.stats().sendLateTicks())
+                .description("Pacer ticks whose last frame left later than the lateness threshold after the deadline")
+                .register(metrics);
+        Gauge.builder("wavoice_pacer_send_lateness_seconds", pacer, p -> p.stats().sendLatenessP99Nanos() / 1e9)
+                .tag("quantile", "0.99").description("End of a tick's sends minus its deadline").register(metrics);
+        Gauge.builder("wavoice_pacer_send_lateness_max_seconds", pacer, p -> p.stats().sendLatenessMaxNanos() / 1e9)
+                .description("The latest end of a tick's sends so far, against its deadline").register(metrics);
     }
 }

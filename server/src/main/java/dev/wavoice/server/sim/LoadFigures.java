@@ -19,6 +19,7 @@ import java.util.function.ToDoubleFunction;
  * @param callSeconds    sum over calls of connected → hang-up
  * @param upTogether     calls connected at the same time (when the heap was read)
  * @param serverPacing   the server's own pacer/outbound series from {@code /metrics}, when it exports any
+ * @param serverSends    the server pacer's ticks and late sends over this run (the heap reading's window left out)
  */
 public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, Percentiles preAccept,
                           Percentiles connected, Percentiles firstAudio, Percentiles firstVoiced, Percentiles reply,
@@ -27,7 +28,8 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                           long packetsSent, long packetsReceived, long packetsLost, long framesTimed,
                           long framesLateOver5ms, double latenessP50Millis, double latenessP99Millis,
                           long heapBeforeBytes, long heapWithCallsBytes, int upTogether,
-                          Map<String, Double> serverPacing, PacerStats callerPacer, double elapsedSeconds,
+                          Map<String, Double> serverPacing, ServerSends serverSends, PacerStats callerPacer,
+                          double elapsedSeconds,
                           long callerCpuNanos) {
 
     /** Nearest-rank percentiles of one setup step, in milliseconds, over the calls that reached it. */
@@ -51,7 +53,7 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
 
     static LoadFigures of(LoadRun.Plan plan, List<CallResult> calls, long[] lateness, long elapsedNanos,
             long serverCpuNanos, OptionalLong heapBefore, OptionalLong heapWith, int upTogether, String metrics,
-            PacerStats callerPacer, long callerCpuNanos) {
+            ServerSends serverSends, PacerStats callerPacer, long callerCpuNanos) {
         List<String> failures = new ArrayList<>();
         int passed = 0;
         for (CallResult c : calls) {
@@ -74,7 +76,7 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                 calls.stream().mapToLong(CallResult::packetsLost).sum(), timed,
                 calls.stream().mapToLong(CallResult::lateOver5ms).sum(),
                 ArrivalStats.percentileMillis(lateness, 0.50), ArrivalStats.percentileMillis(lateness, 0.99),
-                heapBefore.orElse(-1), heapWith.orElse(-1), upTogether, pacing(metrics), callerPacer,
+                heapBefore.orElse(-1), heapWith.orElse(-1), upTogether, pacing(metrics), serverSends, callerPacer,
                 elapsedNanos / 1e9, callerCpuNanos);
     }
 
@@ -123,9 +125,17 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                 : (heapWithCallsBytes - heapBeforeBytes) / upTogether;
     }
 
-    /** Every call passed and no frame came back more than 5 ms late. */
+    /**
+     * Every call passed and every frame left the server on time. Paced audio (any agent that speaks) is judged at
+     * the server's send side, by its pacer: no tick's frames left more than 5 ms after their deadline. The echo line
+     * sends from the receive path, not the pacer, so it is judged by the echoed frames' return at the callers; so is
+     * a server that exports no pacer counters.
+     */
     public boolean onTime() {
-        return failures.isEmpty() && framesLateOver5ms == 0;
+        if (!failures.isEmpty()) {
+            return false;
+        }
+        return plan.echoTiming() || !serverSends.known() ? framesLateOver5ms == 0 : serverSends.lateTicks() == 0;
     }
 
     public String table() {
@@ -149,6 +159,10 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                 kib(heapWithCallsBytes), upTogether, kib(heapBeforeBytes), kib(heapPerCallBytes())));
         b.append(String.format("callers           %.1f CPU s in this process; clock %d late ticks of %d, p99 %.2f ms (late ticks here blur the figures above)%n",
                 callerCpuNanos / 1e9, callerPacer.lateTicks(), callerPacer.ticks(), callerPacer.latenessP99Nanos() / 1e6));
+        if (serverSends.known()) {
+            b.append(String.format("server sends      %d pacer ticks over the run, %d with a frame leaving more than 5 ms late"
+                    + " (the heap reading's GC left out)%n", serverSends.ticks(), serverSends.lateTicks()));
+        }
         if (!serverPacing.isEmpty()) {
             b.append("server pacing     ").append(serverPacing).append('\n');
         }
@@ -175,6 +189,8 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         frames.put("reference", plan.echoTiming() ? "caller send time of each echoed frame" : "sender's RTP timestamp grid")
                 .put("timed", framesTimed).put("late_over_5ms", framesLateOver5ms)
                 .put("lateness_p50_ms", latenessP50Millis).put("lateness_p99_ms", latenessP99Millis);
+        frames.putObject("server_sends").put("known", serverSends.known()).put("pacer_ticks", serverSends.ticks())
+                .put("late_ticks", serverSends.lateTicks());
         ObjectNode pacing = frames.putObject("server_metrics");
         serverPacing.forEach(pacing::put);
         ObjectNode audio = n.putObject("audio");

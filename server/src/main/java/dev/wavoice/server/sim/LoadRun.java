@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One load step: {@code calls} simulated callers placed at {@code rampPerSecond}, each talking in tone bursts
  * for {@code talk} once connected, then hanging up. When every caller has talked, and before any hangs up, the
  * server's live heap is read once (frame timing is not judged during that forced GC, and its CPU is left out);
- * the server's CPU time is read before and after.
+ * the server's CPU time is read before and after, and so are its pacer's counters (frames leaving late are
+ * counted over the run without that GC's window).
  */
 public final class LoadRun {
 
@@ -44,6 +45,8 @@ public final class LoadRun {
             throws InterruptedException {
         whatsapp.echoTiming(plan.echoTiming());
         OptionalLong heapBefore = plan.measureHeap() ? server.liveHeapAfterGc() : OptionalLong.empty();
+        ServerSends sendsBefore = ServerSends.of(server.metrics(http));
+        ServerSends sendsAside = ServerSends.ZERO; // the forced GC's window, not judged
         OptionalLong cpuBefore = server.cpuNanos();
         long self = ProcessHandle.current().pid();
         OptionalLong callerCpuBefore = ServerUnderTest.cpuNanosOf(self);
@@ -76,6 +79,7 @@ public final class LoadRun {
             long gcCpu = 0;
             if (plan.measureHeap() && upTogether > 0) {
                 whatsapp.pauseTiming();
+                ServerSends beforeGc = ServerSends.of(server.metrics(http));
                 OptionalLong cpuBeforeGc = server.cpuNanos();
                 try {
                     heapWithCalls = server.liveHeapAfterGc();
@@ -83,6 +87,7 @@ public final class LoadRun {
                 } finally {
                     whatsapp.resumeTiming();
                 }
+                sendsAside = ServerSends.of(server.metrics(http)).minus(beforeGc);
                 OptionalLong cpuAfterGc = server.cpuNanos();
                 if (cpuBeforeGc.isPresent() && cpuAfterGc.isPresent()) {
                     gcCpu = cpuAfterGc.getAsLong() - cpuBeforeGc.getAsLong();
@@ -103,9 +108,11 @@ public final class LoadRun {
             long elapsed = System.nanoTime() - started;
             long[] lateness = new long[ArrivalStats.BUCKETS];
             callers.forEach(c -> c.arrivals().addLatenessTo(lateness));
+            String metricsAfter = server.metrics(http);
+            ServerSends sends = ServerSends.of(metricsAfter).minus(sendsBefore).minus(sendsAside);
             return LoadFigures.of(plan, done, lateness, elapsed,
                     cpuBefore.isPresent() && cpuAfter.isPresent() ? cpuAfter.getAsLong() - cpuBefore.getAsLong() - gcCpu : -1,
-                    heapBefore, heapWithCalls, upTogether, server.metrics(http), whatsapp.pacerStats(),
+                    heapBefore, heapWithCalls, upTogether, metricsAfter, sends, whatsapp.pacerStats(),
                     callerCpuBefore.isPresent() && callerCpuAfter.isPresent()
                             ? callerCpuAfter.getAsLong() - callerCpuBefore.getAsLong() : -1);
         }

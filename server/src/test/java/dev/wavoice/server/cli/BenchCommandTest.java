@@ -49,6 +49,11 @@ class BenchCommandTest {
         assertThat(r.path("audio").path("packets_received").asLong()).isPositive();
         assertThat(r.path("audio").path("loss_fraction").asDouble()).isLessThan(0.05);
         assertThat(r.path("frames_back").path("timed").asLong()).isPositive();
+        // the server's own send side, over the run: its pacer ticked every 20 ms while the calls talked
+        JsonNode sends = r.path("frames_back").path("server_sends");
+        assertThat(sends.path("known").asBoolean()).isTrue();
+        assertThat(sends.path("pacer_ticks").asLong()).isGreaterThan(50);
+        assertThat(sends.path("late_ticks").asLong()).isBetween(0L, sends.path("pacer_ticks").asLong());
         assertThat(r.path("heap").path("with_calls_bytes").asLong()).isPositive();
         assertThat(r.path("heap").has("per_call_bytes")).isTrue();
         assertThat(report.path("machine").path("cores").asInt()).isPositive();
