@@ -1,8 +1,10 @@
 package dev.wavoice.bench;
 
 import dev.wavoice.media.audio.OpusCodecs;
+import dev.wavoice.media.audio.OpusEncoder;
 import dev.wavoice.media.audio.SineGenerator;
 import dev.wavoice.media.rtp.AudioLevel;
+import dev.wavoice.media.rtp.RtpHeaderWriter;
 import dev.wavoice.media.rtp.RtpPacket;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.playout.PacerConfig;
@@ -28,13 +30,16 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The agent bridge's own latency on a real call leg (our transport as the caller, loopback, one JVM so both ends
- * share a clock): agent audio delta received → its first RTP packet at the caller, and barge-in
+ * share a clock), both ways. Caller → agent: a caller packet sent → its audio handed to the agent session (SRTP,
+ * jitter buffer, decode, the hand-off off the pacer thread), in a steady stream and as the first packet of a talk
+ * spurt. Agent → caller: agent audio delta received → its first RTP packet at the caller, and barge-in
  * ({@code speech_started} received) → the last agent audio packet at the caller. The agent events are injected
  * where the socket thread would deliver them, so the network to the agent is not part of the figure.
  *
@@ -46,14 +51,16 @@ public final class AgentLatency {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService handOff = Executors.newVirtualThreadPerTaskExecutor(); // as the service runs it
         try (WebRtcTransport server = open(); WebRtcTransport caller = open();
              Pacer pacer = new Pacer(PacerConfig.defaults()).start()) {
             CompletableFuture<AgentListener> agent = new CompletableFuture<>();
+            Listening session = new Listening();
             AgentRoute route = new AgentRoute("bench", (id, l) -> {
                 agent.complete(l);
-                return CompletableFuture.completedFuture(new Silent());
+                return CompletableFuture.completedFuture(session);
             }, AgentRoute.ToolRunner.none(), pacer, OpusCodecs.best().codec(), AudioStreamConfig.speech(RATE),
-                    new NoLog(), timers, AgentUnavailable.APOLOGY, Duration.ofSeconds(1), Runnable::run);
+                    new NoLog(), timers, AgentUnavailable.APOLOGY, Duration.ofSeconds(1), handOff);
             Arrivals arrivals = new Arrivals();
             WebRtcEndpoint phone = caller.offer("caller", arrivals);
             CallMedia.MediaSession call = new WebRtcCallMedia(server, route).answer("bench-call",
@@ -65,6 +72,8 @@ public final class AgentLatency {
                     .orElseThrow(() -> new IllegalStateException("no audio-level extension negotiated"));
             call.callConnected();
             AgentListener events = agent.get(5, TimeUnit.SECONDS);
+
+            long[][] inbound = new CallerVoice(phone, session).measure(rounds);
 
             short[] speech = new short[RATE / 10];
             new SineGenerator(440, RATE, 0.3).fill(speech, 0, speech.length);
@@ -87,10 +96,98 @@ public final class AgentLatency {
             }
             call.close();
             phone.close();
+            report("caller packet sent -> its audio at the agent (steady stream)", inbound[0]);
+            report("caller packet sent -> its audio at the agent (talk-spurt start)", inbound[1]);
             report("agent delta received -> first RTP packet at the caller", firstPacket);
             report("speech_started received -> last agent RTP packet at the caller", bargeIn);
         } finally {
             timers.shutdownNow();
+            handOff.shutdownNow();
+        }
+    }
+
+    /**
+     * The caller's side of the inbound measurement: a 20 ms stream of encoded silence with one loud 20 ms frame in
+     * it now and then (steady), or a loud frame after 600 ms without packets, longer than the jitter buffer's
+     * resync, so it starts a talk spurt. Each loud frame is timed from just before its send to the first loud
+     * audio the agent session is handed.
+     */
+    private static final class CallerVoice {
+        private final WebRtcEndpoint phone;
+        private final Listening agent;
+        private final OpusEncoder encoder = OpusCodecs.best().codec().newEncoder(32_000, 5);
+        private final byte[] silence = new byte[400];
+        private final byte[] tone = new byte[400];
+        private final int silenceLength;
+        private final int toneLength;
+        private final byte[] packet = new byte[1500];
+        private final int payloadType;
+        private int sequence;
+        private long timestamp;
+        private long lastSent;
+
+        CallerVoice(WebRtcEndpoint phone, Listening agent) {
+            this.phone = phone;
+            this.agent = agent;
+            this.payloadType = phone.negotiated().opusPayloadType();
+            encoder.setDtx(false);
+            short[] pcm = new short[960];
+            for (int i = 0; i < 5; i++) { // settle the encoder on silence first
+                encoder.encode(pcm, 0, 960, silence, 0, silence.length);
+            }
+            this.silenceLength = encoder.encode(pcm, 0, 960, silence, 0, silence.length);
+            new SineGenerator(440, 48_000, 0.5).fill(pcm, 0, pcm.length);
+            this.toneLength = encoder.encode(pcm, 0, 960, tone, 0, tone.length);
+        }
+
+        long[][] measure(int rounds) throws InterruptedException {
+            long[] steady = new long[rounds];
+            long[] spurt = new long[rounds];
+            long next = System.nanoTime();
+            for (int i = 0; i < rounds; i++) {
+                for (int k = 0; k < 20; k++) { // 400 ms of silence: the loud frame lands in a settled stream
+                    next = sendAt(next, silence, silenceLength);
+                }
+                steady[i] = timeLoudFrame(next);
+                next += 20_000_000L;
+                for (int k = 0; k < 20; k++) { // the loud frame's decoder tail
+                    next = sendAt(next, silence, silenceLength);
+                }
+                next += 600_000_000L; // no packets: the talk spurt ends
+                timestamp += 30 * 960;
+                spurt[i] = timeLoudFrame(next);
+                next += 20_000_000L;
+                for (int k = 0; k < 10; k++) {
+                    next = sendAt(next, silence, silenceLength);
+                }
+            }
+            return new long[][] {steady, spurt};
+        }
+
+        private long timeLoudFrame(long at) throws InterruptedException {
+            sleepUntil(at);
+            agent.arm(); // after the wait: a late tail of the previous loud frame must not count for this one
+            sendAt(at, tone, toneLength);
+            return agent.awaitLoud(lastSent, 1_000) - lastSent;
+        }
+
+        /** Sends one frame at {@code at} (a nanoTime deadline); returns the next frame's deadline. */
+        private long sendAt(long at, byte[] payload, int length) throws InterruptedException {
+            sleepUntil(at);
+            int header = RtpHeaderWriter.write(packet, 0, false, payloadType, sequence++ & 0xFFFF, timestamp,
+                    phone.localSsrc());
+            System.arraycopy(payload, 0, packet, header, length);
+            lastSent = System.nanoTime();
+            phone.sendRtp(packet, 0, header + length);
+            timestamp += 960;
+            return at + 20_000_000L;
+        }
+
+        private static void sleepUntil(long at) throws InterruptedException {
+            long wait = at - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
         }
     }
 
@@ -152,8 +249,37 @@ public final class AgentLatency {
         }
     }
 
-    private static final class Silent implements AgentSession {
-        @Override public void appendAudio(short[] pcm24k, int off, int len) { }
+    /** An agent session that only notes when loud caller audio reaches it. */
+    private static final class Listening implements AgentSession {
+        private volatile boolean armed;
+        private volatile long loudAt;
+
+        void arm() {
+            loudAt = 0;
+            armed = true;
+        }
+
+        long awaitLoud(long since, long timeoutMs) throws InterruptedException {
+            long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+            while (loudAt == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(0, 100_000);
+            }
+            armed = false;
+            return loudAt == 0 ? since + timeoutMs * 1_000_000 : loudAt;
+        }
+
+        @Override
+        public void appendAudio(short[] pcm24k, int off, int len) {
+            if (!armed || loudAt != 0) {
+                return;
+            }
+            for (int i = off; i < off + len; i++) {
+                if (Math.abs(pcm24k[i]) > 2_000) {
+                    loudAt = System.nanoTime();
+                    return;
+                }
+            }
+        }
         @Override public void greet() { }
         @Override public void say(String instructions) { }
         @Override public void truncate(String itemId, long audioEndMs) { }
