@@ -110,7 +110,8 @@ public final class AgentLatency {
      * The caller's side of the inbound measurement: a 20 ms stream of encoded silence with one loud 20 ms frame in
      * it now and then (steady), or a loud frame after 600 ms without packets, longer than the jitter buffer's
      * resync, so it starts a talk spurt. Each loud frame is timed from just before its send to the first loud
-     * audio the agent session is handed.
+     * audio the agent session is handed. The sender never waits for that: a sender that paused until its frame
+     * was heard would itself be the jitter the buffer then adapts to.
      */
     private static final class CallerVoice {
         private final WebRtcEndpoint phone;
@@ -124,7 +125,6 @@ public final class AgentLatency {
         private final int payloadType;
         private int sequence;
         private long timestamp;
-        private long lastSent;
 
         CallerVoice(WebRtcEndpoint phone, Listening agent) {
             this.phone = phone;
@@ -140,54 +140,51 @@ public final class AgentLatency {
             this.toneLength = encoder.encode(pcm, 0, 960, tone, 0, tone.length);
         }
 
+        /** Steady-stream and talk-spurt delays, nanoseconds; -1 where the loud frame was not heard within 1 s. */
         long[][] measure(int rounds) throws InterruptedException {
-            long[] steady = new long[rounds];
-            long[] spurt = new long[rounds];
+            long[] delays = new long[2 * rounds];
+            agent.expect(delays);
             long next = System.nanoTime();
             for (int i = 0; i < rounds; i++) {
-                for (int k = 0; k < 20; k++) { // 400 ms of silence: the loud frame lands in a settled stream
-                    next = sendAt(next, silence, silenceLength);
-                }
-                steady[i] = timeLoudFrame(next);
-                next += 20_000_000L;
-                for (int k = 0; k < 20; k++) { // the loud frame's decoder tail
-                    next = sendAt(next, silence, silenceLength);
-                }
+                next = silence(next, 30); // 600 ms of silence: the loud frame lands in a settled stream
+                next = send(next, tone, toneLength, 2 * i);
+                next = silence(next, 20); // the loud frame's decoder tail
                 next += 600_000_000L; // no packets: the talk spurt ends
                 timestamp += 30 * 960;
-                spurt[i] = timeLoudFrame(next);
-                next += 20_000_000L;
-                for (int k = 0; k < 10; k++) {
-                    next = sendAt(next, silence, silenceLength);
-                }
+                next = send(next, tone, toneLength, 2 * i + 1);
+            }
+            silence(next, 50);
+            long[] steady = new long[rounds];
+            long[] spurt = new long[rounds];
+            for (int i = 0; i < rounds; i++) {
+                steady[i] = delays[2 * i];
+                spurt[i] = delays[2 * i + 1];
             }
             return new long[][] {steady, spurt};
         }
 
-        private long timeLoudFrame(long at) throws InterruptedException {
-            sleepUntil(at);
-            agent.arm(); // after the wait: a late tail of the previous loud frame must not count for this one
-            sendAt(at, tone, toneLength);
-            return agent.awaitLoud(lastSent, 1_000) - lastSent;
+        private long silence(long next, int frames) throws InterruptedException {
+            for (int k = 0; k < frames; k++) {
+                next = send(next, silence, silenceLength, -1);
+            }
+            return next;
         }
 
         /** Sends one frame at {@code at} (a nanoTime deadline); returns the next frame's deadline. */
-        private long sendAt(long at, byte[] payload, int length) throws InterruptedException {
-            sleepUntil(at);
-            int header = RtpHeaderWriter.write(packet, 0, false, payloadType, sequence++ & 0xFFFF, timestamp,
-                    phone.localSsrc());
-            System.arraycopy(payload, 0, packet, header, length);
-            lastSent = System.nanoTime();
-            phone.sendRtp(packet, 0, header + length);
-            timestamp += 960;
-            return at + 20_000_000L;
-        }
-
-        private static void sleepUntil(long at) throws InterruptedException {
+        private long send(long at, byte[] payload, int length, int timedAs) throws InterruptedException {
             long wait = at - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
+            int header = RtpHeaderWriter.write(packet, 0, false, payloadType, sequence++ & 0xFFFF, timestamp,
+                    phone.localSsrc());
+            System.arraycopy(payload, 0, packet, header, length);
+            if (timedAs >= 0) {
+                agent.arm(timedAs, System.nanoTime());
+            }
+            phone.sendRtp(packet, 0, header + length);
+            timestamp += 960;
+            return at + 20_000_000L;
         }
     }
 
@@ -196,11 +193,15 @@ public final class AgentLatency {
     }
 
     private static void report(String what, long[] nanos) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        System.out.printf("%-64s n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms%n", what, sorted.length,
+        long[] sorted = Arrays.stream(nanos).filter(n -> n >= 0).sorted().toArray();
+        if (sorted.length == 0) {
+            System.out.printf("%-64s none measured%n", what);
+            return;
+        }
+        System.out.printf("%-64s n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms%s%n", what, sorted.length,
                 Percentiles.of(sorted, 0.50) / 1e6, Percentiles.of(sorted, 0.99) / 1e6,
-                sorted[sorted.length - 1] / 1e6);
+                sorted[sorted.length - 1] / 1e6,
+                sorted.length < nanos.length ? " (" + (nanos.length - sorted.length) + " not heard)" : "");
     }
 
     /**
@@ -249,37 +250,38 @@ public final class AgentLatency {
         }
     }
 
-    /** An agent session that only notes when loud caller audio reaches it. */
+    /** An agent session that only notes when loud caller audio reaches it, against the loud frame's send time. */
     private static final class Listening implements AgentSession {
-        private volatile boolean armed;
-        private volatile long loudAt;
+        private volatile long[] delays = new long[0];
+        private volatile int slot = -1;
+        private volatile long sentAt;
 
-        void arm() {
-            loudAt = 0;
-            armed = true;
+        void expect(long[] into) {
+            java.util.Arrays.fill(into, -1);
+            delays = into;
         }
 
-        long awaitLoud(long since, long timeoutMs) throws InterruptedException {
-            long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-            while (loudAt == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(0, 100_000);
-            }
-            armed = false;
-            return loudAt == 0 ? since + timeoutMs * 1_000_000 : loudAt;
+        /** The loud frame timed as {@code index} leaves now; the next loud audio heard is its. */
+        void arm(int index, long sentNanos) {
+            sentAt = sentNanos;
+            slot = index;
         }
 
         @Override
         public void appendAudio(short[] pcm24k, int off, int len) {
-            if (!armed || loudAt != 0) {
+            int index = slot;
+            if (index < 0) {
                 return;
             }
             for (int i = off; i < off + len; i++) {
                 if (Math.abs(pcm24k[i]) > 2_000) {
-                    loudAt = System.nanoTime();
+                    delays[index] = System.nanoTime() - sentAt;
+                    slot = -1;
                     return;
                 }
             }
         }
+
         @Override public void greet() { }
         @Override public void say(String instructions) { }
         @Override public void truncate(String itemId, long audioEndMs) { }
