@@ -55,6 +55,19 @@ final class ConsentFreshness {
         return true;
     }
 
+    /**
+     * When something next happens without a response: the next check, consent turning late (only while it is not
+     * yet, {@code lateStillAhead}), or consent expiring. A timer can sleep until then.
+     */
+    long nextDeadline(boolean lateStillAhead) {
+        long due = nextCheckAt;
+        long late = lastResponseAt + lateNanos, expiry = lastResponseAt + expiryNanos;
+        if (lateStillAhead && late - due < 0) {
+            due = late;
+        }
+        return expiry - due < 0 ? expiry : due;
+    }
+
     /** RFC 7675 §5.1: uniformly within ±20 % of the interval, so thousands of calls do not synchronise. */
     private long jittered() {
         return (long) (intervalNanos * (0.8 + 0.4 * random.nextDouble()));

@@ -47,7 +47,16 @@ public final class IceAgent {
     private final Routes routes;
     private final List<IceCandidate> remoteCandidates = new ArrayList<>();
     /** Reused by {@link IceChecks#retransmit} so an idle tick allocates nothing. */
-    final List<StunTransactions.Transaction> resendScratch = new ArrayList<>();
+    final List<StunTransactions.Transaction> resendScratch = new ArrayList<>(), expiredScratch = new ArrayList<>();
+
+    /** Set by the {@link IceTicker} that drives this agent, so an early deadline learnt off its thread can wake it. */
+    volatile IceTicker ticker;
+    /** The deadline the ticker was last given ({@link #tickAndSchedule}); guarded by the lock. */
+    private long scheduledAt;
+    /** The ticker's timing-wheel links: read and written on the ticker's thread only. */
+    IceAgent wheelPrev, wheelNext;
+    long wheelTick;
+    boolean inWheel;
 
     IceRole role;
     IceState state = IceState.NEW;
@@ -171,6 +180,7 @@ public final class IceAgent {
                 }
                 case INDICATION -> { } // RFC 8445 §11: keepalive indications need no answer
             }
+            wakeTickerIfEarlier(nowNanos);
         } finally {
             lock.unlock();
         }
@@ -203,6 +213,54 @@ public final class IceAgent {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * {@link #tick} then the time it next needs one (nanos): at once while it is new or checking (pacing, the
+     * ticker's own period), the next consent check, consent turning late or expired, or a retransmission when
+     * connected; {@link Long#MAX_VALUE} once it failed or closed (it never needs a clock again).
+     */
+    long tickAndSchedule(long nowNanos) {
+        lock.lock();
+        try {
+            tick(nowNanos);
+            long due = nextDeadline(nowNanos);
+            scheduledAt = due;
+            return due;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** With the lock held. */
+    private long nextDeadline(long now) {
+        return switch (state) {
+            case NEW, CHECKING -> now;
+            case FAILED, CLOSED -> Long.MAX_VALUE;
+            case CONNECTED, DISCONNECTED -> {
+                long due = consent.nextDeadline(state == IceState.CONNECTED);
+                if (transactions.size() > 0) {
+                    long t = transactions.earliestDeadline();
+                    if (t - due < 0) {
+                        due = t;
+                    }
+                }
+                yield due;
+            }
+        };
+    }
+
+    /**
+     * A STUN message handled off the ticker's thread can bring the next deadline forward (a better pair nominated
+     * later restarts consent timing); then the ticker is asked to look at this agent again. With the lock held.
+     */
+    private void wakeTickerIfEarlier(long now) {
+        IceTicker t = ticker;
+        if (t != null && (state == IceState.CONNECTED || state == IceState.DISCONNECTED)
+                && scheduledAt != Long.MAX_VALUE && nextDeadline(now) - scheduledAt < 0) {
+            scheduledAt = nextDeadline(now);
+            t.wake(this);
         }
     }
 

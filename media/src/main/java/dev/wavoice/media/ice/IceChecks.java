@@ -51,9 +51,12 @@ final class IceChecks {
 
     /** RFC 8489 §6.2.1 retransmissions; a check that runs out fails its pair (§7.2.5.2.4 timeout). */
     static void retransmit(IceAgent agent, long now) {
-        List<StunTransactions.Transaction> resend = agent.resendScratch;
+        List<StunTransactions.Transaction> resend = agent.resendScratch, expired = agent.expiredScratch;
         resend.clear();
-        for (StunTransactions.Transaction t : agent.transactions.due(now, agent.config.maxRto().toNanos(), resend)) {
+        expired.clear();
+        agent.transactions.due(now, agent.config.maxRto().toNanos(), resend, expired);
+        for (int i = 0; i < expired.size(); i++) {
+            StunTransactions.Transaction t = expired.get(i);
             if (t.kind == StunTransactions.Kind.CHECK) {
                 t.pair.nominating = false;
                 if (t.pair.state != CheckPair.State.SUCCEEDED) {
@@ -62,9 +65,12 @@ final class IceChecks {
             }
             agent.releaseRoute(t.pair);
         }
-        for (StunTransactions.Transaction t : resend) {
+        for (int i = 0; i < resend.size(); i++) {
+            StunTransactions.Transaction t = resend.get(i);
             agent.sender.send(t.request, 0, t.request.length, t.destination);
             agent.counters.retransmissions++;
         }
+        resend.clear(); // the scratch lists live as long as the agent: hold on to no transaction
+        expired.clear();
     }
 }

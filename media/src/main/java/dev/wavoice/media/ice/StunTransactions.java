@@ -3,10 +3,7 @@ package dev.wavoice.media.ice;
 import dev.wavoice.media.stun.TransactionId;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /** Our outstanding Binding requests, with RFC 8489 §6.2.1 retransmission (RTO doubling, capped). */
 final class StunTransactions {
@@ -42,27 +39,42 @@ final class StunTransactions {
     /** A bound on state a peer could make us hold; far above what pacing at Ta produces. */
     static final int MAX_OPEN = 256;
 
-    private final Map<TransactionId, Transaction> open = new HashMap<>();
+    /**
+     * A handful at a time (one consent check once connected), so a list searched in order beats a map, and walking
+     * it by index allocates no iterator on the ticker thread.
+     */
+    private final List<Transaction> open = new ArrayList<>();
 
     boolean add(Transaction t) {
         if (open.size() >= MAX_OPEN) {
             return false;
         }
-        open.put(t.id, t);
+        open.add(t);
         return true;
     }
 
     Transaction get(TransactionId id) {
-        return open.get(id);
+        for (int i = 0; i < open.size(); i++) {
+            Transaction t = open.get(i);
+            if (t.id.equals(id)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     void remove(TransactionId id) {
-        open.remove(id);
+        for (int i = 0; i < open.size(); i++) {
+            if (open.get(i).id.equals(id)) {
+                open.remove(i);
+                return;
+            }
+        }
     }
 
     boolean hasOpen(CheckPair pair) {
-        for (Transaction t : open.values()) {
-            if (t.pair == pair) {
+        for (int i = 0; i < open.size(); i++) {
+            if (open.get(i).pair == pair) {
                 return true;
             }
         }
@@ -77,14 +89,26 @@ final class StunTransactions {
         return open.size();
     }
 
+    /** The earliest retransmission or expiry among the open transactions; only meaningful when {@link #size()} > 0. */
+    long earliestDeadline() {
+        long earliest = open.getFirst().deadline;
+        for (int i = 1; i < open.size(); i++) {
+            long d = open.get(i).deadline;
+            if (d - earliest < 0) {
+                earliest = d;
+            }
+        }
+        return earliest;
+    }
+
     /**
-     * Retransmits what is due and returns the transactions that ran out of retransmissions (already
-     * removed). {@code maxRto} caps the doubling.
+     * Retransmits what is due: adds it to {@code toResend}, and the transactions that ran out of retransmissions
+     * (removed from the open ones) to {@code expired}. {@code maxRto} caps the doubling. Both lists are the
+     * caller's, reused, so an idle tick allocates nothing.
      */
-    List<Transaction> due(long now, long maxRto, List<Transaction> toResend) {
-        List<Transaction> expired = null;
-        for (Iterator<Transaction> it = open.values().iterator(); it.hasNext(); ) {
-            Transaction t = it.next();
+    void due(long now, long maxRto, List<Transaction> toResend, List<Transaction> expired) {
+        for (int i = 0; i < open.size(); i++) {
+            Transaction t = open.get(i);
             if (now - t.deadline < 0) {
                 continue;
             }
@@ -94,13 +118,9 @@ final class StunTransactions {
                 t.deadline = now + t.rto;
                 toResend.add(t);
             } else {
-                it.remove();
-                if (expired == null) {
-                    expired = new ArrayList<>(2);
-                }
+                open.remove(i--);
                 expired.add(t);
             }
         }
-        return expired == null ? List.of() : expired;
     }
 }

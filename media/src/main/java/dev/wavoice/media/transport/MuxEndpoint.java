@@ -2,6 +2,7 @@ package dev.wavoice.media.transport;
 
 import dev.wavoice.media.ice.DatagramSender;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -45,6 +46,16 @@ public final class MuxEndpoint implements DatagramSender, AutoCloseable {
     @Override
     public void send(byte[] buf, int off, int len, InetSocketAddress to) {
         if (!closed && mux.send(buf, off, len, to)) {
+            sent.increment();
+        }
+    }
+
+    /**
+     * Sends the bytes between {@code packet}'s position and limit, for a sender that keeps one buffer per call and
+     * reuses it (the media path: no allocation per packet). The buffer's position moves; its contents do not change.
+     */
+    public void send(ByteBuffer packet, InetSocketAddress to) {
+        if (!closed && mux.send(packet, to)) {
             sent.increment();
         }
     }

@@ -121,9 +121,18 @@ public final class UdpMux implements AutoCloseable {
 
     // ---- used by MuxEndpoint ----
 
+    /** Wraps {@code buf} for one datagram: for STUN and DTLS, a few per call-second, not the media path. */
     boolean send(byte[] buf, int off, int len, InetSocketAddress to) {
+        return send(ByteBuffer.wrap(buf, off, len), to);
+    }
+
+    /**
+     * Sends the bytes between {@code src}'s position and limit. The media path passes a buffer it owns and reuses,
+     * so a packet costs no {@link ByteBuffer#wrap} (the JDK copies a heap buffer through a per-thread direct one).
+     */
+    boolean send(ByteBuffer src, InetSocketAddress to) {
         try {
-            channel.send(ByteBuffer.wrap(buf, off, len), to);
+            channel.send(src, to);
             return true;
         } catch (IOException | RuntimeException e) {
             sendErrors.increment(); // e.g. ICMP unreachable surfaced, or the mux closed; never the caller's problem

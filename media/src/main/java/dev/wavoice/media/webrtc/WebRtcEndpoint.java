@@ -22,6 +22,7 @@ import dev.wavoice.media.srtp.SrtpSession;
 import dev.wavoice.media.transport.MuxEndpoint;
 import dev.wavoice.media.transport.PacketClass;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +65,8 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final ReentrantLock sendLock = new ReentrantLock();
     private final byte[] sendBuffer = new byte[MAX_PACKET];
+    /** A view of {@link #sendBuffer} made once, so sending a packet wraps nothing (guarded by the send lock). */
+    private final ByteBuffer sendView = ByteBuffer.wrap(sendBuffer);
     private final LongAdder rtpReceived = new LongAdder(), rtcpReceived = new LongAdder(), rtpSent = new LongAdder(),
             rtcpSent = new LongAdder(), droppedBeforeKeys = new LongAdder(), droppedSrtp = new LongAdder(),
             notSent = new LongAdder();
@@ -264,7 +267,8 @@ public final class WebRtcEndpoint implements AutoCloseable {
                 notSent.increment();
                 return false;
             }
-            port.send(sendBuffer, 0, n, to);
+            sendView.clear().limit(n);
+            port.send(sendView, to);
         } finally {
             sendLock.unlock();
         }

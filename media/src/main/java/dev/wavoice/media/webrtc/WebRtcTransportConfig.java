@@ -15,7 +15,8 @@ import java.time.Duration;
  *                          server-reflexive candidate), or null
  * @param stunServer        asked once for the port's public address (a server-reflexive candidate for calls
  *                          created after it answers; no call ever waits for it), or null
- * @param tickPeriod        how often the shared ticker drives every ICE agent (pacing, retransmits, consent)
+ * @param tickPeriod        the shared ICE ticker's slot: a connecting agent is driven every period (pacing,
+ *                          retransmits), a connected one only when its next consent check or timeout is due
  * @param perCallPorts      when set, each call gets a socket of its own from this range (at {@code bind}'s address)
  *                          instead of sharing {@code bind}'s port; null for the shared port
  */

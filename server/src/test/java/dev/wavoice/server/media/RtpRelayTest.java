@@ -3,7 +3,9 @@ package dev.wavoice.server.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.media.rtp.AudioLevel;
+import dev.wavoice.media.rtp.InboundRtp;
 import dev.wavoice.media.rtp.OutboundRtp;
+import dev.wavoice.media.rtp.RtcpSession;
 import dev.wavoice.media.rtp.RtpHeaderWriter;
 import dev.wavoice.media.rtp.RtpPacket;
 import java.util.Arrays;
@@ -106,5 +108,61 @@ class RtpRelayTest {
         assertThat(result.sequence()).isEqualTo(8);
         assertThat((result.timestamp() - ts) & 0xFFFF_FFFFL).isEqualTo(960L);
         assertThat(result.hasExtension()).as("no audio level when the receiver negotiated none").isFalse();
+    }
+
+    /**
+     * The relay's half of the packet path on one thread, as {@code PassthroughBridge.onRtp} runs it: parse and count
+     * the leg's packet ({@link InboundRtp}, RTCP statistics), re-stamp it into the other leg's stream, poll for a due
+     * RTCP report, record the relay latency; and the echo agent's in-place re-stamp. After a warm-up, fewer than one
+     * byte allocated per packet on average (a one-off is tolerated, a per-packet object is not). The network and SRTP
+     * halves are held to the same by the media module's {@code PacketPathAllocationTest}.
+     */
+    @Test
+    void relayingAPacketAllocatesNothing() {
+        SplittableRandom random = new SplittableRandom(3);
+        OutboundRtp toCaller = new OutboundRtp(OUR_SSRC, 48_000, 1000, OUT_LEVEL_ID);
+        RtpRelay relay = new RtpRelay(toCaller, OUT_PT, random);
+        RtcpSession legRtcp = RtcpSession.forCall(new OutboundRtp(0x2222, 48_000, 0, 1), "leg", 48_000, random);
+        InboundRtp leg = new InboundRtp(96, -1, 1, legRtcp, null);
+        RelayLatency latency = new RelayLatency();
+        byte[] rtcp = new byte[1500];
+        int h = RtpHeaderWriter.writeWithAudioLevel(in, 0, false, 96, 0, 0, 0x1111, 1, AudioLevel.pack(30, true));
+        System.arraycopy(payload(80, 5), 0, in, h, 80);
+
+        relayPackets(relay, leg, legRtcp, latency, rtcp, h + 80, 0, 100_000); // warm-up: compiled, as in a call
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        long sink = relayPackets(relay, leg, legRtcp, latency, rtcp, h + 80, 100_000, 100_000);
+        double perPacket = (mx.getThreadAllocatedBytes(tid) - before) / 100_000.0;
+
+        assertThat(sink).isPositive();
+        assertThat(relay.relayed()).as("all but the first, on probation").isEqualTo(199_999);
+        assertThat(perPacket).as("bytes allocated per relayed packet").isLessThan(1.0);
+    }
+
+    private long relayPackets(RtpRelay relay, InboundRtp leg, RtcpSession legRtcp, RelayLatency latency, byte[] rtcp,
+            int len, int first, int count) {
+        long sink = 0, start = System.nanoTime(); // the RTCP schedule runs on the real clock's origin
+        for (int i = first; i < first + count; i++) {
+            long now = start + 20_000_000L * i;
+            in[2] = (byte) (i >>> 8); // sequence and timestamp move on as a sender's would
+            in[3] = (byte) i;
+            long ts = 960L * i;
+            in[4] = (byte) (ts >>> 24);
+            in[5] = (byte) (ts >>> 16);
+            in[6] = (byte) (ts >>> 8);
+            in[7] = (byte) ts;
+            RtpPacket p = leg.accept(in, 0, len, now);
+            sink += legRtcp.poll(rtcp, 0, now);
+            if (p != null) {
+                int n = relay.relay(p, 1, out, now);
+                EchoRoute.restamp(out, 0, OUR_SSRC);
+                latency.record(n * 10L);
+                sink += n;
+            }
+        }
+        return sink;
     }
 }
