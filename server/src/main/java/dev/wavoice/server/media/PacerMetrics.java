@@ -36,26 +36,30 @@ final class PacerMetrics {
         m.counter(metrics, "wavoice_pacer_send_late_ticks",
                 "Pacer ticks whose last frame left later than the lateness threshold after the deadline",
                 PacerStats::sendLateTicks);
-        Gauge.builder("wavoice_pacer_streams", m, m.read(PacerStats::streams))
+        Gauge.builder("wavoice_pacer_streams", pacer, m.read(PacerStats::streams))
                 .description("Streams the pacer drives now").register(metrics);
-        Gauge.builder("wavoice_pacer_lateness_seconds", m, m.read(s -> s.latenessP50Nanos() / 1e9))
+        Gauge.builder("wavoice_pacer_lateness_seconds", pacer, m.read(s -> s.latenessP50Nanos() / 1e9))
                 .tag("quantile", "0.5").description("Tick start minus its deadline").register(metrics);
-        Gauge.builder("wavoice_pacer_lateness_seconds", m, m.read(s -> s.latenessP99Nanos() / 1e9))
+        Gauge.builder("wavoice_pacer_lateness_seconds", pacer, m.read(s -> s.latenessP99Nanos() / 1e9))
                 .tag("quantile", "0.99").description("Tick start minus its deadline").register(metrics);
-        Gauge.builder("wavoice_pacer_lateness_max_seconds", m, m.read(s -> s.latenessMaxNanos() / 1e9))
+        Gauge.builder("wavoice_pacer_lateness_max_seconds", pacer, m.read(s -> s.latenessMaxNanos() / 1e9))
                 .description("The latest tick start so far, against its deadline").register(metrics);
-        Gauge.builder("wavoice_pacer_send_lateness_seconds", m, m.read(s -> s.sendLatenessP99Nanos() / 1e9))
+        Gauge.builder("wavoice_pacer_send_lateness_seconds", pacer, m.read(s -> s.sendLatenessP99Nanos() / 1e9))
                 .tag("quantile", "0.99").description("End of a tick's sends minus its deadline").register(metrics);
-        Gauge.builder("wavoice_pacer_send_lateness_max_seconds", m, m.read(s -> s.sendLatenessMaxNanos() / 1e9))
+        Gauge.builder("wavoice_pacer_send_lateness_max_seconds", pacer, m.read(s -> s.sendLatenessMaxNanos() / 1e9))
                 .description("The latest end of a tick's sends so far, against its deadline").register(metrics);
     }
 
     private void counter(MeterRegistry metrics, String name, String description, ToDoubleFunction<PacerStats> value) {
-        FunctionCounter.builder(name, this, read(value)).description(description).register(metrics);
+        FunctionCounter.builder(name, pacer, read(value)).description(description).register(metrics);
     }
 
-    private ToDoubleFunction<PacerMetrics> read(ToDoubleFunction<PacerStats> value) {
-        return m -> value.applyAsDouble(m.stats());
+    /**
+     * The meters' state object is the pacer, which the route keeps alive: Micrometer holds it weakly, and would let
+     * this holder go. The function (held strongly) keeps the holder.
+     */
+    private ToDoubleFunction<Pacer> read(ToDoubleFunction<PacerStats> value) {
+        return p -> value.applyAsDouble(stats());
     }
 
     private synchronized PacerStats stats() {

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * (JVMs only).
  */
 public final class ServerUnderTest implements AutoCloseable {
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** The last line of {@code GC.class_histogram}: instances and bytes of every live object. */
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
     private static final long CLOCK_TICKS_PER_SECOND = clockTicks();
 
     private final URI url;
@@ -178,15 +179,19 @@ public final class ServerUnderTest implements AutoCloseable {
         }
     }
 
-    /** Forces a full GC in the server ({@code jcmd GC.run}) and reads the live heap; empty when not a JVM. */
+    /**
+     * The server's live heap: the bytes of every object a full GC keeps ({@code jcmd GC.class_histogram}, which
+     * collects and counts in one safepoint); empty when not a JVM. Reading the heap's "used" after a separate
+     * {@code GC.run} also counted whatever the live calls allocated between the two commands, enough to swing a
+     * per-call figure by tens of KiB.
+     */
     public OptionalLong liveHeapAfterGc() {
         if (pid <= 0) {
             return OptionalLong.empty();
         }
         try {
-            jcmd("GC.run");
-            Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
-            return m.find() ? OptionalLong.of(Long.parseLong(m.group(1)) * 1024) : OptionalLong.empty();
+            Matcher m = HISTOGRAM_TOTAL.matcher(jcmd("GC.class_histogram"));
+            return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
         } catch (IOException e) {
             return OptionalLong.empty();
         } catch (InterruptedException e) {
