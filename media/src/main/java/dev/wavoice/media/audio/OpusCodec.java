@@ -10,16 +10,13 @@ package dev.wavoice.media.audio;
  * for {@code sampleRate} are in samples at that rate (20 ms = {@code sampleRate / 50}).
  */
 public interface OpusCodec {
-    /** The rates Opus accepts at its API. */
-    int[] SAMPLE_RATES = {8_000, 12_000, 16_000, 24_000, 48_000};
-
     /** "concentus" | "libopus". */
     String name();
 
-    /** Mono, VOIP application, taking PCM at {@code sampleRate} (one of {@link #SAMPLE_RATES}). */
+    /** Mono, VOIP application, taking PCM at {@code sampleRate} (8, 12, 16, 24 or 48 kHz). */
     OpusEncoder newEncoder(int sampleRate, int bitrate, int complexity);
 
-    /** Mono, producing PCM at {@code sampleRate} (one of {@link #SAMPLE_RATES}). */
+    /** Mono, producing PCM at {@code sampleRate} (8, 12, 16, 24 or 48 kHz). */
     OpusDecoder newDecoder(int sampleRate);
 
     /**
@@ -41,11 +38,9 @@ public interface OpusCodec {
 
     /** Throws {@link IllegalArgumentException} unless Opus accepts {@code sampleRate} at its API. */
     static int checkSampleRate(int sampleRate) {
-        for (int rate : SAMPLE_RATES) {
-            if (rate == sampleRate) {
-                return sampleRate;
-            }
-        }
-        throw new IllegalArgumentException("Opus codes at 8, 12, 16, 24 or 48 kHz, not " + sampleRate + " Hz");
+        return switch (sampleRate) {
+            case 8_000, 12_000, 16_000, 24_000, 48_000 -> sampleRate;
+            default -> throw new IllegalArgumentException("Opus codes at 8, 12, 16, 24 or 48 kHz, not " + sampleRate + " Hz");
+        };
     }
 }
