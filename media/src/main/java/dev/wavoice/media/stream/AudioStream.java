@@ -29,9 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * One call's audio over a {@link WebRtcEndpoint}: the public face the bridge uses. Inbound: SRTP-decrypted RTP →
  * jitter buffer → Opus decode (FEC, PLC) at the application's rate → {@link AudioStreamListener#onPcm} every 20 ms.
  * Outbound: {@link #send} PCM → Opus encode at the application's rate (on the caller's thread) → frame queue → the
- * shared 20 ms
- * {@link Pacer} → RTP → endpoint (SRTP); an idle stream sends nothing, as Opus DTX would. DTMF both ways
- * (RFC 4733), RTCP reports on schedule.
+ * shared 20 ms {@link Pacer} → RTP → endpoint (SRTP); an idle stream sends nothing, as Opus DTX would. DTMF both
+ * ways (RFC 4733), RTCP reports on schedule.
  *
  * <p>Threads: packets arrive on the shared port's receive thread; the pacer thread decodes, plays out and sends;
  * one application thread calls {@link #send}/{@link #clear} and pays for encoding. The jitter buffer and RTCP
@@ -74,7 +73,7 @@ public final class AudioStream implements MediaListener, AutoCloseable {
     private volatile boolean closed;
 
     // Pacer-thread state.
-    private final short[] decoded; // the decoder's output: {@code delivered} itself unless resampling
+    private final short[] decoded; // the decoder's output: the same array as delivered unless resampling
     private final short[] delivered;
     private final byte[] opusIn = new byte[MAX_OPUS];
     private final byte[] packet = new byte[1500];
