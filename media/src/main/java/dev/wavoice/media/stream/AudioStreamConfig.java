@@ -35,8 +35,10 @@ public record AudioStreamConfig(int pcmRate, int bitrate, int complexity, int ex
      * <p>Chosen by {@code VoiceQualityTest} (band spectral distortion of a speech-like signal at 24 kHz, 2026-12-06,
      * BENCHMARKS.md "Audio"): coded at 24 kHz it is as good as through the old 48 kHz path with two resamplers
      * (libopus c5: 1.94 vs 1.95 dB to 8 kHz) at less CPU. Complexity 5 stays: 8 and 10 gain 0.2 dB for about 1.6
-     * times the cost. The maximum bandwidth stays the widest 24 kHz carries (super-wideband): wideband gains
-     * 0.6 dB below 8 kHz but drops everything above (4.5 vs 2.0 dB over 100 Hz..11 kHz).
+     * times the cost, 3 and 1 lose 0.3 dB (libopus) to 0.7 dB (Concentus). Complexity 1 would cut libopus
+     * transcoding from 12.4 to 6.0 ms CPU per call-second ({@code TranscodeBench}). The maximum bandwidth stays the
+     * widest 24 kHz carries (super-wideband): wideband gains 0.6 dB below 8 kHz but drops everything above (4.5 vs
+     * 2.0 dB over 100 Hz..11 kHz).
      */
     public static AudioStreamConfig speech(int pcmRate) {
         int bitrate = 32_000;
