@@ -42,9 +42,9 @@ public final class ConcentusOpusCodec implements OpusCodec {
     }
 
     /**
-     * Always 48 kHz. Concentus 1.0.2 decodes hybrid packets (SILK + CELT, what libopus sends for
-     * super-wideband and fullband speech at 16..64 kbit/s, so what WhatsApp and browsers send) to near
-     * silence at any other rate: measured -55 dBFS at 24 kHz and nothing at 16 and 12 kHz where libopus
+     * Always 48 kHz. Concentus 1.0.2 decodes hybrid packets (SILK + CELT: what libopus sends for
+     * super-wideband and fullband speech at 24, 32 and 64 kbit/s, so what browsers and probably WhatsApp
+     * send) to near silence at any other rate: measured -55 dBFS at 24 kHz and nothing at 16 and 12 kHz where libopus
      * gives -20 dBFS from the same packets (SILK-only and CELT-only packets are fine). Its encoder has no
      * such fault, so only decoding keeps the resampler. {@code OpusCodecTest} checks both rates.
      */
