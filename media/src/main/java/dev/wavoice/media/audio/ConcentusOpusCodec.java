@@ -10,35 +10,48 @@ import io.github.jaredmdobson.concentus.OpusSignal;
  * and returns -1 instead, counting the packet.
  */
 public final class ConcentusOpusCodec implements OpusCodec {
-    static final int SAMPLE_RATE = 48_000;
-
     @Override
     public String name() {
         return "concentus";
     }
 
     @Override
-    public Encoder newEncoder(int bitrate, int complexity) {
+    public Encoder newEncoder(int sampleRate, int bitrate, int complexity) {
+        OpusCodec.checkSampleRate(sampleRate);
         try {
             var encoder = new io.github.jaredmdobson.concentus.OpusEncoder(
-                    SAMPLE_RATE, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+                    sampleRate, 1, OpusApplication.OPUS_APPLICATION_VOIP);
             encoder.setSignalType(OpusSignal.OPUS_SIGNAL_VOICE);
             var wrapped = new Encoder(encoder);
             wrapped.setBitrate(bitrate);
             wrapped.setComplexity(complexity);
             return wrapped;
         } catch (OpusException e) {
-            throw new IllegalStateException("Concentus refused a 48 kHz mono encoder: " + e.getMessage(), e);
+            throw new IllegalStateException("Concentus refused a " + sampleRate + " Hz mono encoder: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public Decoder newDecoder() {
+    public Decoder newDecoder(int sampleRate) {
+        OpusCodec.checkSampleRate(sampleRate);
         try {
-            return new Decoder(new io.github.jaredmdobson.concentus.OpusDecoder(SAMPLE_RATE, 1));
+            return new Decoder(new io.github.jaredmdobson.concentus.OpusDecoder(sampleRate, 1));
         } catch (OpusException e) {
-            throw new IllegalStateException("Concentus refused a 48 kHz mono decoder: " + e.getMessage(), e);
+            throw new IllegalStateException("Concentus refused a " + sampleRate + " Hz mono decoder: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Always 48 kHz. Concentus 1.0.2 decodes hybrid packets (SILK + CELT: what libopus sends for
+     * super-wideband and fullband speech at 24, 32 and 64 kbit/s, so what browsers and probably WhatsApp
+     * send) to near silence at any other rate: measured -55 dBFS at 24 kHz and nothing at 16 and 12 kHz where libopus
+     * gives -20 dBFS from the same packets (SILK-only and CELT-only packets are fine). Its encoder has no
+     * such fault, so only decoding keeps the resampler. {@code OpusCodecTest} checks both rates.
+     */
+    @Override
+    public int decodeRateFor(int pcmRate) {
+        OpusCodec.checkSampleRate(pcmRate);
+        return 48_000;
     }
 
     @Override
@@ -84,6 +97,17 @@ public final class ConcentusOpusCodec implements OpusCodec {
         @Override
         public void setDtx(boolean enabled) {
             encoder.setUseDTX(enabled);
+        }
+
+        @Override
+        public void setMaxBandwidth(OpusBandwidth bandwidth) {
+            encoder.setMaxBandwidth(switch (bandwidth) {
+                case NARROW -> io.github.jaredmdobson.concentus.OpusBandwidth.OPUS_BANDWIDTH_NARROWBAND;
+                case MEDIUM -> io.github.jaredmdobson.concentus.OpusBandwidth.OPUS_BANDWIDTH_MEDIUMBAND;
+                case WIDE -> io.github.jaredmdobson.concentus.OpusBandwidth.OPUS_BANDWIDTH_WIDEBAND;
+                case SUPER_WIDE -> io.github.jaredmdobson.concentus.OpusBandwidth.OPUS_BANDWIDTH_SUPERWIDEBAND;
+                case FULL -> io.github.jaredmdobson.concentus.OpusBandwidth.OPUS_BANDWIDTH_FULLBAND;
+            });
         }
 
         /** Frames that could not be encoded (bad frame size, buffer too small). */

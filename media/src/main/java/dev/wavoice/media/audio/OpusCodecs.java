@@ -15,6 +15,9 @@ import java.util.ServiceLoader;
  * out.setInbandFec(true, 10);
  * out.setDtx(true);
  * OpusDecoder in = opus.codec().newDecoder();     // per call; close() both when the call ends
+ * // a 24 kHz application: Opus at 24 kHz, no resampler (decodeRateFor says when the decoder must stay at 48 kHz)
+ * OpusEncoder out24 = opus.codec().newEncoder(24_000, RECOMMENDED_BITRATE, RECOMMENDED_COMPLEXITY);
+ * OpusDecoder in24 = opus.codec().newDecoder(opus.codec().decodeRateFor(24_000));
  * </pre>
  * The native codec lives in {@code src/main/java22} (compiled for Java 22, where FFM is final) and
  * is reached through {@link NativeOpusLoader}, so on Java 21 or without libopus AUTO gives

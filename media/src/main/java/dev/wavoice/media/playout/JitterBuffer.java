@@ -7,7 +7,9 @@ package dev.wavoice.media.playout;
  *
  * <p>Not thread-safe: confine it to the call's lock or executor. Payload views handed out are valid until
  * the next {@code put} or {@code poll}. Steady state allocates nothing: payloads are copied into pooled
- * slots of a ring indexed by sequence number, and results are preallocated.
+ * slots of a ring indexed by sequence number, and results are preallocated. Slots start at
+ * {@link JitterBufferConfig#slotBytes()}; a slot grows once, to the largest payload, when a bigger packet
+ * lands in it.
  */
 public final class JitterBuffer {
     private static final long NONE = Long.MIN_VALUE;
@@ -40,14 +42,14 @@ public final class JitterBuffer {
     private double level = -1;      // filtered depth in samples, as seen at poll time
 
     private long received, invalid, duplicates, late, lost, fecRecovered, concealed;
-    private long driftDropped, driftInserted, resyncs;
+    private long driftDropped, driftInserted, resyncs, grownSlots;
 
     public JitterBuffer(JitterBufferConfig config) {
         this.config = config;
         this.mask = config.capacityPackets() - 1;
         this.slots = new BufferSlot[config.capacityPackets()];
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new BufferSlot(config.maxPayloadBytes(), NONE);
+            slots[i] = new BufferSlot(config.slotBytes(), NONE);
         }
         this.delay = new DelayEstimator(config.clockRate());
         this.minTargetSamples = config.samples(config.minTarget());
@@ -99,6 +101,12 @@ public final class JitterBuffer {
             held--;
         }
         PayloadView view = slot.view;
+        if (length > view.data.length) {
+            // Larger than the bitrate the slots were sized for: keep it, in a slot grown once to the largest
+            // Opus packet, so a peer that always sends big frames costs at most what fixed 1275-byte slots did.
+            view.data = new byte[config.maxPayloadBytes()];
+            grownSlots++;
+        }
         System.arraycopy(payload, offset, view.data, 0, length);
         view.length = length;
         view.sequenceNumber = sequenceNumber & 0xFFFF;
@@ -211,7 +219,7 @@ public final class JitterBuffer {
     public JitterBufferStats stats() {
         return new JitterBufferStats(received, invalid, duplicates, late, lost, fecRecovered, concealed,
                 driftDropped, driftInserted, resyncs, millis(depthSamples()), millis(targetSamples()),
-                frameSamples);
+                frameSamples, grownSlots);
     }
 
     public int frameSamples() {

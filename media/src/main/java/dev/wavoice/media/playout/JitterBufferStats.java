@@ -4,7 +4,7 @@ package dev.wavoice.media.playout;
  * A snapshot of one inbound stream's jitter-buffer counters (Jitsi style: every drop has a reason).
  *
  * @param received      packets offered to {@code put}
- * @param invalid       dropped: empty or larger than a slot
+ * @param invalid       dropped: empty or larger than {@link JitterBufferConfig#maxPayloadBytes()}
  * @param duplicates    dropped: that sequence number is buffered or was just played
  * @param late          dropped: behind the playout point, or pushed out of the window before playout
  * @param lost          frames whose packet was not there when their turn came while later ones were
@@ -16,10 +16,12 @@ package dev.wavoice.media.playout;
  * @param depthMillis   media buffered ahead of the playout point
  * @param targetMillis  current adaptive target depth
  * @param frameSamples  frame duration seen in timestamp deltas
+ * @param grownSlots    slots grown to the largest payload for a packet bigger than their initial size (each
+ *                      slot at most once); the packet was kept
  */
 public record JitterBufferStats(long received, long invalid, long duplicates, long late, long lost,
         long fecRecovered, long concealed, long driftDropped, long driftInserted, long resyncs, int depthMillis,
-        int targetMillis, int frameSamples) {
+        int targetMillis, int frameSamples, long grownSlots) {
 
     public long driftAdjusted() {
         return driftDropped + driftInserted;

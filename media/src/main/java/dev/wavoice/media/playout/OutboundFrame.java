@@ -7,7 +7,7 @@ package dev.wavoice.media.playout;
  */
 public final class OutboundFrame {
     final short[] samples;
-    final byte[] encoded;
+    byte[] encoded; // grown by the consumer when a queue slot grew
     int length;
     int encodedLength;
     long utteranceId;

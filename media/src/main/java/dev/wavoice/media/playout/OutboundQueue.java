@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * One call's outbound audio: the agent side (one producer thread) queues PCM of any chunk size, or encoded
  * frames, and the pacer side (one consumer thread) takes exactly one frame per tick. Encoding on the
  * producer side keeps codec work off the one pacer thread, which 200 calls' encoders would overrun. A bounded ring of pooled frames; nothing is
- * allocated per frame and no lock is taken.
+ * allocated per frame and no lock is taken. Encoded slots start at {@link OutboundQueueConfig#slotEncodedBytes()}
+ * and grow once, to the largest frame accepted, when a bigger frame lands in one.
  *
  * <p>Hand-off: the producer fills the slot at {@code tail} and publishes it with an ordered write. The
  * consumer copies the slot at {@code head} into its own {@link OutboundFrame} and then claims it with a CAS on
@@ -51,6 +52,7 @@ public final class OutboundQueue {
     private int seenEpoch;
     private volatile long enqueued;
     private volatile long overflowDropped;
+    private volatile long grownSlots;
 
     // Consumer-owned.
     private final OutboundFrame current;
@@ -73,9 +75,9 @@ public final class OutboundQueue {
         this.pcm = new short[size][];
         this.lengths = new int[size];
         this.utterances = new long[size];
-        this.encoded = new byte[size][config.maxEncodedBytes()];
+        this.encoded = new byte[size][config.slotEncodedBytes()];
         this.encodedLengths = new int[size];
-        this.current = new OutboundFrame(frameSamples, config.maxEncodedBytes());
+        this.current = new OutboundFrame(frameSamples, config.slotEncodedBytes());
         for (int i = 0; i < HISTORY; i++) {
             historyIds.set(i, NO_UTTERANCE);
         }
@@ -128,7 +130,14 @@ public final class OutboundQueue {
         }
         endUtterance();
         makeRoom();
-        System.arraycopy(payload, offset, encoded[(int) tail & mask], 0, length);
+        int i = (int) tail & mask;
+        if (length > encoded[i].length) {
+            // Bigger than the bitrate the slots were sized for (an agent's own Opus, say): queue it in a slot grown
+            // once to the largest frame. The publish of tail below hands the new array over with the bytes.
+            encoded[i] = new byte[config.maxEncodedBytes()];
+            grownSlots = grownSlots + 1;
+        }
+        System.arraycopy(payload, offset, encoded[i], 0, length);
         publish(samples, length);
         return true;
     }
@@ -218,7 +227,7 @@ public final class OutboundQueue {
 
     public OutboundQueueStats stats() {
         return new OutboundQueueStats(queuedFrames(), enqueued, sent, idleTicks, overflowDropped, cleared.get(),
-                clears.get());
+                clears.get(), grownSlots);
     }
 
     // ---- consumer side (the pacer thread) ----
@@ -237,8 +246,12 @@ public final class OutboundQueue {
             int encodedLength = encodedLengths[i];
             if (encodedLength > 0) {
                 // A racing drop can show another slot's length; the CAS below rejects the copy anyway.
-                int n = Math.min(encodedLength, current.encoded.length);
-                System.arraycopy(encoded[i], 0, current.encoded, 0, n);
+                byte[] from = encoded[i];
+                if (from.length > current.encoded.length) {
+                    current.encoded = new byte[from.length]; // follows a grown slot, once
+                }
+                int n = Math.min(Math.min(encodedLength, from.length), current.encoded.length);
+                System.arraycopy(from, 0, current.encoded, 0, n);
             } else {
                 short[] slot = pcm[i]; // null only when a racing drop showed an encoded slot as PCM: the CAS fails
                 if (slot != null) {

@@ -10,6 +10,7 @@ package dev.wavoice.media.playout;
  * @param overflowDropped oldest frames dropped because the queue was full
  * @param cleared         frames discarded by {@code clear()}
  * @param clears          {@code clear()} calls
+ * @param grownSlots      encoded slots grown for a frame bigger than their initial size (each at most once)
  */
 public record OutboundQueueStats(long queuedFrames, long enqueued, long sent, long idleTicks,
-        long overflowDropped, long cleared, long clears) {}
+        long overflowDropped, long cleared, long clears, long grownSlots) {}

@@ -6,7 +6,7 @@ package dev.wavoice.media.playout;
  * Copy out with {@link #copyTo} if the bytes must outlive that.
  */
 public final class PayloadView {
-    final byte[] data;
+    byte[] data; // replaced by a larger array, once, when a packet does not fit
     int length;
     int sequenceNumber;
     long timestamp;

@@ -27,27 +27,35 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One call's audio over a {@link WebRtcEndpoint}: the public face the bridge uses. Inbound: SRTP-decrypted RTP →
- * jitter buffer → Opus decode (FEC, PLC) → resample → {@link AudioStreamListener#onPcm} every 20 ms. Outbound:
- * {@link #send} PCM → resample → Opus encode (on the caller's thread) → frame queue → the shared 20 ms
- * {@link Pacer} → RTP → endpoint (SRTP); an idle stream sends nothing, as Opus DTX would. DTMF both ways
- * (RFC 4733), RTCP reports on schedule.
+ * jitter buffer → Opus decode (FEC, PLC) at the application's rate → {@link AudioStreamListener#onPcm} every 20 ms.
+ * Outbound: {@link #send} PCM → Opus encode at the application's rate (on the caller's thread) → frame queue → the
+ * shared 20 ms {@link Pacer} → RTP → endpoint (SRTP); an idle stream sends nothing, as Opus DTX would. DTMF both
+ * ways (RFC 4733), RTCP reports on schedule.
  *
  * <p>Threads: packets arrive on the shared port's receive thread; the pacer thread decodes, plays out and sends;
  * one application thread calls {@link #send}/{@link #clear} and pays for encoding. The jitter buffer and RTCP
  * state are shared by the first two under a per-call lock held for microseconds (never a global one); decoding
  * runs outside it.
+ *
+ * <p>Rates: Opus takes and gives PCM at 8..48 kHz at its API while RTP keeps the 48 kHz clock (RFC 7587), so the
+ * codec runs at {@link AudioStreamConfig#pcmRate()} and no resampler is needed; timestamps and the jitter buffer
+ * count 48 kHz ticks (960 per 20 ms) and frame sizes handed to the codec are converted. The one exception is a codec
+ * that cannot decode every packet at that rate ({@link OpusCodec#decodeRateFor}): it decodes at 48 kHz and a
+ * resampler brings the audio down.
  */
 public final class AudioStream implements MediaListener, AutoCloseable {
     private static final int MAX_OPUS = 1275;
     private static final int FRAME = AudioStreamConfig.FRAME_48K;
+    private static final int RTP_CLOCK = 48_000;
 
     private final AudioStreamConfig config;
     private final AudioStreamListener listener;
     private final Pacer pacer;
     private final OpusEncoder encoder;
     private final OpusDecoder decoder;
+    private final int decodeRate;
+    /** Null unless the codec decodes at another rate than the application's (Concentus, for hybrid packets). */
     private final Resampler down;
-    private final Resampler up;
     private final JitterBuffer jitter;
     private final OutboundQueue outbound;
     private final ReentrantLock lock = new ReentrantLock();
@@ -65,7 +73,7 @@ public final class AudioStream implements MediaListener, AutoCloseable {
     private volatile boolean closed;
 
     // Pacer-thread state.
-    private final short[] decoded = new short[FRAME * 6];
+    private final short[] decoded; // the decoder's output: the same array as delivered unless resampling
     private final short[] delivered;
     private final byte[] opusIn = new byte[MAX_OPUS];
     private final byte[] packet = new byte[1500];
@@ -77,9 +85,9 @@ public final class AudioStream implements MediaListener, AutoCloseable {
     private int opusOffset;
     private int opusLength;
     // Producer-thread state.
-    private final short[] upsampled;
-    private final short[] frame48k = new short[FRAME];
-    private final byte[] opusOut = new byte[MAX_OPUS];
+    private final int pcmFrame;
+    private final short[] frame;
+    private final byte[] opusOut;
     private int frameFill;
 
     private final LongAdder framesDelivered = new LongAdder(), framesEncoded = new LongAdder(),
@@ -98,16 +106,27 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.pacer = pacer;
-        this.encoder = codec.newEncoder(config.bitrate(), config.complexity());
+        this.encoder = codec.newEncoder(config.pcmRate(), config.bitrate(), config.complexity());
         encoder.setInbandFec(config.expectedLossPercent() > 0, config.expectedLossPercent());
         // No Opus DTX: an idle stream already sends nothing, and DTX would also drop loud stationary sound (a
         // chime, a held tone) that its activity detector takes for background noise.
         encoder.setDtx(false);
-        this.decoder = codec.newDecoder();
-        this.down = config.pcmRate() == 48000 ? null : Resampler.create(48000, config.pcmRate());
-        this.up = config.pcmRate() == 48000 ? null : Resampler.create(config.pcmRate(), 48000);
+        this.decodeRate = codec.decodeRateFor(config.pcmRate());
+        this.decoder = codec.newDecoder(decodeRate);
+        // 120 ms, the longest Opus frame, at the decoder's and the application's rate
         this.delivered = new short[Math.max(config.pcmFrame() * 6, 64)];
-        this.upsampled = new short[4096];
+        if (decodeRate == config.pcmRate()) {
+            this.down = null;
+            this.decoded = delivered;
+        } else {
+            this.down = Resampler.create(decodeRate, config.pcmRate());
+            this.decoded = new short[decodeRate / 50 * 6];
+        }
+        this.pcmFrame = config.pcmFrame();
+        this.frame = new short[pcmFrame];
+        // Our own frames are capped at the queue's slot size (twice the mean at the bitrate), so they never grow one.
+        int slot = config.outbound().slotEncodedBytes();
+        this.opusOut = new byte[slot > 0 ? slot : MAX_OPUS];
         this.jitter = new JitterBuffer(config.jitter());
         this.outbound = new OutboundQueue(config.outbound());
     }
@@ -141,33 +160,19 @@ public final class AudioStream implements MediaListener, AutoCloseable {
      * 20 ms frame is encoded here, on the calling thread, and queued as Opus.
      */
     public void send(short[] pcm, int off, int len) {
-        if (up == null) {
-            frame(pcm, off, len);
-            return;
-        }
         while (len > 0) {
-            int n = Math.min(len, upsampled.length / 2 / (48000 / config.pcmRate()));
-            int produced = up.process(pcm, off, n, upsampled, 0);
-            frame(upsampled, 0, produced);
-            off += n;
-            len -= n;
-        }
-    }
-
-    private void frame(short[] pcm48k, int off, int len) {
-        while (len > 0) {
-            int n = Math.min(FRAME - frameFill, len);
-            System.arraycopy(pcm48k, off, frame48k, frameFill, n);
+            int n = Math.min(pcmFrame - frameFill, len);
+            System.arraycopy(pcm, off, frame, frameFill, n);
             frameFill += n;
             off += n;
             len -= n;
-            if (frameFill == FRAME) {
-                encodeFrame(FRAME);
+            if (frameFill == pcmFrame) {
+                encodeFrame(pcmFrame);
             }
         }
     }
 
-    /** Encodes the frame being built; {@code samples} of it are real audio (the rest is padding). */
+    /** Encodes the frame being built; {@code samples} (at the application's rate) of it are real audio. */
     private void encodeFrame(int samples) {
         int n;
         encoding.lock();
@@ -176,7 +181,7 @@ public final class AudioStream implements MediaListener, AutoCloseable {
                 frameFill = 0;
                 return;
             }
-            n = encoder.encode(frame48k, 0, FRAME, opusOut, 0, MAX_OPUS);
+            n = encoder.encode(frame, 0, pcmFrame, opusOut, 0, opusOut.length);
         } finally {
             encoding.unlock();
         }
@@ -186,7 +191,8 @@ public final class AudioStream implements MediaListener, AutoCloseable {
             return;
         }
         // DTX frames (1-2 bytes) keep their 20 ms place in the queue, so played time stays exact; not sent.
-        if (!outbound.offerEncoded(opusOut, 0, n, samples)) {
+        // the queue counts played time in RTP clock ticks, as sendOpus does
+        if (!outbound.offerEncoded(opusOut, 0, n, samples * (RTP_CLOCK / config.pcmRate()))) {
             encodeErrors.increment();
         }
     }
@@ -209,7 +215,7 @@ public final class AudioStream implements MediaListener, AutoCloseable {
     public void endUtterance() {
         if (frameFill > 0) {
             int real = frameFill;
-            java.util.Arrays.fill(frame48k, frameFill, FRAME, (short) 0);
+            java.util.Arrays.fill(frame, frameFill, pcmFrame, (short) 0);
             encodeFrame(real);
         }
         outbound.endUtterance();
@@ -334,7 +340,8 @@ public final class AudioStream implements MediaListener, AutoCloseable {
                 }
                 default -> { }
             }
-            samples = Math.min(what.samples(), decoded.length);
+            // the buffer counts 48 kHz RTP ticks; the decoder wants samples at its own rate
+            samples = Math.min(what.samples() / (RTP_CLOCK / decodeRate), decoded.length);
         } finally {
             lock.unlock();
         }
@@ -355,14 +362,9 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         if (produced <= 0) {
             return;
         }
-        int out = down == null ? copy(decoded, produced) : down.process(decoded, 0, produced, delivered, 0);
+        int out = down == null ? produced : down.process(decoded, 0, produced, delivered, 0);
         framesDelivered.increment();
         listener.onPcm(delivered, 0, out);
-    }
-
-    private int copy(short[] from, int n) {
-        System.arraycopy(from, 0, delivered, 0, n);
-        return n;
     }
 
     private void sendFrame(WebRtcEndpoint ep, long tickIndex, long nowNanos) {

@@ -27,6 +27,7 @@ public final class NativeOpusCodec implements OpusCodec {
     static final int OPUS_OK = 0;
     static final int OPUS_APPLICATION_VOIP = 2048;
     static final int OPUS_SET_BITRATE = 4002;
+    static final int OPUS_SET_MAX_BANDWIDTH = 4004;
     static final int OPUS_SET_COMPLEXITY = 4010;
     static final int OPUS_SET_INBAND_FEC = 4012;
     static final int OPUS_SET_PACKET_LOSS_PERC = 4014;
@@ -126,16 +127,22 @@ public final class NativeOpusCodec implements OpusCodec {
     }
 
     @Override
-    public OpusEncoder newEncoder(int bitrate, int complexity) {
-        var encoder = new NativeOpusEncoder(this);
+    public OpusEncoder newEncoder(int sampleRate, int bitrate, int complexity) {
+        var encoder = new NativeOpusEncoder(this, OpusCodec.checkSampleRate(sampleRate));
         encoder.setBitrate(bitrate);
         encoder.setComplexity(complexity);
         return encoder;
     }
 
     @Override
-    public OpusDecoder newDecoder() {
-        return new NativeOpusDecoder(this);
+    public OpusDecoder newDecoder(int sampleRate) {
+        return new NativeOpusDecoder(this, OpusCodec.checkSampleRate(sampleRate));
+    }
+
+    /** libopus decodes every mode at every API rate. */
+    @Override
+    public int decodeRateFor(int pcmRate) {
+        return OpusCodec.checkSampleRate(pcmRate);
     }
 
     @Override

@@ -22,13 +22,13 @@ public final class NativeOpusDecoder implements OpusDecoder {
     private MemorySegment state;
     private long corruptPackets;
 
-    NativeOpusDecoder(NativeOpusCodec lib) {
+    NativeOpusDecoder(NativeOpusCodec lib, int sampleRate) {
         this.lib = lib;
         pcmBuf = arena.allocate(JAVA_SHORT, MAX_FRAME);
         packetBuf = arena.allocate(MAX_PACKET);
         MemorySegment error = arena.allocate(JAVA_INT);
         try {
-            state = (MemorySegment) lib.decoderCreate.invokeExact(ConcentusOpusCodec.SAMPLE_RATE, 1, error);
+            state = (MemorySegment) lib.decoderCreate.invokeExact(sampleRate, 1, error);
         } catch (Throwable e) {
             arena.close();
             throw new IllegalStateException("opus_decoder_create failed", e);

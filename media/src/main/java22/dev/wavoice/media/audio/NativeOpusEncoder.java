@@ -24,14 +24,14 @@ public final class NativeOpusEncoder implements OpusEncoder {
     private MemorySegment state;
     private long errors;
 
-    NativeOpusEncoder(NativeOpusCodec lib) {
+    NativeOpusEncoder(NativeOpusCodec lib, int sampleRate) {
         this.lib = lib;
         pcmBuf = arena.allocate(JAVA_SHORT, MAX_FRAME);
         packetBuf = arena.allocate(MAX_PACKET);
         MemorySegment error = arena.allocate(JAVA_INT);
         try {
             state = (MemorySegment) lib.encoderCreate.invokeExact(
-                    ConcentusOpusCodec.SAMPLE_RATE, 1, NativeOpusCodec.OPUS_APPLICATION_VOIP, error);
+                    sampleRate, 1, NativeOpusCodec.OPUS_APPLICATION_VOIP, error);
         } catch (Throwable e) {
             arena.close();
             throw new IllegalStateException("opus_encoder_create failed", e);
@@ -86,6 +86,11 @@ public final class NativeOpusEncoder implements OpusEncoder {
     @Override
     public void setDtx(boolean enabled) {
         ctl(NativeOpusCodec.OPUS_SET_DTX, enabled ? 1 : 0);
+    }
+
+    @Override
+    public void setMaxBandwidth(OpusBandwidth bandwidth) {
+        ctl(NativeOpusCodec.OPUS_SET_MAX_BANDWIDTH, bandwidth.opusConstant());
     }
 
     /** Frames that could not be encoded. */

@@ -170,6 +170,60 @@ class OpusCodecTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("codecs")
+    void atTheAgentsRateAToneKeepsItsFrequencyAndLevelAndLossIsConcealed(OpusCodec codec) {
+        int rate = 24_000;
+        int frame = rate / 50;
+        int decodeRate = codec.decodeRateFor(rate);
+        int decodedFrame = decodeRate / 50;
+        short[] pcm = new short[frame * 25];
+        new SineGenerator(440, rate, 0.5).fill(pcm, 0, pcm.length);
+        short[] decoded = new short[decodedFrame * 26];
+        byte[] packet = new byte[1500];
+        try (OpusEncoder encoder = codec.newEncoder(rate, 32_000, 5); OpusDecoder decoder = codec.newDecoder(decodeRate)) {
+            for (int f = 0; f < 25; f++) {
+                int bytes = encoder.encode(pcm, f * frame, frame, packet, 0, packet.length);
+                assertThat(decoder.decode(packet, 0, bytes, decoded, f * decodedFrame, decodedFrame, false))
+                        .isEqualTo(decodedFrame);
+            }
+            assertThat(decoder.conceal(decoded, 25 * decodedFrame, decodedFrame)).isEqualTo(decodedFrame);
+        }
+        int settled = decodedFrame * 5;
+        assertThat(Tones.dominantFrequency(decoded, settled, decodedFrame * 20, decodeRate)).isCloseTo(440, withinPercentage(2));
+        assertThat(Tones.rmsDbfs(decoded, settled, decodedFrame * 20))
+                .isCloseTo(Tones.rmsDbfs(pcm, frame * 5, frame * 20), org.assertj.core.data.Offset.offset(3.0));
+    }
+
+    /**
+     * What WhatsApp and browsers send for speech at 32 kbit/s is hybrid (SILK + CELT) super-wideband: at the rate
+     * the codec says it decodes a 24 kHz application's audio, those packets keep their level. (Concentus 1.0.2
+     * decodes them to near silence at 24 kHz, so it answers 48 kHz.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("codecs")
+    void hybridPacketsKeepTheirLevelAtTheRateTheCodecDecodesFor24kHz(OpusCodec codec) {
+        short[] speech = SpeechLikeSignal.generate(1.0, 5);
+        int decodeRate = codec.decodeRateFor(24_000);
+        int decodedFrame = decodeRate / 50;
+        short[] decoded = new short[speech.length / FRAME * decodedFrame];
+        short[] reference = new short[decoded.length];
+        byte[] packet = new byte[1500];
+        try (OpusEncoder encoder = TestCodecs.libopus().newEncoder(32_000, 5);
+             OpusDecoder decoder = codec.newDecoder(decodeRate);
+             OpusDecoder libopus = TestCodecs.libopus().newDecoder(decodeRate)) {
+            encoder.setMaxBandwidth(OpusBandwidth.SUPER_WIDE);
+            for (int f = 0; f + 1 <= speech.length / FRAME; f++) {
+                int bytes = encoder.encode(speech, f * FRAME, FRAME, packet, 0, packet.length);
+                decoder.decode(packet, 0, bytes, decoded, f * decodedFrame, decodedFrame, false);
+                libopus.decode(packet, 0, bytes, reference, f * decodedFrame, decodedFrame, false);
+            }
+        }
+        assertThat(Tones.rmsDbfs(decoded, 0, decoded.length))
+                .as("%s decoding at %d Hz", codec.name(), decodeRate)
+                .isCloseTo(Tones.rmsDbfs(reference, 0, reference.length), org.assertj.core.data.Offset.offset(1.0));
+    }
+
     static short[] tone(double frequency, double amplitude, int samples) {
         short[] pcm = new short[samples];
         new SineGenerator(frequency, 48_000, amplitude).fill(pcm, 0, samples);

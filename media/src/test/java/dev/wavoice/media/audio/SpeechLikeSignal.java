@@ -120,9 +120,14 @@ final class SpeechLikeSignal {
      * uses on purpose, so it tracks what a listener hears more closely. Lower is better.
      */
     static double bandDistortion(short[] reference, short[] decoded, int maxDelay, double topHz) {
+        return bandDistortion(reference, decoded, maxDelay, topHz, RATE);
+    }
+
+    /** {@link #bandDistortion(short[], short[], int, double)} of signals sampled at {@code sampleRate}. */
+    static double bandDistortion(short[] reference, short[] decoded, int maxDelay, double topHz, int sampleRate) {
         int delay = bestDelay(reference, decoded, maxDelay);
-        int size = 2048;
-        int hop = 960;
+        int size = Integer.highestOneBit(2048 * sampleRate / RATE); // the same 43 ms window at any rate
+        int hop = sampleRate / 50;
         int bands = (int) Math.floor(3 * Math.log(topHz / 100) / Math.log(2) + 1e-9);
         double[] edges = new double[bands + 1];
         for (int b = 0; b <= bands; b++) {
@@ -134,8 +139,8 @@ final class SpeechLikeSignal {
             if (Tones.rmsDbfs(reference, start, size) < -50) {
                 continue;
             }
-            double[] a = bandLevels(reference, start, size, edges);
-            double[] b = bandLevels(decoded, start + delay, size, edges);
+            double[] a = bandLevels(reference, start, size, edges, sampleRate);
+            double[] b = bandLevels(decoded, start + delay, size, edges, sampleRate);
             double sum = 0;
             for (int k = 0; k < a.length; k++) {
                 double d = a[k] - b[k];
@@ -147,7 +152,7 @@ final class SpeechLikeSignal {
         return counted == 0 ? Double.NaN : total / counted;
     }
 
-    private static double[] bandLevels(short[] pcm, int off, int size, double[] edges) {
+    private static double[] bandLevels(short[] pcm, int off, int size, double[] edges, int sampleRate) {
         double[] re = new double[size];
         double[] im = new double[size];
         for (int i = 0; i < size; i++) {
@@ -156,8 +161,8 @@ final class SpeechLikeSignal {
         Tones.fft(re, im);
         double[] levels = new double[edges.length - 1];
         for (int band = 0; band < levels.length; band++) {
-            int lo = (int) Math.ceil(edges[band] * size / RATE);
-            int hi = Math.min(size / 2, (int) Math.floor(edges[band + 1] * size / RATE));
+            int lo = (int) Math.ceil(edges[band] * size / sampleRate);
+            int hi = Math.min(size / 2, (int) Math.floor(edges[band + 1] * size / sampleRate));
             double energy = 0;
             for (int k = lo; k <= hi; k++) {
                 energy += re[k] * re[k] + im[k] * im[k];

@@ -29,17 +29,22 @@ final class TestCodecs {
         return List.of(concentus(), libopus());
     }
 
-    /** Encodes {@code pcm} frame by frame (960 samples) and decodes it again, without loss. */
+    /** Encodes {@code pcm} frame by frame (960 samples, 20 ms at 48 kHz) and decodes it again, without loss. */
     static short[] roundTrip(OpusEncoder encoder, OpusDecoder decoder, short[] pcm) {
+        return roundTrip(encoder, decoder, pcm, 960);
+    }
+
+    /** The same with frames of {@code frame} samples (20 ms at the codec's rate: 480 at 24 kHz). */
+    static short[] roundTrip(OpusEncoder encoder, OpusDecoder decoder, short[] pcm, int frame) {
         short[] out = new short[pcm.length];
         byte[] packet = new byte[1500];
-        for (int off = 0; off + 960 <= pcm.length; off += 960) {
-            int bytes = encoder.encode(pcm, off, 960, packet, 0, packet.length);
+        for (int off = 0; off + frame <= pcm.length; off += frame) {
+            int bytes = encoder.encode(pcm, off, frame, packet, 0, packet.length);
             if (bytes <= 0) {
                 throw new AssertionError("encode returned " + bytes + " at sample " + off);
             }
-            int samples = decoder.decode(packet, 0, bytes, out, off, 960, false);
-            if (samples != 960) {
+            int samples = decoder.decode(packet, 0, bytes, out, off, frame, false);
+            if (samples != frame) {
                 throw new AssertionError("decode returned " + samples + " at sample " + off);
             }
         }

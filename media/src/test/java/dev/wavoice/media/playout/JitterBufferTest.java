@@ -175,4 +175,28 @@ class JitterBufferTest {
         assertThat(buffer.poll(20 * MS)).isInstanceOfSatisfying(Playout.Packet.class,
                 p -> assertThat(JitterTraffic.seqOf(p.payload())).isEqualTo(5));
     }
+
+    @Test
+    void packetsLargerThanTheirSlotArePlayedWholeAndEachSlotGrowsAtMostOnce() {
+        JitterBufferConfig config = JitterBufferConfig.opus();
+        assertThat(config.slotBytes()).as("2 x 160 B, the mean frame at 64 kbit/s").isEqualTo(320);
+        int big = 1000; // e.g. a 400 kbit/s fullband music stream, or a peer ignoring the SDP
+        List<Integer> lengths = new ArrayList<>();
+        long t = 0;
+        for (int seq = 0; seq < 300; seq++) {
+            byte[] p = JitterTraffic.payload(seq, seq % 2 == 0 ? big : 60);
+            assertThat(buffer.put(seq, seq * 960L, p, 0, p.length, t * MS)).isTrue();
+            t += 20;
+            if (buffer.poll(t * MS) instanceof Playout.Packet(PayloadView v)) {
+                assertThat(JitterTraffic.seqOf(v)).isEqualTo(v.sequenceNumber());
+                assertThat(v.array()[v.length() - 1]).isEqualTo(JitterTraffic.payload(v.sequenceNumber(), v.length())[v.length() - 1]);
+                lengths.add(v.length());
+            }
+        }
+        JitterBufferStats s = buffer.stats();
+        assertThat(s.invalid()).isZero();
+        assertThat(lengths).hasSizeGreaterThan(290).contains(big, 60);
+        // Even sequence numbers land in the even half of the 64-slot ring: 32 slots grew, once each.
+        assertThat(s.grownSlots()).isEqualTo(config.capacityPackets() / 2);
+    }
 }

@@ -190,4 +190,38 @@ class OutboundQueueTest {
         }
         assertThat(threads.getThreadAllocatedBytes(id) - before).isLessThan(1_000);
     }
+
+    @Test
+    void anEncodedFrameLargerThanItsSlotIsQueuedWholeAndTheSlotGrowsOnce() {
+        OutboundQueue q = new OutboundQueue(OutboundQueueConfig.of(48_000, 20, 8).withEncodedFrames(1275)
+                .withEncodedSlots(160));
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId();
+        byte[][] frames = new byte[100][];
+        for (int i = 0; i < frames.length; i++) {
+            frames[i] = new byte[i % 3 == 0 ? 1275 : 80];
+            java.util.Arrays.fill(frames[i], (byte) i);
+        }
+        long allocatedAfterWarmUp = 0;
+        int intact = 0;
+        for (int i = 0; i < frames.length; i++) {
+            byte[] frame = frames[i];
+            long before = threads.getThreadAllocatedBytes(id);
+            boolean queued = q.offerEncoded(frame, 0, frame.length, 960) && q.poll();
+            long allocated = threads.getThreadAllocatedBytes(id) - before;
+            if (i >= 50) {
+                allocatedAfterWarmUp += allocated;
+            }
+            OutboundFrame got = q.current();
+            if (queued && got.encodedLength() == frame.length
+                    && java.util.Arrays.equals(got.encoded(), 0, frame.length, frame, 0, frame.length)) {
+                intact++;
+            }
+        }
+        OutboundQueueStats s = q.stats();
+        assertThat(intact).isEqualTo(frames.length);
+        assertThat(s.overflowDropped()).isZero();
+        assertThat(s.grownSlots()).as("each of the 8 slots at most once").isBetween(1L, 8L);
+        assertThat(allocatedAfterWarmUp).as("once grown, nothing more").isZero();
+    }
 }

@@ -65,6 +65,11 @@ class AudioStreamPionTest {
     }
 
     static Call call(PionPeer.Options options, java.util.function.UnaryOperator<MediaListener> path) throws Exception {
+        return call(options, path, codec);
+    }
+
+    static Call call(PionPeer.Options options, java.util.function.UnaryOperator<MediaListener> path, OpusCodec codec)
+            throws Exception {
         PionPeer edge = PionPeer.start(options);
         PcmRecorder heard = new PcmRecorder(24000 * 30);
         AudioStream stream = new AudioStream(AudioStreamConfig.speech(24000), codec, pacer, heard);
@@ -109,6 +114,36 @@ class AudioStreamPionTest {
             // What the edge recorded, decoded here: an independent check of our encoder.
             double measured = TestAudio.middleHalfHz(TestAudio.decode(c.edge().recording()));
             assertThat(measured).as("tone sent at %.0f Hz", hz).isCloseTo(hz, org.assertj.core.data.Percentage.withPercentage(2));
+        }
+    }
+
+    /**
+     * Concentus encodes at 24 kHz but decodes at 48 kHz and resamples (it cannot decode hybrid packets at 24 kHz):
+     * both directions keep a tone's frequency, and the edge's packets (libopus, hybrid at 32 kbit/s) are heard.
+     */
+    @Test
+    void withConcentusATonePassesBothWaysAt24kHz() throws Exception {
+        double heardHz = TestAudio.randomTone(300, 900);
+        double sentHz = TestAudio.randomTone(300, 900);
+        Path rec = dir.resolve("concentus.rec");
+        try (Call c = call(PionPeer.Options.edge().withSendOpusFile(TestAudio.toneFileWithFec(dir, heardHz, 150))
+                .withRecord(rec), s -> s, new dev.wavoice.media.audio.ConcentusOpusCodec())) {
+            SineGenerator sine = new SineGenerator(sentHz, 24000, 0.4);
+            short[] chunk = new short[480];
+            for (int i = 0; i < 100; i++) {
+                sine.fill(chunk, 0, 480);
+                c.stream().send(chunk, 0, 480);
+            }
+            await().atMost(T).until(() -> c.heard().length() >= 24000 * 2 && c.stream().stats().framesEncoded() >= 90);
+            short[] s = c.heard().samples();
+            assertThat(Tones.dominantFrequency(s, s.length / 4, 24000, 24000)).as("tone heard, sent at %.0f Hz", heardHz)
+                    .isCloseTo(heardHz, org.assertj.core.data.Percentage.withPercentage(2));
+            assertThat(Tones.rmsDbfs(s, s.length / 4, 24000)).as("level heard").isGreaterThan(-20);
+            c.edge().awaitPacketsReceived(80, T);
+            c.edge().requestClose();
+            c.edge().awaitExit(T);
+            assertThat(TestAudio.middleHalfHz(TestAudio.decode(c.edge().recording()))).as("tone sent at %.0f Hz", sentHz)
+                    .isCloseTo(sentHz, org.assertj.core.data.Percentage.withPercentage(2));
         }
     }
 

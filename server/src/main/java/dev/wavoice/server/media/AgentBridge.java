@@ -192,8 +192,9 @@ final class AgentBridge extends AgentCall {
         stream.close();
         var st = stream.stats();
         log.info("call.audio_closed callId={} framesIn={} framesOut={} dtxSkipped={} outboundDropped={} clears={} "
-                        + "decodeErrors={} encodeErrors={} callerFramesDropped={}", callId, st.framesDelivered(),
-                st.framesEncoded(), st.dtxSkipped(), st.outbound().overflowDropped(), st.outbound().clears(),
-                st.decodeErrors(), st.encodeErrors(), callerPcm.dropped());
+                        + "decodeErrors={} encodeErrors={} callerFramesDropped={} slotsGrown={}", callId,
+                st.framesDelivered(), st.framesEncoded(), st.dtxSkipped(), st.outbound().overflowDropped(),
+                st.outbound().clears(), st.decodeErrors(), st.encodeErrors(), callerPcm.dropped(),
+                st.jitter().grownSlots() + st.outbound().grownSlots());
     }
 }

@@ -1,5 +1,6 @@
 package dev.wavoice.server.media;
 
+import dev.wavoice.media.audio.OpusBandwidth;
 import dev.wavoice.media.audio.OpusCodec;
 import dev.wavoice.media.audio.OpusDecoder;
 import dev.wavoice.media.audio.OpusEncoder;
@@ -29,8 +30,13 @@ final class CountedOpusCodec implements OpusCodec {
     }
 
     @Override
-    public OpusEncoder newEncoder(int bitrate, int complexity) {
-        OpusEncoder e = codec.newEncoder(bitrate, complexity);
+    public int decodeRateFor(int pcmRate) {
+        return codec.decodeRateFor(pcmRate);
+    }
+
+    @Override
+    public OpusEncoder newEncoder(int sampleRate, int bitrate, int complexity) {
+        OpusEncoder e = codec.newEncoder(sampleRate, bitrate, complexity);
         return new OpusEncoder() {
             @Override
             public int encode(short[] pcm, int pcmOff, int frameSize, byte[] out, int outOff, int maxBytes) {
@@ -59,6 +65,11 @@ final class CountedOpusCodec implements OpusCodec {
             }
 
             @Override
+            public void setMaxBandwidth(OpusBandwidth bandwidth) {
+                e.setMaxBandwidth(bandwidth);
+            }
+
+            @Override
             public void close() {
                 e.close();
             }
@@ -66,8 +77,8 @@ final class CountedOpusCodec implements OpusCodec {
     }
 
     @Override
-    public OpusDecoder newDecoder() {
-        OpusDecoder d = codec.newDecoder();
+    public OpusDecoder newDecoder(int sampleRate) {
+        OpusDecoder d = codec.newDecoder(sampleRate);
         return new OpusDecoder() {
             @Override
             public int decode(byte[] packet, int off, int len, short[] pcm, int pcmOff, int frameSize, boolean fec) {
