@@ -25,6 +25,13 @@ final class DtlsDatagramChannel implements DatagramTransport {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong droppedFull = new AtomicLong();
     final AtomicLong droppedClosed = new AtomicLong();
+    /**
+     * Written only by the thread that pulls (the handshake's, then the watcher's): how long it has waited for
+     * the peer, and how often a wait ended with nothing, i.e. BC's retransmission timer fired. Together with
+     * the handshake's wall time they say whether a slow handshake waited on the peer or on our own thread.
+     */
+    private volatile long waitedNanos;
+    private volatile int emptyWaits;
 
     DtlsDatagramChannel(DatagramSender sender, int mtu, int capacity) {
         this.sender = sender;
@@ -66,15 +73,21 @@ final class DtlsDatagramChannel implements DatagramTransport {
         if (closed && queue.isEmpty()) {
             throw new ChannelClosedException();
         }
-        byte[] datagram;
-        try {
-            datagram = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("DTLS receive interrupted");
-        }
+        byte[] datagram = queue.poll();
         if (datagram == null) {
-            return -1;
+            long before = System.nanoTime();
+            try {
+                datagram = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("DTLS receive interrupted");
+            } finally {
+                waitedNanos += System.nanoTime() - before;
+            }
+            if (datagram == null) {
+                emptyWaits++;
+                return -1;
+            }
         }
         if (datagram == CLOSED) {
             throw new ChannelClosedException();
@@ -101,6 +114,16 @@ final class DtlsDatagramChannel implements DatagramTransport {
             queue.clear();
             queue.offer(CLOSED);
         }
+    }
+
+    /** Nanoseconds the pulling thread has spent blocked in {@link #receive} so far. */
+    long waitedNanos() {
+        return waitedNanos;
+    }
+
+    /** Waits in {@link #receive} that ended without a datagram (a retransmission timer, or the handshake's end). */
+    int emptyWaits() {
+        return emptyWaits;
     }
 
     boolean isClosed() {

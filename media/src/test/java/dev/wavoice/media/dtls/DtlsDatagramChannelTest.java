@@ -20,6 +20,20 @@ class DtlsDatagramChannelTest {
     }
 
     @Test
+    void countsOnlyTheWaitsThatEndedEmpty() throws Exception {
+        var channel = new DtlsDatagramChannel((b, o, l) -> { }, 1200, 8);
+        byte[] out = new byte[1500];
+        channel.offer(new byte[] {22, 1}, 0, 2);
+        assertThat(channel.receive(out, 0, out.length, 1_000)).isEqualTo(2);
+        assertThat(channel.emptyWaits()).as("a queued datagram is no wait").isZero();
+        assertThat(channel.waitedNanos()).isZero();
+
+        assertThat(channel.receive(out, 0, out.length, 2)).isEqualTo(-1);
+        assertThat(channel.emptyWaits()).isEqualTo(1);
+        assertThat(channel.waitedNanos()).as("a poll waits at least its timeout").isGreaterThanOrEqualTo(2_000_000L);
+    }
+
+    @Test
     void fullQueueDropsAndCountsInsteadOfBlockingTheMux() {
         var channel = new DtlsDatagramChannel((b, o, l) -> { }, 1200, 4);
         for (int i = 0; i < 10; i++) {
