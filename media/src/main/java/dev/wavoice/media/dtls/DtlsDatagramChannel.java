@@ -5,12 +5,19 @@ import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.bouncycastle.tls.DatagramTransport;
 
 /**
  * Bridges the shared socket's push model to Bouncy Castle's pull-style {@link DatagramTransport}:
  * the mux thread pushes copies into a bounded queue (never blocking it: a full queue drops and
  * counts, and DTLS retransmission recovers); the handshake thread pulls with BC's timeouts.
+ *
+ * <p>BC hands over one record at a time, so a client's second flight (Certificate, ClientKeyExchange,
+ * CertificateVerify, ChangeCipherSpec, Finished) would leave as five datagrams: five system calls here, five
+ * wake-ups at the peer. Records are packed into one datagram up to the MTU (RFC 6347 §4.1.1 allows several
+ * records per datagram; Pion, OpenSSL and BoringSSL pack theirs) and leave when BC turns to wait for the
+ * peer ({@link #receive}), when the handshake returns ({@link #flush}) or at {@link #close}.
  */
 final class DtlsDatagramChannel implements DatagramTransport {
     /** Largest datagram we accept: an Ethernet MTU's worth of UDP payload. */
@@ -21,6 +28,10 @@ final class DtlsDatagramChannel implements DatagramTransport {
     private final DatagramSender sender;
     private final int mtu;
     private volatile boolean closed;
+    /** Records not yet sent; guarded by {@link #sendLock} (close_notify may come from a thread of the caller's). */
+    private final byte[] pending;
+    private int pendingLength;
+    private final ReentrantLock sendLock = new ReentrantLock();
     final AtomicLong received = new AtomicLong();
     final AtomicLong sent = new AtomicLong();
     final AtomicLong droppedFull = new AtomicLong();
@@ -36,6 +47,7 @@ final class DtlsDatagramChannel implements DatagramTransport {
     DtlsDatagramChannel(DatagramSender sender, int mtu, int capacity) {
         this.sender = sender;
         this.mtu = mtu;
+        this.pending = new byte[mtu];
         this.queue = new ArrayBlockingQueue<>(capacity + 1); // +1 keeps room for the close marker
     }
 
@@ -70,6 +82,7 @@ final class DtlsDatagramChannel implements DatagramTransport {
 
     @Override
     public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+        flush(); // BC waits for the peer only once its flight is complete
         if (closed && queue.isEmpty()) {
             throw new ChannelClosedException();
         }
@@ -102,14 +115,52 @@ final class DtlsDatagramChannel implements DatagramTransport {
         if (closed) {
             return;
         }
+        sendLock.lock();
+        try {
+            if (pendingLength + len > pending.length) {
+                flushLocked();
+            }
+            if (len > pending.length) {
+                sendNow(buf, off, len); // BC keeps records within getSendLimit(); never packed, still sent
+                return;
+            }
+            System.arraycopy(buf, off, pending, pendingLength, len);
+            pendingLength += len;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Sends the records packed so far as one datagram. */
+    void flush() {
+        sendLock.lock();
+        try {
+            flushLocked();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void flushLocked() {
+        if (pendingLength > 0 && !closed) {
+            sendNow(pending, 0, pendingLength);
+        }
+        pendingLength = 0;
+    }
+
+    private void sendNow(byte[] buf, int off, int len) {
         sender.send(buf, off, len);
         sent.incrementAndGet();
     }
 
-    /** Stops the channel; a thread blocked in {@link #receive} wakes with {@link ChannelClosedException}. */
+    /**
+     * Sends what is packed (a close_notify), then stops the channel; a thread blocked in {@link #receive}
+     * wakes with {@link ChannelClosedException}.
+     */
     @Override
     public void close() {
         if (!closed) {
+            flush();
             closed = true;
             queue.clear();
             queue.offer(CLOSED);

@@ -178,6 +178,7 @@ public final class DtlsEndpoint implements AutoCloseable {
             fail(classify(e));
             return;
         }
+        channel.flush(); // the server's last flight (ChangeCipherSpec, Finished): no receive follows it at once
         handshakeNanos = System.nanoTime() - started;
         transport = t;
         if (!phase.compareAndSet(Phase.HANDSHAKING, Phase.CONNECTED)) {
