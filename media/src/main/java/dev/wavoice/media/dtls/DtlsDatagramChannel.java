@@ -63,11 +63,12 @@ final class DtlsDatagramChannel implements DatagramTransport {
         }
         byte[] copy = new byte[len];
         System.arraycopy(buf, off, copy, 0, len);
-        if (queue.remainingCapacity() <= 1 || !queue.offer(copy)) {
-            droppedFull.incrementAndGet();
-            return;
-        }
+        // Counted before it is queued: the handshake may take it and report its counts before offer() returns.
         received.incrementAndGet();
+        if (queue.remainingCapacity() <= 1 || !queue.offer(copy)) {
+            received.decrementAndGet();
+            droppedFull.incrementAndGet();
+        }
     }
 
     @Override
