@@ -198,7 +198,7 @@ public final class CallMediaFactory {
     public static final String DTLS_WARMUP_ENV = "WAVOICE_DTLS_WARMUP";
     /**
      * Enough for the JIT to have compiled the handshake's hot code (a cold handshake costs 2.7× a warm one
-     * for its first 300, 1.5× up to 600; BENCHMARKS.md), at about 3 s of one core's time, once per process.
+     * for its first 300, 1.5× up to 600; BENCHMARKS.md), for about 4 s of CPU once per process.
      */
     static final int DEFAULT_DTLS_WARMUP = 500;
 
