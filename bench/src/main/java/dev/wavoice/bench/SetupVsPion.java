@@ -1,9 +1,12 @@
 package dev.wavoice.bench;
 
+import dev.wavoice.media.dtls.DtlsConfig;
+import dev.wavoice.media.dtls.DtlsWarmup;
 import dev.wavoice.media.interop.PionPeer;
 import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +24,10 @@ import java.util.function.ToDoubleFunction;
  * after 10 our JIT was still compiling Bouncy Castle's handshake code and our CPU per call was twice what it
  * is after 200. Pion needs none: it is compiled ahead of time and each of its calls is a fresh process anyway.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.wavoice.bench.SetupVsPion 50 [warmup]</pre>
+ * <p>A third argument runs that many in-memory DTLS handshakes ({@link DtlsWarmup}, what the server does at
+ * startup) before the warm-up calls, to see what a JIT-warm handshake changes when few calls came first.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar dev.wavoice.bench.SetupVsPion 50 [warmup] [dtls-warmup]</pre>
  * Run it from the repository root: the Pion peer is built from {@code media/src/test/go/pionpeer}.
  */
 public final class SetupVsPion {
@@ -33,7 +39,11 @@ public final class SetupVsPion {
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int dtlsWarmup = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         PionPeer.binary(); // a cold Go build takes tens of seconds; never inside a call
+        try (DtlsWarmup handshakes = DtlsWarmup.start(dtlsWarmup, DtlsConfig.defaults())) {
+            handshakes.await(Duration.ofMinutes(10));
+        }
         List<CallSetup> ours = new ArrayList<>();
         List<CallSetup> pion = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -52,8 +62,8 @@ public final class SetupVsPion {
             }
         }
         System.out.printf("%nCall setup on loopback, Pion as WhatsApp's ICE-lite edge; %d wavoice and %d Pion calls, "
-                + "alternating, after %d wavoice warm-up calls. Milliseconds, p50 / p95 / p99 (nearest rank).%n",
-                ours.size(), pion.size(), warmup);
+                + "alternating, after %d in-memory DTLS handshakes and %d wavoice warm-up calls. Milliseconds, "
+                + "p50 / p95 / p99 (nearest rank).%n", ours.size(), pion.size(), dtlsWarmup, warmup);
         System.out.printf("Load while it ran: %s%n", loadAverage());
         System.out.printf("Failed calls (left out of the figures): %d%s%n%n", failures.size(),
                 failures.isEmpty() ? "" : "\n  " + String.join("\n  ", failures));

@@ -2,6 +2,7 @@ package dev.wavoice.media.dtls;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,6 +32,12 @@ public final class DtlsEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DtlsEndpoint.class);
     /** How long the post-handshake watcher blocks per receive; only bounds a wasted wake-up. */
     private static final int WATCH_WAIT_MS = 30_000;
+    /**
+     * The shortest first retransmission timer a measured round trip may bring: libwebrtc's floor for the same
+     * rule (twice the ICE round trip). Below it a peer that takes a few ms to sign its flight would be sent
+     * every flight twice.
+     */
+    static final Duration MIN_RETRANSMIT = Duration.ofMillis(50);
 
     private enum Phase { NEW, HANDSHAKING, CONNECTED, FAILED, CLOSED }
 
@@ -45,12 +52,16 @@ public final class DtlsEndpoint implements AutoCloseable {
     /** Set before our close_notify leaves, so the peer's answering close_notify is not taken for its hang-up. */
     private volatile boolean closedLocally;
     private volatile long handshakeNanos = -1;
+    /** Logs its events at debug only: the warm-up's handshakes, hundreds of which are no calls. */
+    private final boolean quiet;
 
-    private DtlsEndpoint(String id, HandshakeState state, DtlsDatagramChannel channel, Consumer<DtlsEvent> listener) {
+    private DtlsEndpoint(String id, HandshakeState state, DtlsDatagramChannel channel, Consumer<DtlsEvent> listener,
+                         boolean quiet) {
         this.id = id;
         this.state = state;
         this.channel = channel;
         this.listener = listener;
+        this.quiet = quiet;
     }
 
     /**
@@ -65,18 +76,55 @@ public final class DtlsEndpoint implements AutoCloseable {
      */
     public static DtlsEndpoint create(String endpointId, DtlsRole role, DtlsCertificate local, DtlsFingerprint remote,
                                       DatagramSender sender, DtlsConfig config, Consumer<DtlsEvent> listener) {
+        return create(endpointId, role, local, remote, sender, config, listener, false);
+    }
+
+    /** {@link #create}, logging its events at debug level ({@link DtlsWarmup}). */
+    static DtlsEndpoint createQuiet(String endpointId, DtlsRole role, DtlsCertificate local, DtlsFingerprint remote,
+                                    DatagramSender sender, DtlsConfig config, Consumer<DtlsEvent> listener) {
+        return create(endpointId, role, local, remote, sender, config, listener, true);
+    }
+
+    private static DtlsEndpoint create(String endpointId, DtlsRole role, DtlsCertificate local, DtlsFingerprint remote,
+                                       DatagramSender sender, DtlsConfig config, Consumer<DtlsEvent> listener,
+                                       boolean quiet) {
         Objects.requireNonNull(remote, "remote fingerprint is required: DTLS-SRTP without it is unauthenticated");
         var state = new HandshakeState(role, config, local, remote);
         var channel = new DtlsDatagramChannel(sender, config.mtu(), config.receiveQueue());
-        return new DtlsEndpoint(endpointId, state, channel, listener);
+        return new DtlsEndpoint(endpointId, state, channel, listener, quiet);
     }
 
-    /** Starts the handshake on a new thread from the config's factory. */
+    /**
+     * Starts the handshake on a new thread from the config's factory; the first flight is retransmitted after
+     * {@link DtlsConfig#initialRetransmit()} if nothing came back.
+     */
     public void start() {
+        start(null);
+    }
+
+    /**
+     * Starts the handshake, its first retransmission timer twice {@code pathRoundTrip} (as libwebrtc does with
+     * the ICE round trip), no shorter than {@link #MIN_RETRANSMIT} and no longer than
+     * {@link DtlsConfig#initialRetransmit()}. A peer that drops our first flight (a DTLS stack that is not
+     * listening yet when ICE says connected) then costs one short timer instead of a whole second.
+     *
+     * @param pathRoundTrip an upper bound of the round trip to the peer (e.g. ICE start → connected), or null
+     */
+    public void start(Duration pathRoundTrip) {
         if (!phase.compareAndSet(Phase.NEW, Phase.HANDSHAKING)) {
             throw new IllegalStateException("DTLS endpoint " + id + " already started");
         }
+        if (pathRoundTrip != null) {
+            state.resendMillis = (int) firstRetransmit(pathRoundTrip, state.config.initialRetransmit()).toMillis();
+        }
         state.config.threads().newThread(this::run).start();
+    }
+
+    /** Twice the round trip, within [{@link #MIN_RETRANSMIT}, {@code cap}]; the cap wins if it is the lower. */
+    static Duration firstRetransmit(Duration pathRoundTrip, Duration cap) {
+        Duration doubled = pathRoundTrip.multipliedBy(2);
+        Duration atLeast = doubled.compareTo(MIN_RETRANSMIT) < 0 ? MIN_RETRANSMIT : doubled;
+        return atLeast.compareTo(cap) > 0 ? cap : atLeast;
     }
 
     /**
@@ -130,6 +178,7 @@ public final class DtlsEndpoint implements AutoCloseable {
             fail(classify(e));
             return;
         }
+        channel.flush(); // the server's last flight (ChangeCipherSpec, Finished): no receive follows it at once
         handshakeNanos = System.nanoTime() - started;
         transport = t;
         if (!phase.compareAndSet(Phase.HANDSHAKING, Phase.CONNECTED)) {
@@ -137,8 +186,19 @@ public final class DtlsEndpoint implements AutoCloseable {
             fail(new DtlsHandshakeFailedException("endpoint closed while the handshake completed", null));
             return;
         }
-        LOG.info("dtls connected endpoint={} role={} profile={} handshakeMs={}", id, state.role,
-                state.profile, handshakeNanos / 1_000_000);
+        // waitedMs is the part spent waiting for the peer's flights; the rest ran (or queued for a core) here.
+        if (!quiet || LOG.isDebugEnabled()) {
+            String line = "dtls connected endpoint={} role={} profile={} handshakeMs={} waitedMs={} timerMs={} "
+                    + "emptyWaits={} sent={} received={}";
+            Object[] args = {id, state.role, state.profile, handshakeNanos / 1_000_000,
+                    channel.waitedNanos() / 1_000_000, state.resendMillis, channel.emptyWaits(), channel.sent.get(),
+                    channel.received.get()};
+            if (quiet) {
+                LOG.debug(line, args);
+            } else {
+                LOG.info(line, args);
+            }
+        }
         if (outcomeReported.compareAndSet(false, true)) {
             emit(new DtlsEvent.Connected(state.keys, state.peerFingerprint));
         }
@@ -170,7 +230,11 @@ public final class DtlsEndpoint implements AutoCloseable {
         quietClose(t);
         channel.close();
         if (closedReported.compareAndSet(false, true)) {
-            LOG.info("dtls closed endpoint={} reason={}", id, reason);
+            if (quiet) {
+                LOG.debug("dtls closed endpoint={} reason={}", id, reason);
+            } else {
+                LOG.info("dtls closed endpoint={} reason={}", id, reason);
+            }
             emit(new DtlsEvent.Closed(reason));
         }
     }

@@ -34,12 +34,15 @@ final class HandshakeState {
     volatile boolean closeNotifyReceived;
     volatile boolean connectionClosed;
     volatile short fatalAlertReceived = -1;
+    /** The first flight's retransmission timer; set before the handshake thread starts. */
+    volatile int resendMillis;
 
     HandshakeState(DtlsRole role, DtlsConfig config, DtlsCertificate certificate, DtlsFingerprint expectedPeer) {
         this.role = role;
         this.config = config;
         this.certificate = certificate;
         this.expectedPeer = expectedPeer;
+        this.resendMillis = (int) config.initialRetransmit().toMillis();
     }
 
     /**

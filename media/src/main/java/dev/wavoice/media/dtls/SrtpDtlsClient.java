@@ -109,7 +109,7 @@ final class SrtpDtlsClient extends DefaultTlsClient {
 
     @Override
     public int getHandshakeResendTimeMillis() {
-        return (int) state.config.initialRetransmit().toMillis();
+        return state.resendMillis;
     }
 
     /** The fingerprint is the trust anchor; the self-signed chain's own signature algorithm is moot. */

@@ -119,7 +119,7 @@ final class SrtpDtlsServer extends DefaultTlsServer {
 
     @Override
     public int getHandshakeResendTimeMillis() {
-        return (int) state.config.initialRetransmit().toMillis();
+        return state.resendMillis;
     }
 
     @Override

@@ -23,6 +23,7 @@ import dev.wavoice.media.transport.MuxEndpoint;
 import dev.wavoice.media.transport.PacketClass;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +77,8 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private volatile SrtpSession srtp;
     private volatile InetSocketAddress remote;
     private volatile CandidatePair selectedPair;
+    /** When our ICE checks began: the time to connected bounds the selected path's round trip from above. */
+    private volatile long iceStartedNanos;
 
     private WebRtcEndpoint(WebRtcTransport transport, String id, MediaListener listener, IceRole role,
             SessionDescription offer, boolean ownPort) throws SdpNegotiationException {
@@ -189,7 +192,8 @@ public final class WebRtcEndpoint implements AutoCloseable {
             }
         }
         transport.ticker.add(ice);
-        ice.start(System.nanoTime());
+        iceStartedNanos = System.nanoTime();
+        ice.start(iceStartedNanos);
     }
 
     // ---- inbound, on the shared port's receive thread ----
@@ -292,7 +296,8 @@ public final class WebRtcEndpoint implements AutoCloseable {
                 remote = c.pair().remote().address();
                 if (dtlsStarted.compareAndSet(false, true)) {
                     log.info("media.ice_connected endpoint={} pair={} ms={}", id, c.pair(), millisSinceCreated());
-                    dtls.start();
+                    // The selected pair's check went out after ICE began and its answer came before this event.
+                    dtls.start(Duration.ofNanos(System.nanoTime() - iceStartedNanos));
                 }
             }
             case IceEvent.Failed f -> fail("ICE: " + f.reason());

@@ -118,6 +118,40 @@ class DtlsEndpointTest {
     }
 
     @Test
+    void firstRetransmitIsTwiceTheRoundTripWithinTheFloorAndTheCap() {
+        Duration cap = Duration.ofSeconds(1);
+        assertThat(DtlsEndpoint.firstRetransmit(Duration.ofMillis(100), cap)).isEqualTo(Duration.ofMillis(200));
+        assertThat(DtlsEndpoint.firstRetransmit(Duration.ofMillis(1), cap)).isEqualTo(DtlsEndpoint.MIN_RETRANSMIT);
+        assertThat(DtlsEndpoint.firstRetransmit(Duration.ofMillis(900), cap)).isEqualTo(cap);
+        // A configured timer below the floor stays what was configured.
+        assertThat(DtlsEndpoint.firstRetransmit(Duration.ofMillis(1), Duration.ofMillis(20)))
+                .isEqualTo(Duration.ofMillis(20));
+    }
+
+    @Test
+    void aLostFirstClientHelloCostsOnlyTheShortTimerWhenTheRoundTripIsKnown() throws Exception {
+        // A peer whose DTLS stack is not listening yet when ICE connects drops our first ClientHello. With the
+        // configured 30 s timer the client would not resend before the 20 s handshake timeout (nor within the
+        // 10 s this test waits); from a 1 ms round trip it resends after the 50 ms floor.
+        DtlsConfig slowTimer = DtlsConfig.defaults().withInitialRetransmit(Duration.ofSeconds(30))
+                .withHandshakeTimeout(Duration.ofSeconds(20));
+        InMemoryLink c2s = new InMemoryLink(n -> n == 1);
+        InMemoryLink s2c = InMemoryLink.perfect();
+        Side server = side("server", DtlsRole.SERVER, SERVER_CERT, CLIENT_CERT.fingerprint(), s2c, slowTimer);
+        Side client = side("client", DtlsRole.CLIENT, CLIENT_CERT, SERVER_CERT.fingerprint(), c2s, slowTimer);
+        c2s.connectTo(server.endpoint());
+        s2c.connectTo(client.endpoint());
+        server.endpoint().start();
+        client.endpoint().start(Duration.ofMillis(1));
+
+        assertThat(client.next()).isInstanceOf(DtlsEvent.Connected.class);
+        assertThat(server.next()).isInstanceOf(DtlsEvent.Connected.class);
+        assertThat(c2s.dropped()).isEqualTo(1);
+        assertThat(client.endpoint().stats().datagramsSent()).as("ClientHello resent once, then the final flight")
+                .isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void lostFinalServerFlightIsRetransmittedAfterTheServerConnected() throws Exception {
         // The server is done once it sends ChangeCipherSpec+Finished; if that is lost, only the
         // post-handshake reader answering the client's retransmission can rescue the association.

@@ -2,6 +2,7 @@ package dev.wavoice.server.media;
 
 import dev.wavoice.media.audio.OpusCodec;
 import dev.wavoice.media.audio.OpusCodecs;
+import dev.wavoice.media.dtls.DtlsWarmup;
 import dev.wavoice.media.transport.PortRange;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.playout.PacerConfig;
@@ -66,8 +67,12 @@ public final class CallMediaFactory {
             ScheduledExecutorService timers, AgentHealth health, MeterRegistry metrics) throws IOException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            WebRtcTransport transport = WebRtcTransport.open(transportConfig(config));
+            WebRtcTransportConfig transportConfig = transportConfig(config);
+            int warmup = dtlsWarmup(System.getenv());
+            WebRtcTransport transport = WebRtcTransport.open(transportConfig);
             resources.add(transport);
+            // Closed before the transport (reverse order): stops after its current in-memory handshake.
+            resources.add(DtlsWarmup.start(warmup, transportConfig.dtls()));
             Runnable check = () -> { };
             WebRtcCallMedia.AudioRoute route;
             // The echo line relays RTP and loads no codec at all.
@@ -188,6 +193,30 @@ public final class CallMediaFactory {
 
     /** Env var: {@code auto} (libopus when it loads, else pure Java), {@code java}, or {@code native} (required). */
     public static final String OPUS_ENV = "WAVOICE_OPUS";
+
+    /** In-memory DTLS handshakes run in the background at startup, so calls find that code compiled; 0: none. */
+    public static final String DTLS_WARMUP_ENV = "WAVOICE_DTLS_WARMUP";
+    /**
+     * Enough for the JIT to have compiled the handshake's hot code (a cold handshake costs 2.7× a warm one
+     * for its first 300, 1.5× up to 600; BENCHMARKS.md), for about 4 s of CPU once per process.
+     */
+    static final int DEFAULT_DTLS_WARMUP = 500;
+
+    static int dtlsWarmup(Map<String, String> env) {
+        String value = env.get(DTLS_WARMUP_ENV);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_DTLS_WARMUP;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(DTLS_WARMUP_ENV + ": a number of handshakes >= 0 expected, got \"" + value + "\"");
+        }
+    }
 
     /** The Opus codec {@value #OPUS_ENV} asks for; {@code native} without libopus is a startup error. */
     static OpusCodecs.Selection opus(Map<String, String> env) {
