@@ -149,8 +149,12 @@ public final class AgentLatency {
                 next = silence(next, 30); // 600 ms of silence: the loud frame lands in a settled stream
                 next = send(next, tone, toneLength, 2 * i);
                 next = silence(next, 20); // the loud frame's decoder tail
-                next += 600_000_000L; // no packets: the talk spurt ends
-                timestamp += 30 * 960;
+                // No packets: the talk spurt ends. The pause is not a whole number of frames, so each spurt (and the
+                // steady frame in it) meets the server's 20 ms pacer at another phase; the RTP timestamps follow the
+                // wall clock, so the receiver sees a pause, not jitter.
+                int pauseMs = 600 + (i * 7) % 20;
+                next += pauseMs * 1_000_000L;
+                timestamp += pauseMs * 48L;
                 next = send(next, tone, toneLength, 2 * i + 1);
             }
             silence(next, 50);
