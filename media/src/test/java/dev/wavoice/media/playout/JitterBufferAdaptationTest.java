@@ -37,6 +37,38 @@ class JitterBufferAdaptationTest {
     }
 
     @Test
+    void aCalmNetworkCostsOnlyItsSpreadNotAWholeExtraFrame() {
+        // Talk spurts of 2 s with 400 ms pauses (longer than the resync), up to 0.6 ms of jitter; the playout clock
+        // ticks 7 ms after each frame's send time. Every spurt after the first starts with that spread learned.
+        long t0 = 1_000 * MS;
+        byte[] payload = new byte[60];
+        int spurt = 100;
+        int pause = 20;
+        long[] arrived = new long[30 * (spurt + pause)];
+        long worst = 0;
+        int played = 0;
+        int seq = 0;
+        for (int slot = 0; slot < arrived.length; slot++) {
+            long tick = t0 + slot * 20 * MS + 7 * MS;
+            if (slot % (spurt + pause) < spurt) {
+                arrived[seq] = t0 + slot * 20 * MS + (slot * 7919 % 7) * MS / 10;
+                buffer.put(seq, slot * 960L, payload, 0, payload.length, arrived[seq]);
+                seq++;
+            }
+            if (buffer.poll(tick) instanceof Playout.Packet p) {
+                played++;
+                if (slot >= spurt + pause) {
+                    worst = Math.max(worst, tick - arrived[p.payload().sequenceNumber()]);
+                }
+            }
+        }
+        assertThat(played).as("every packet played, none concealed").isEqualTo(seq);
+        // Each packet plays at the first tick after it arrived: the hold is the spread (< 1 ms), not another frame.
+        assertThat(worst).as("the longest a packet waited, ns").isLessThan(8 * MS);
+        assertThat(buffer.stats().targetMillis()).isEqualTo(20);
+    }
+
+    @Test
     void targetGrowsFastUnderAJitterBurstAndShrinksSlowly() {
         JitterTraffic traffic = new JitterTraffic(5);
         traffic.send(0, 0, 500, 960, 0, 0, JitterTraffic.Jitter.uniform(2)); // 10 s calm
