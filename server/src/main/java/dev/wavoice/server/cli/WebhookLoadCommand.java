@@ -44,6 +44,12 @@ public final class WebhookLoadCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds, not measured (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @Option(names = "--rate", defaultValue = "0", description = "Requests per second in all, spread over the clients"
+            + " on a fixed schedule; each latency counts from the request's scheduled time, so a stalled server is"
+            + " not hidden by clients that waited (0: each client sends again as soon as it has its answer; default"
+            + " ${DEFAULT-VALUE}).")
+    double rate;
+
     @Override
     public Integer call() throws Exception {
         WavoiceServer local = null;
@@ -58,8 +64,9 @@ public final class WebhookLoadCommand implements Callable<Integer> {
         }
         try {
             Result r = run(target.resolve("/webhook"));
-            System.out.printf("webhook-load: %d clients, %d s measured after %d s warm-up, target %s%n", clients,
-                    seconds, warmupSeconds, url == null ? "in-process" : url);
+            System.out.printf("webhook-load: %d clients, %s, %d s measured after %d s warm-up, target %s%n", clients,
+                    rate > 0 ? String.format("%.0f req/s offered", rate) : "closed loop", seconds, warmupSeconds,
+                    url == null ? "in-process" : url);
             System.out.printf("requests %d  errors %d  throughput %.0f req/s%n", r.count, r.errors, r.count / (double) seconds);
             System.out.printf("latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n", r.pct(50), r.pct(90),
                     r.pct(99), r.pct(99.9), r.pct(100));
@@ -101,12 +108,22 @@ public final class WebhookLoadCommand implements Callable<Integer> {
             perClient.add(lat);
             counts.add(n);
             int client = c;
+            long period = rate > 0 ? (long) (1e9 * clients / rate) : 0;
+            long firstDue = System.nanoTime() + period * c / clients; // clients staggered over one period
             threads.add(Thread.ofVirtual().start(() -> {
                 long seq = 0;
+                long due = firstDue;
                 while (true) {
                     long now = System.nanoTime();
                     if (now >= end) {
                         return;
+                    }
+                    if (period > 0 && due > now) {
+                        try {
+                            Thread.sleep(java.time.Duration.ofNanos(due - now));
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                     // A distinct status event per request, so de-duplication does not short-cut the work.
                     byte[] body = statusWebhook("wacid.LOAD-" + client + "-" + seq++).getBytes(StandardCharsets.UTF_8);
@@ -114,7 +131,8 @@ public final class WebhookLoadCommand implements Callable<Integer> {
                             .header("Content-Type", "application/json")
                             .header(WebhookSignature.HEADER, signer.sign(body))
                             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-                    long t0 = System.nanoTime();
+                    long t0 = period > 0 ? due : System.nanoTime();
+                    due += period;
                     try {
                         int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
                         long dt = System.nanoTime() - t0;
