@@ -103,6 +103,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-seconds", description = "On SIGTERM: how long live calls may run on before they are ended (env WAVOICE_DRAIN_SECONDS, default 30).")
     Integer drainSeconds;
 
+    @Option(names = "--warmup", negatable = true, description = "Before /ready turns true, place a few loopback calls to this process through the whole answer path (SDP, ICE, DTLS, SRTP, Opus) so the first caller is answered as fast as later ones; --no-warmup skips it (env WAVOICE_WARMUP, default true).")
+    Boolean warmup;
+
     @Option(names = "--log-format", description = "text | json (env WAVOICE_LOG_FORMAT, default text).")
     String logFormat; // applied by LogSetup before the first logger exists; declared here for --help
 
@@ -143,6 +146,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .internalUrl(in.uri(internalUrl, "WAVOICE_INTERNAL_URL", null))
                 .clusterSecret(in.text(clusterSecret, "WAVOICE_CLUSTER_SECRET", null))
                 .drainTimeout(Duration.ofSeconds(in.number(drainSeconds, "WAVOICE_DRAIN_SECONDS", 30)))
+                .warmup(warmup != null ? warmup : in.flag("WAVOICE_WARMUP", true))
                 .build();
     }
 

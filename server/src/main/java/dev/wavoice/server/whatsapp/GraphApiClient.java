@@ -179,6 +179,23 @@ public final class GraphApiClient {
         }
     }
 
+    /**
+     * Sends one JSON POST through this client's own {@link HttpClient} to {@code target} (the service's own HTTP
+     * port on loopback) and returns the status, so that the client's code and threads are loaded before the first
+     * {@code pre_accept}, which once took 320 ms from a cold JVM. Graph is never contacted, and no token is sent.
+     */
+    public int warmUp(URI target) throws IOException, InterruptedException {
+        ObjectNode body = base(GraphCallAction.PRE_ACCEPT, "warmup");
+        HttpRequest request = HttpRequest.newBuilder(target)
+                .timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(withSession(body, "answer", ""))))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        parseOrEmpty(response.body());
+        return response.statusCode();
+    }
+
     URI callsUri(String phoneNumberId) {
         String base = baseUrl.toString().replaceAll("/+$", "");
         return URI.create(base + "/" + version + "/" + phoneNumberId + "/calls");
