@@ -157,7 +157,7 @@ public final class WavoiceServer implements AutoCloseable {
         Deliveries deliveries = database.kind().equals("h2") ? new EventDeduplicator(50_000)
                 : new SharedDeliveries(clusterStore, metrics);
         WebhookProcessor processor = new WebhookProcessor(json, controller, deliveries, cluster, work, metrics);
-        this.warmup = new StartupWarmup(opened.selfCall(), processor, graph, this::ownUrl,
+        this.warmup = new StartupWarmup(opened.selfCall(), processor, graph, this::ownUrl, config.appSecret(),
                 StartupWarmup.Limits.DEFAULT);
         this.http = new HttpApi(config, processor, metrics, callLog, repository, calls, json, live, agentHealth,
                 cluster, extraRoutes, warmedUp::isDone);

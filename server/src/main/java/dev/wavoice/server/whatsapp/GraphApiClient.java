@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,18 +181,19 @@ public final class GraphApiClient {
     }
 
     /**
-     * Sends one JSON POST through this client's own {@link HttpClient} to {@code target} (the service's own HTTP
-     * port on loopback) and returns the status, so that the client's code and threads are loaded before the first
-     * {@code pre_accept}, which once took 320 ms from a cold JVM. Graph is never contacted, and no token is sent.
+     * POSTs {@code jsonBody} with {@code headers} through this client's own {@link HttpClient} to {@code target}
+     * (the service's own HTTP port on loopback) and returns the status, so that the client's code and threads are
+     * loaded before the first {@code pre_accept}, which once took 320 ms from a cold JVM. Graph is never
+     * contacted, and no token is sent.
      */
-    public int warmUp(URI target) throws IOException, InterruptedException {
-        ObjectNode body = base(GraphCallAction.PRE_ACCEPT, "warmup");
-        HttpRequest request = HttpRequest.newBuilder(target)
+    public int warmUp(URI target, byte[] jsonBody, Map<String, String> headers) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(withSession(body, "answer", ""))))
-                .build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(jsonBody));
+        headers.forEach(request::header);
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         parseOrEmpty(response.body());
         return response.statusCode();
     }
