@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A call from this process to itself before the service takes real ones, so that the first caller does not pay for
@@ -38,6 +39,8 @@ public final class LoopbackSelfCall implements SelfCall {
 
     private final CallMedia answerer;
     private final OpusCodec codec;
+    /** Every other self-call's offer says ICE-lite, as WhatsApp's edge does (see {@link #asIceLiteEdge}). */
+    private final AtomicLong calls = new AtomicLong();
 
     /**
      * @param serverTransport the service's media port (its per-call ports, when configured, come from it too)
@@ -85,7 +88,9 @@ public final class LoopbackSelfCall implements SelfCall {
              OpusEncoder encoder = codec == null ? null : codec.newEncoder(32_000, 5)) {
             long t0 = System.nanoTime();
             WebRtcEndpoint offerer = edge.offer(id, caller);
-            CallMedia.MediaSession session = answerer.answer(id, offerer.localDescription());
+            String offer = calls.getAndIncrement() % 2 == 0 ? offerer.localDescription()
+                    : asIceLiteEdge(offerer.localDescription());
+            CallMedia.MediaSession session = answerer.answer(id, offer);
             long answered = System.nanoTime();
             try {
                 offerer.applyAnswer(session.answerSdp());
@@ -105,6 +110,17 @@ public final class LoopbackSelfCall implements SelfCall {
                 decoder.close();
             }
         }
+    }
+
+    /**
+     * The offer with {@code a=ice-lite} added, so the answer path takes the branch a WhatsApp call takes (the peer is
+     * lite: we switch to controlling and run the checks). The offerer is a full agent and stays controlling too; ICE's
+     * role-conflict rule (RFC 8445 §7.3.1.1) settles it on the first check, as it would with any full peer.
+     */
+    static String asIceLiteEdge(String offer) {
+        int t = offer.indexOf("\r\nt=");
+        int end = t < 0 ? -1 : offer.indexOf("\r\n", t + 2);
+        return end < 0 ? offer : offer.substring(0, end + 2) + "a=ice-lite\r\n" + offer.substring(end + 2);
     }
 
     /** The edge's own loopback port; its ICE ticker runs every 20 ms, as the simulated WhatsApp's does. */
