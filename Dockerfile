@@ -79,5 +79,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # young pauses of a few ms where Serial's start-up collections stopped everything for 84-127 ms. Named here because
 # the JVM would pick Serial by itself under the pod's 1 GiB limit (below 1792 MiB or 2 CPUs). Heap: 75 % of the
 # container's memory limit. -XX:AOTCache: the cache recorded above.
-# More JVM options (e.g. -Xlog:gc): JDK_JAVA_OPTIONS, which the java launcher reads.
+# More JVM options (e.g. -Xlog:gc): JDK_JAVA_OPTIONS, which the java launcher reads. One that changes the heap layout
+# (another collector, e.g. ZGC) makes the JVM refuse the AOT cache: it says so at start and runs without it.
 ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=/app/wavoice.aot", "-jar", "/app/wavoice.jar", "serve"]
