@@ -53,6 +53,18 @@ COPY --from=build /src/server/target/wavoice.jar /app/wavoice.jar
 ENV JAVA_HOME=/opt/java \
     PATH=/opt/java/bin:$PATH \
     LANG=C.UTF-8
+# The JDK's ahead-of-time cache: classes parsed, verified and linked by a training run of this image's own runtime
+# and jar (serve with its start-up self-calls on loopback, then a clean stop), so a start takes about half the CPU
+# to /ready (BENCHMARKS.md, "Cold start"). Recorded with the ENTRYPOINT's JVM options: the JVM refuses a cache
+# recorded with other module options. Nothing leaves the build container (loopback ports, a throwaway database,
+# the built-in agent).
+RUN mkdir /tmp/aot-training && cd /tmp/aot-training \
+ && env WAVOICE_HTTP_HOST=127.0.0.1 WAVOICE_HTTP_PORT=0 WAVOICE_MEDIA_HOST=127.0.0.1 WAVOICE_MEDIA_PORT=0 \
+        WAVOICE_AGENT=local WAVOICE_DB_URL=jdbc:h2:file:/tmp/aot-training/db/wavoice \
+        java --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -XX:MaxRAMPercentage=75 \
+             -XX:AOTCacheOutput=/app/wavoice.aot -jar /app/wavoice.jar serve --exit-after-warmup \
+ && cd / && rm -rf /tmp/aot-training \
+ && chmod 0444 /app/wavoice.aot
 USER 10001:10001
 # Without WAVOICE_DB_URL the call log is an H2 file under ./data/, i.e. /var/lib/wavoice/data (mount a volume
 # there, or better point WAVOICE_DB_URL at PostgreSQL).
@@ -62,7 +74,11 @@ EXPOSE 8080/tcp 40000/udp
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
     CMD wget -q -O /dev/null "http://127.0.0.1:${WAVOICE_HTTP_PORT:-8080}/health" || exit 1
 # --enable-native-access: libopus through the FFM API (the jar's manifest also says Enable-Native-Access).
-# G1: the collector every figure in BENCHMARKS.md was measured with; the JVM would pick Serial by itself in a
-# container with fewer than 2 CPUs or under 1792 MiB. Heap: 75 % of the container's memory limit.
-# More JVM options (e.g. -Xlog:gc): JDK_JAVA_OPTIONS, which the java launcher reads.
-ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC", "-XX:MaxRAMPercentage=75", "-jar", "/app/wavoice.jar", "serve"]
+# G1, chosen by measurement against generational ZGC and Serial (BENCHMARKS.md, "Garbage collector"): the least CPU
+# per call-second, no collection at all during 20 calls of 20 s, RSS like Serial's and 40-55 MiB below ZGC's, and
+# young pauses of a few ms where Serial's start-up collections stopped everything for 84-127 ms. Named here because
+# the JVM would pick Serial by itself under the pod's 1 GiB limit (below 1792 MiB or 2 CPUs). Heap: 75 % of the
+# container's memory limit. -XX:AOTCache: the cache recorded above.
+# More JVM options (e.g. -Xlog:gc): JDK_JAVA_OPTIONS, which the java launcher reads. One that changes the heap layout
+# (another collector, e.g. ZGC) makes the JVM refuse the AOT cache: it says so at start and runs without it.
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=/app/wavoice.aot", "-jar", "/app/wavoice.jar", "serve"]

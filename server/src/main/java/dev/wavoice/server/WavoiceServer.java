@@ -35,11 +35,14 @@ import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +69,12 @@ public final class WavoiceServer implements AutoCloseable {
     private final PeerClient peers;
     private final Cluster cluster;
     private final Runnable agentCheck;
+    private final StartupWarmup warmup;
+    /** Completes once the start-up warm-up is over (or was never asked for); {@code /ready} waits for it. */
+    private final CompletableFuture<StartupWarmup.Outcome> warmedUp = new CompletableFuture<>();
+
+    /** A warm-up still running by then is left to finish in the background: the service is ready without it. */
+    private static final Duration WARMUP_LIMIT = Duration.ofSeconds(10);
 
     /** Builds the call media once the call log and timers exist (an agent bridge writes transcripts). */
     @FunctionalInterface
@@ -148,8 +157,10 @@ public final class WavoiceServer implements AutoCloseable {
         Deliveries deliveries = database.kind().equals("h2") ? new EventDeduplicator(50_000)
                 : new SharedDeliveries(clusterStore, metrics);
         WebhookProcessor processor = new WebhookProcessor(json, controller, deliveries, cluster, work, metrics);
+        this.warmup = new StartupWarmup(opened.selfCall(), processor, graph, this::ownUrl, config.appSecret(),
+                StartupWarmup.Limits.DEFAULT);
         this.http = new HttpApi(config, processor, metrics, callLog, repository, calls, json, live, agentHealth,
-                cluster, extraRoutes);
+                cluster, extraRoutes, warmedUp::isDone);
     }
 
     /** What a call row names as its agent: the kind, and the transport when it is not the default WebSocket. */
@@ -173,7 +184,34 @@ public final class WavoiceServer implements AutoCloseable {
                 database.kind(), agentName(config), config.maxCalls(), config.graphUrl(), config.graphVersion());
         agentCheck.run();
         cluster.start(internalUrl());
+        if (config.warmup()) {
+            warmup.start().thenAccept(warmedUp::complete);
+            warmedUp.completeOnTimeout(null, WARMUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS).thenAccept(outcome -> {
+                if (outcome == null) {
+                    log.warn("wavoice.warmup_timeout ms={} (ready anyway; the warm-up goes on in the background)",
+                            WARMUP_LIMIT.toMillis());
+                }
+            });
+        } else {
+            warmedUp.complete(null);
+        }
         return this;
+    }
+
+    /** This instance's HTTP port as a client on this host reaches it (the wildcard is not an address to send to). */
+    private URI ownUrl() {
+        String host = switch (config.httpHost()) {
+            case "0.0.0.0", "" -> "127.0.0.1";
+            case "::", "[::]" -> "[::1]";
+            default -> config.httpHost().contains(":") && !config.httpHost().startsWith("[")
+                    ? "[" + config.httpHost() + "]" : config.httpHost();
+        };
+        return URI.create("http://" + host + ":" + http.port());
+    }
+
+    /** Completes when the start-up warm-up is over: with its outcome, or null when off or out of time. */
+    public CompletableFuture<StartupWarmup.Outcome> warmedUp() {
+        return warmedUp;
     }
 
     /** Where peers reach this instance: as configured, else this HTTP address when it is a specific one. */

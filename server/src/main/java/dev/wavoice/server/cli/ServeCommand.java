@@ -103,6 +103,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-seconds", description = "On SIGTERM: how long live calls may run on before they are ended (env WAVOICE_DRAIN_SECONDS, default 30).")
     Integer drainSeconds;
 
+    @Option(names = "--warmup", negatable = true, description = "Before /ready turns true, place a few loopback calls to this process through the whole answer path (SDP, ICE, DTLS, SRTP, Opus) so the first caller is answered as fast as later ones; --no-warmup skips it (env WAVOICE_WARMUP, default true).")
+    Boolean warmup;
+
+    @Option(names = "--exit-after-warmup", description = "Start, run the warm-up, then stop: the training run that records the JDK's ahead-of-time cache (./wavoice aot-cache).")
+    boolean exitAfterWarmup;
+
     @Option(names = "--log-format", description = "text | json (env WAVOICE_LOG_FORMAT, default text).")
     String logFormat; // applied by LogSetup before the first logger exists; declared here for --help
 
@@ -143,6 +149,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .internalUrl(in.uri(internalUrl, "WAVOICE_INTERNAL_URL", null))
                 .clusterSecret(in.text(clusterSecret, "WAVOICE_CLUSTER_SECRET", null))
                 .drainTimeout(Duration.ofSeconds(in.number(drainSeconds, "WAVOICE_DRAIN_SECONDS", 30)))
+                .warmup(exitAfterWarmup || (warmup != null ? warmup : in.flag("WAVOICE_WARMUP", true)))
                 .build();
     }
 
@@ -156,6 +163,11 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("wavoice: " + e.getMessage());
             return 2;
+        }
+        if (exitAfterWarmup) {
+            var outcome = server.warmedUp().get();
+            server.close();
+            return outcome != null && outcome.failure() == null ? 0 : 1;
         }
         // SIGTERM (Kubernetes, docker stop) and Ctrl-C drain: /ready turns false, new calls go to peers, live calls
         // run on for up to WAVOICE_DRAIN_SECONDS, then the process exits 0. A second signal stops at once.

@@ -50,4 +50,17 @@ final class Settings {
             throw new ConfigException(variable + " is not a valid URL (got '" + v + "')");
         }
     }
+
+    /** true/false (also yes/no, on/off, 1/0), or the fallback when the variable is unset. */
+    boolean flag(String variable, boolean fallback) {
+        String v = text(null, variable, null);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException(variable + " must be true or false (got '" + v + "')");
+        };
+    }
 }

@@ -36,7 +36,8 @@ public record WavoiceConfig(
         URI internalUrl,
         Secret clusterSecret,
         Duration drainTimeout,
-        String mediaPorts) {
+        String mediaPorts,
+        boolean warmup) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 40000;
@@ -156,6 +157,8 @@ public record WavoiceConfig(
         private Secret clusterSecret = Secret.none();
         private Duration drainTimeout = Duration.ofSeconds(30);
         private String mediaPorts;
+        /** Off unless asked for: {@code wavoice serve} asks (WAVOICE_WARMUP, default true); embedded servers do not. */
+        private boolean warmup;
 
         private Builder(WavoiceConfig from) {
             if (from != null) {
@@ -168,7 +171,7 @@ public record WavoiceConfig(
                 agentUnavailable = from.agentUnavailable;
                 agentTransport = from.agentTransport; agentFallback = from.agentFallback;
                 instanceId = from.instanceId; internalUrl = from.internalUrl; clusterSecret = from.clusterSecret;
-                drainTimeout = from.drainTimeout; mediaPorts = from.mediaPorts;
+                drainTimeout = from.drainTimeout; mediaPorts = from.mediaPorts; warmup = from.warmup;
             }
         }
 
@@ -199,6 +202,7 @@ public record WavoiceConfig(
         public Builder clusterSecret(String v) { clusterSecret = Secret.of(v); return this; }
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         public Builder mediaPorts(String v) { mediaPorts = v; return this; }
+        public Builder warmup(boolean v) { warmup = v; return this; }
 
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
@@ -207,7 +211,7 @@ public record WavoiceConfig(
                     adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
                     agentTransport, agentFallback,
                     instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
-                    clusterSecret, drainTimeout, blankToNull(mediaPorts));
+                    clusterSecret, drainTimeout, blankToNull(mediaPorts), warmup);
         }
 
         private static String blankToNull(String s) {

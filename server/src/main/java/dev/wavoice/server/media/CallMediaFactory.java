@@ -55,11 +55,12 @@ public final class CallMediaFactory {
 
     /**
      * The call media, what must be closed with the server (in order: agent side, pacer, media port), and the
-     * agent check to run once the server has started (opens one session and closes it; a no-op without an agent).
+     * agent check to run once the server has started (opens one session and closes it; a no-op without an agent),
+     * and the loopback self-call that warms the answer path before {@code /ready} (null: no media to warm).
      */
-    public record Opened(CallMedia media, AutoCloseable resources, Runnable agentCheck) {
+    public record Opened(CallMedia media, AutoCloseable resources, Runnable agentCheck, SelfCall selfCall) {
         public Opened(CallMedia media, AutoCloseable resources) {
-            this(media, resources, () -> { });
+            this(media, resources, () -> { }, null);
         }
     }
 
@@ -108,7 +109,9 @@ public final class CallMediaFactory {
                         opus.reason(), metrics);
                 default -> throw new IllegalStateException("unhandled agent " + config.agent());
             }
-            return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources), check);
+            // The self-call uses the bare codec, not the counted one: its frames are not calls' frames.
+            return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources), check,
+                    new LoopbackSelfCall(transport, opus == null ? null : opus.codec()));
         } catch (IOException | RuntimeException e) {
             closeAll(resources);
             throw e;

@@ -279,9 +279,14 @@ public final class ServerUnderTest implements AutoCloseable {
         }
     }
 
-    /** This JVM's class path with absolute entries: the server runs in its own directory. */
+    /**
+     * This JVM's class path with absolute entries (the server runs in its own directory), or the system property
+     * {@code wavoice.serverClassPath} when set: e.g. {@code server/target/wavoice.jar}, the class path an ahead-of-time
+     * cache was made for.
+     */
     private static String absoluteClassPath() {
-        return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        String classPath = System.getProperty("wavoice.serverClassPath", System.getProperty("java.class.path"));
+        return Stream.of(classPath.split(java.io.File.pathSeparator))
                 .map(e -> Path.of(e).toAbsolutePath().toString())
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }

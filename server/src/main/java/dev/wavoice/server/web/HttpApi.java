@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(WavoiceConfig config, WebhookProcessor processor, PrometheusMeterRegistry metrics,
             QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json, LiveFeed live,
-            AgentHealth agent, Cluster cluster, ExtraRoutes extraRoutes) {
+            AgentHealth agent, Cluster cluster, ExtraRoutes extraRoutes, BooleanSupplier warmedUp) {
         WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(),
                 config.effectiveClusterSecret(), processor, metrics);
         AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly());
@@ -52,9 +53,11 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
             cfg.routes.get("/ready", ctx -> {
                 // Draining: the load balancer stops sending here; webhooks that still come are handed to peers.
-                boolean ready = callLog.isMigrated() && !cluster.draining();
+                // Warming: the start-up self-calls run, so that the first caller is not the one who waits for them.
+                boolean warm = warmedUp.getAsBoolean();
+                boolean ready = callLog.isMigrated() && warm && !cluster.draining();
                 Map<String, Object> body = new LinkedHashMap<>();
-                body.put("status", cluster.draining() ? "draining" : ready ? "ready" : "starting");
+                body.put("status", cluster.draining() ? "draining" : ready ? "ready" : warm ? "starting" : "warming");
                 body.put("instance", cluster.instanceId());
                 body.put("database", callLog.isDatabaseUp() ? "up" : "down");
                 body.put("pendingWrites", callLog.pending());

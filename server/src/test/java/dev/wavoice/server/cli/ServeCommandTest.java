@@ -48,6 +48,17 @@ class ServeCommandTest {
     }
 
     @Test
+    void theStartUpWarmUpIsOnUnlessTurnedOffByFlagOrEnvironment() {
+        assertThat(parse().warmup()).isTrue();
+        assertThat(parse(Map.of("WAVOICE_WARMUP", "false")).warmup()).isFalse();
+        assertThat(parse(Map.of("WAVOICE_WARMUP", "0")).warmup()).isFalse();
+        assertThat(parse("--no-warmup").warmup()).isFalse();
+        assertThat(parse(Map.of("WAVOICE_WARMUP", "false"), "--warmup").warmup()).as("the flag wins").isTrue();
+        assertThatThrownBy(() -> parse(Map.of("WAVOICE_WARMUP", "maybe"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("WAVOICE_WARMUP");
+    }
+
+    @Test
     void documentedDefaultsApplyWhenNothingIsSet() {
         WavoiceConfig c = parse(Map.of("WAVOICE_HTTP_PORT", "", "WAVOICE_DB_URL", " "));
         assertThat(c.httpPort()).isEqualTo(8080);

@@ -318,7 +318,12 @@ class DeploymentManifestsTest {
 
             List<String> entry = DeploymentFiles.entrypoint(dockerfile);
             assertThat(entry).as(what + "ENTRYPOINT").startsWith("java").endsWith("-jar", "/app/wavoice.jar", "serve")
-                    .contains("--enable-native-access=ALL-UNNAMED");
+                    .contains("--enable-native-access=ALL-UNNAMED").contains("-XX:AOTCache=/app/wavoice.aot");
+            // The JVM refuses an ahead-of-time cache recorded with other module options than it runs with.
+            String recordedWith = "java " + String.join(" ", entry.subList(1, entry.indexOf("-XX:AOTCache=/app/wavoice.aot")));
+            assertThat(named(last, "RUN")).as(what + "records the AOT cache with the ENTRYPOINT's JVM options")
+                    .anySatisfy(r -> assertThat(r.args()).contains(recordedWith)
+                            .contains("-XX:AOTCacheOutput=/app/wavoice.aot -jar /app/wavoice.jar serve --exit-after-warmup"));
             List<Instruction> user = named(last, "USER");
             assertThat(user).as(what + "runs as a non-root user").hasSize(1);
             assertThat(user.get(0).args().split(":")[0]).isNotIn("root", "0");

@@ -59,6 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JlinkRuntimeIT {
     static final Duration T = Duration.ofSeconds(15);
     static final String IMAGE_DOCKERFILE = "Dockerfile";
+    /** Where the image keeps the ahead-of-time cache its build records. */
+    static final String IMAGE_AOT_CACHE = "/app/wavoice.aot";
     static final double GOAL_RUNTIME_PLUS_JAR_MB = 120, GOAL_IDLE_RSS_MIB = 150, GOAL_PRE_ACCEPT_MS = 100;
 
     static Path jar;
@@ -112,6 +114,15 @@ class JlinkRuntimeIT {
         long limitMib = DeploymentFiles.mebibytes(DeploymentFiles.deploymentContainer().path("resources")
                 .path("limits").path("memory").asText());
         jvmOptions = new ArrayList<>(DeploymentFiles.jvmOptions(IMAGE_DOCKERFILE));
+        int aot = jvmOptions.indexOf("-XX:AOTCache=" + IMAGE_AOT_CACHE);
+        if (aot >= 0) { // the image records its ahead-of-time cache at build time: so does this runtime, the same way
+            Path cache = module.resolve("target/jlink-wavoice.aot");
+            t0 = System.nanoTime();
+            recordAotCache(jvmOptions.subList(0, aot), cache);
+            REPORT.put("AOT cache (training run)", String.format("%.1f MB in %d ms", Files.size(cache) / 1e6,
+                    (System.nanoTime() - t0) / 1_000_000));
+            jvmOptions.set(aot, "-XX:AOTCache=" + cache);
+        }
         jvmOptions.add("-XX:MaxRAM=" + limitMib + "m");
 
         double runtimeMb = treeBytes(runtime) / 1e6, jarMb = Files.size(jar) / 1e6;
@@ -147,6 +158,8 @@ class JlinkRuntimeIT {
 
         List<String> heard = call.heard().stream().map(p -> new String(p.payload(), StandardCharsets.ISO_8859_1)).toList();
         assertThat(heard).as("the caller's packets come back (echo)").contains("\u00f8jlink-20", "\u00f8jlink-40");
+        assertThat(call.log()).as("the AOT cache is taken, not refused").doesNotContain("[error][aot]")
+                .doesNotContain("[warning][aot]");
         REPORT.put("echo call", call.summary());
     }
 
@@ -283,6 +296,34 @@ class JlinkRuntimeIT {
                 }
             }
         }
+    }
+
+    /**
+     * The Dockerfile's training run on the linked runtime: {@code serve --exit-after-warmup} on loopback ports with a
+     * throwaway database and the built-in agent, recording {@code cache} at exit.
+     */
+    private static void recordAotCache(List<String> options, Path cache) throws Exception {
+        Path work = Files.createTempDirectory("jlink-aot-training");
+        List<String> command = new ArrayList<>();
+        command.add(runtime.resolve("bin/java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-jar", jar.toString(), "serve", "--exit-after-warmup"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("training.log").toFile());
+        pb.environment().keySet().removeIf(k -> DeploymentFiles.SETTING.matcher(k).matches()
+                || k.equals("JDK_JAVA_OPTIONS") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS"));
+        pb.environment().putAll(Map.of("WAVOICE_HTTP_HOST", "127.0.0.1", "WAVOICE_HTTP_PORT", "0",
+                "WAVOICE_MEDIA_HOST", "127.0.0.1", "WAVOICE_MEDIA_PORT", "0", "WAVOICE_AGENT", "local",
+                "WAVOICE_DB_URL", "jdbc:h2:file:" + work.resolve("db").resolve("wavoice")));
+        Files.deleteIfExists(cache);
+        Process training = pb.start();
+        if (!training.waitFor(120, TimeUnit.SECONDS)) {
+            training.destroyForcibly();
+            fail("the AOT training run did not end within 120 s; log:\n" + tail(work.resolve("training.log")));
+        }
+        assertThat(training.exitValue()).as("AOT training run; log:\n%s", tail(work.resolve("training.log"))).isZero();
+        assertThat(cache).as("the AOT cache the training run recorded").isNotEmptyFile();
+        deleteTree(work);
     }
 
     private Process start(Path work, Path log, Map<String, String> env) throws IOException {
