@@ -30,6 +30,7 @@ import dev.wavoice.server.whatsapp.WebhookProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.wavoice.server.media.CallMediaFactory;
+import dev.wavoice.media.dtls.DtlsWarmup;
 import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.store.CallLog;
@@ -70,6 +71,7 @@ public final class WavoiceServer implements AutoCloseable {
     private final Cluster cluster;
     private final Runnable agentCheck;
     private final StartupWarmup warmup;
+    private final DtlsWarmup dtlsWarmup;
     /** Completes once the start-up warm-up is over (or was never asked for); {@code /ready} waits for it. */
     private final CompletableFuture<StartupWarmup.Outcome> warmedUp = new CompletableFuture<>();
 
@@ -140,6 +142,7 @@ public final class WavoiceServer implements AutoCloseable {
         CallMedia media = opened.media();
         this.mediaResources = opened.resources();
         this.agentCheck = opened.agentCheck();
+        this.dtlsWarmup = opened.dtlsWarmup();
         GraphApiClient graph = new GraphApiClient(config.graphUrl(), config.graphVersion(), config.accessToken(),
                 Duration.ofSeconds(3), Duration.ofSeconds(10), RetryPolicy.DEFAULT, json, metrics);
         ClusterStore clusterStore = new ClusterStore(database.dataSource());
@@ -185,7 +188,10 @@ public final class WavoiceServer implements AutoCloseable {
         agentCheck.run();
         cluster.start(internalUrl());
         if (config.warmup()) {
-            warmup.start().thenAccept(warmedUp::complete);
+            // Ready once the self-calls are done and the background DTLS handshakes too: a load measured right after
+            // /ready would otherwise share the core with them (still bounded by WARMUP_LIMIT).
+            CompletableFuture<Void> handshakes = CompletableFuture.runAsync(this::awaitDtlsWarmup, work);
+            warmup.start().thenCombine(handshakes, (outcome, done) -> outcome).thenAccept(warmedUp::complete);
             warmedUp.completeOnTimeout(null, WARMUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS).thenAccept(outcome -> {
                 if (outcome == null) {
                     log.warn("wavoice.warmup_timeout ms={} (ready anyway; the warm-up goes on in the background)",
@@ -210,6 +216,14 @@ public final class WavoiceServer implements AutoCloseable {
     }
 
     /** Completes when the start-up warm-up is over: with its outcome, or null when off or out of time. */
+    private void awaitDtlsWarmup() {
+        try {
+            dtlsWarmup.await(WARMUP_LIMIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public CompletableFuture<StartupWarmup.Outcome> warmedUp() {
         return warmedUp;
     }

@@ -56,11 +56,13 @@ public final class CallMediaFactory {
     /**
      * The call media, what must be closed with the server (in order: agent side, pacer, media port), and the
      * agent check to run once the server has started (opens one session and closes it; a no-op without an agent),
-     * and the loopback self-call that warms the answer path before {@code /ready} (null: no media to warm).
+     * and the loopback self-call that warms the answer path before {@code /ready} (null: no media to warm), and
+     * the in-memory DTLS handshakes running in the background (done at once when there are none).
      */
-    public record Opened(CallMedia media, AutoCloseable resources, Runnable agentCheck, SelfCall selfCall) {
+    public record Opened(CallMedia media, AutoCloseable resources, Runnable agentCheck, SelfCall selfCall,
+                         DtlsWarmup dtlsWarmup) {
         public Opened(CallMedia media, AutoCloseable resources) {
-            this(media, resources, () -> { }, null);
+            this(media, resources, () -> { }, null, DtlsWarmup.start(0, null));
         }
     }
 
@@ -69,11 +71,13 @@ public final class CallMediaFactory {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             WebRtcTransportConfig transportConfig = transportConfig(config);
-            int warmup = dtlsWarmup(System.getenv());
+            // With the start-up warm-up only (wavoice serve): servers embedded in code, tests among them, skip it.
+            int warmup = config.warmup() ? dtlsWarmup(System.getenv()) : 0;
             WebRtcTransport transport = WebRtcTransport.open(transportConfig);
             resources.add(transport);
             // Closed before the transport (reverse order): stops after its current in-memory handshake.
-            resources.add(DtlsWarmup.start(warmup, transportConfig.dtls()));
+            DtlsWarmup dtlsWarmup = DtlsWarmup.start(warmup, transportConfig.dtls());
+            resources.add(dtlsWarmup);
             Runnable check = () -> { };
             WebRtcCallMedia.AudioRoute route;
             // The echo line relays RTP and loads no codec at all.
@@ -111,7 +115,7 @@ public final class CallMediaFactory {
             }
             // The self-call uses the bare codec, not the counted one: its frames are not calls' frames.
             return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources), check,
-                    new LoopbackSelfCall(transport, opus == null ? null : opus.codec()));
+                    new LoopbackSelfCall(transport, opus == null ? null : opus.codec()), dtlsWarmup);
         } catch (IOException | RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -197,7 +201,10 @@ public final class CallMediaFactory {
     /** Env var: {@code auto} (libopus when it loads, else pure Java), {@code java}, or {@code native} (required). */
     public static final String OPUS_ENV = "WAVOICE_OPUS";
 
-    /** In-memory DTLS handshakes run in the background at startup, so calls find that code compiled; 0: none. */
+    /**
+     * In-memory DTLS handshakes run in the background at startup, so calls find that code compiled; 0: none. Part of
+     * the start-up warm-up ({@code WAVOICE_WARMUP}): {@code /ready} waits for them too, within the warm-up's bound.
+     */
     public static final String DTLS_WARMUP_ENV = "WAVOICE_DTLS_WARMUP";
     /**
      * Enough for the JIT to have compiled the handshake's hot code (a cold handshake costs 2.7× a warm one
