@@ -16,6 +16,8 @@ import java.util.function.ToDoubleFunction;
  * The figures of one {@link LoadRun}, as a table and as JSON.
  *
  * @param serverCpuNanos server CPU time over the run (-1: unknown)
+ * @param steadyCpuNanos server CPU time while every call was up and talking (-1: unknown, or the talk too short)
+ * @param steadyCallSeconds call-seconds in that window
  * @param callSeconds    sum over calls of connected → hang-up
  * @param upTogether     calls connected at the same time (when the heap was read)
  * @param serverPacing   the server's own pacer/outbound series from {@code /metrics}, when it exports any
@@ -24,7 +26,7 @@ import java.util.function.ToDoubleFunction;
 public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, Percentiles preAccept,
                           Percentiles connected, Percentiles firstAudio, Percentiles firstVoiced, Percentiles reply,
                           long serverCpuNanos,
-                          double callSeconds,
+                          double callSeconds, long steadyCpuNanos, double steadyCallSeconds,
                           long packetsSent, long packetsReceived, long packetsLost, long framesTimed,
                           long framesLateOver5ms, double latenessP50Millis, double latenessP99Millis,
                           long heapBeforeBytes, long heapWithCallsBytes, int upTogether,
@@ -52,7 +54,7 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
     }
 
     static LoadFigures of(LoadRun.Plan plan, List<CallResult> calls, long[] lateness, long elapsedNanos,
-            long serverCpuNanos, OptionalLong heapBefore, OptionalLong heapWith, int upTogether, String metrics,
+            long steadyCpuNanos, double steadyCallSeconds, long serverCpuNanos, OptionalLong heapBefore, OptionalLong heapWith, int upTogether, String metrics,
             ServerSends serverSends, PacerStats callerPacer, long callerCpuNanos) {
         List<String> failures = new ArrayList<>();
         int passed = 0;
@@ -70,7 +72,7 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                 Percentiles.of(calls, CallResult::firstAudioMillis), Percentiles.of(calls, CallResult::firstVoicedMillis),
                 Percentiles.of(calls.stream().flatMap(c -> c.replyMillis().stream()).mapToDouble(Double::doubleValue)),
                 serverCpuNanos,
-                calls.stream().mapToDouble(CallResult::callSeconds).sum(),
+                calls.stream().mapToDouble(CallResult::callSeconds).sum(), steadyCpuNanos, steadyCallSeconds,
                 calls.stream().mapToLong(CallResult::packetsSent).sum(),
                 calls.stream().mapToLong(CallResult::packetsReceived).sum(),
                 calls.stream().mapToLong(CallResult::packetsLost).sum(), timed,
@@ -114,6 +116,11 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         return serverCpuNanos < 0 || callSeconds <= 0 ? Double.NaN : serverCpuNanos / 1e6 / callSeconds;
     }
 
+    /** Server CPU milliseconds per call-second while every call talked, setup and teardown left out (NaN: unknown). */
+    public double steadyCpuMillisPerCallSecond() {
+        return steadyCpuNanos < 0 || steadyCallSeconds <= 0 ? Double.NaN : steadyCpuNanos / 1e6 / steadyCallSeconds;
+    }
+
     /** Calls one core could carry at this cost. */
     public double callsPerCore() {
         double ms = cpuMillisPerCallSecond();
@@ -150,6 +157,12 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         row(b, "caller pauses -> voiced audio back", reply);
         b.append(String.format("server CPU        %s ms per call-second (%.1f CPU s over %.1f call-s) = %s calls per core%n",
                 num(cpuMillisPerCallSecond(), 2), serverCpuNanos / 1e9, callSeconds, num(callsPerCore(), 0)));
+        double steadyMs = steadyCpuMillisPerCallSecond();
+        if (!Double.isNaN(steadyMs)) {
+            b.append(String.format("  while all talk %s ms per call-second (%.1f CPU s over %.1f call-s) = %s calls per core"
+                    + " (setup and teardown left out)%n", num(steadyMs, 2), steadyCpuNanos / 1e9, steadyCallSeconds,
+                    num(1000 / steadyMs, 0)));
+        }
         b.append(String.format("frames back       %d timed (vs %s), %d later than 5 ms (%.3f %%), lateness p50 %s ms, p99 %s ms%n",
                 framesTimed, plan.echoTiming() ? "send time" : "RTP grid", framesLateOver5ms, framesTimed == 0 ? 0.0 : 100.0 * framesLateOver5ms / framesTimed,
                 num(latenessP50Millis, 1), num(latenessP99Millis, 1)));
@@ -184,7 +197,9 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         percentiles(n.putObject("reply_after_pause_ms"), reply);
         ObjectNode cpu = n.putObject("server_cpu");
         cpu.put("cpu_seconds", serverCpuNanos < 0 ? Double.NaN : serverCpuNanos / 1e9).put("call_seconds", callSeconds)
-                .put("cpu_ms_per_call_second", cpuMillisPerCallSecond()).put("calls_per_core", callsPerCore());
+                .put("cpu_ms_per_call_second", cpuMillisPerCallSecond()).put("calls_per_core", callsPerCore())
+                .put("steady_cpu_ms_per_call_second", steadyCpuMillisPerCallSecond())
+                .put("steady_call_seconds", steadyCallSeconds);
         ObjectNode frames = n.putObject("frames_back");
         frames.put("reference", plan.echoTiming() ? "caller send time of each echoed frame" : "sender's RTP timestamp grid")
                 .put("timed", framesTimed).put("late_over_5ms", framesLateOver5ms)

@@ -72,6 +72,7 @@ public final class LoadRun {
             }
             settled.await(plan.connectTimeout().toSeconds() + 30, TimeUnit.SECONDS);
             int upTogether = connected.get();
+            Steady steady = steadyWindow(server, plan, upTogether);
             // Read the heap once every caller has talked, before any hangs up: all calls are live, little audio
             // flows, and the forced GC's CPU is left out of the CPU figure.
             talked.await(plan.connectTimeout().toSeconds() + plan.talk().toSeconds() + 30, TimeUnit.SECONDS);
@@ -110,12 +111,37 @@ public final class LoadRun {
             callers.forEach(c -> c.arrivals().addLatenessTo(lateness));
             String metricsAfter = server.metrics(http);
             ServerSends sends = ServerSends.of(metricsAfter).minus(sendsBefore).minus(sendsAside);
-            return LoadFigures.of(plan, done, lateness, elapsed,
+            return LoadFigures.of(plan, done, lateness, elapsed, steady.cpuNanos(), steady.callSeconds(),
                     cpuBefore.isPresent() && cpuAfter.isPresent() ? cpuAfter.getAsLong() - cpuBefore.getAsLong() - gcCpu : -1,
                     heapBefore, heapWithCalls, upTogether, metricsAfter, sends, whatsapp.pacerStats(),
                     callerCpuBefore.isPresent() && callerCpuAfter.isPresent()
                             ? callerCpuAfter.getAsLong() - callerCpuBefore.getAsLong() : -1);
         }
+    }
+
+    /** Server CPU over a window in which every call is up and talking, and the call-seconds in it. */
+    record Steady(long cpuNanos, double callSeconds) {}
+
+    /**
+     * Reads the server's CPU while every call talks: from the moment the last call connected until the first one
+     * stops talking (the ramp's length earlier than the talk ends), less a second at each end. Setup, teardown and
+     * the JIT's first work on the calls are outside it, so this is the cost of a call-second itself; the run's
+     * figure spreads those over the calls' lifetimes.
+     */
+    private static Steady steadyWindow(ServerUnderTest server, Plan plan, int up) throws InterruptedException {
+        double rampSeconds = plan.rampPerSecond() <= 0 ? 0 : plan.calls() / plan.rampPerSecond();
+        long windowMillis = (long) ((plan.talk().toSeconds() - rampSeconds - 2) * 1000);
+        if (up == 0 || windowMillis < 2000) {
+            return new Steady(-1, 0);
+        }
+        Thread.sleep(1000);
+        OptionalLong before = server.cpuNanos();
+        long start = System.nanoTime();
+        Thread.sleep(windowMillis);
+        OptionalLong after = server.cpuNanos();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return before.isPresent() && after.isPresent()
+                ? new Steady(after.getAsLong() - before.getAsLong(), up * seconds) : new Steady(-1, 0);
     }
 
     private static CallResult oneCall(SimulatedCaller caller, Plan plan, CountDownLatch settled, CountDownLatch talked,
