@@ -39,6 +39,16 @@ public final class DtlsHandshakeBench {
         }
     }
 
+    /** Both ends of an in-process handshake reported {@link DtlsEvent.Connected}, or this throws. */
+    static void awaitBothConnected(BlockingQueue<DtlsEvent> events) throws InterruptedException {
+        for (int i = 0; i < 2; i++) {
+            DtlsEvent e = events.poll(10, TimeUnit.SECONDS);
+            if (!(e instanceof DtlsEvent.Connected)) {
+                throw new IllegalStateException("handshake did not connect: " + e);
+            }
+        }
+    }
+
     private static void handshake(DtlsCertificate clientCert, DtlsCertificate serverCert) throws Exception {
         InMemoryLink c2s = InMemoryLink.perfect();
         InMemoryLink s2c = InMemoryLink.perfect();
@@ -52,12 +62,7 @@ public final class DtlsHandshakeBench {
             s2c.connectTo(client);
             server.start();
             client.start();
-            for (int i = 0; i < 2; i++) {
-                DtlsEvent e = events.poll(10, TimeUnit.SECONDS);
-                if (!(e instanceof DtlsEvent.Connected)) {
-                    throw new IllegalStateException("handshake did not connect: " + e);
-                }
-            }
+            DtlsHandshakeBench.awaitBothConnected(events);
         }
     }
 }

@@ -108,12 +108,7 @@ public final class DtlsHandshakeCpuProbe {
                 clientSide.deliverTo(client);
                 server.start();
                 client.start();
-                for (int i = 0; i < 2; i++) {
-                    DtlsEvent e = events.poll(10, TimeUnit.SECONDS);
-                    if (!(e instanceof DtlsEvent.Connected)) {
-                        throw new IllegalStateException("handshake did not connect: " + e);
-                    }
-                }
+                DtlsHandshakeBench.awaitBothConnected(events);
             }
         }
         return 0;
