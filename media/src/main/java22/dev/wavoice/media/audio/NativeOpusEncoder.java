@@ -1,10 +1,8 @@
 package dev.wavoice.media.audio;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
@@ -12,39 +10,27 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * costs two copies (PCM in, packet out) and one downcall, no allocation. Not thread-safe.
  */
 public final class NativeOpusEncoder implements OpusEncoder {
-    /** 120 ms at 48 kHz, the longest Opus frame. */
-    private static final int MAX_FRAME = 5760;
-    /** Well above the 1275-byte single-frame maximum, for callers that pass a generous maxBytes. */
-    private static final int MAX_PACKET = 4000;
+    private static final int MAX_FRAME = NativeOpusState.MAX_FRAME;
+    private static final int MAX_PACKET = NativeOpusState.MAX_PACKET;
 
     private final NativeOpusCodec lib;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment pcmBuf;
-    private final MemorySegment packetBuf;
-    private MemorySegment state;
+    private final NativeOpusState memory;
     private long errors;
 
     NativeOpusEncoder(NativeOpusCodec lib, int sampleRate) {
         this.lib = lib;
-        pcmBuf = arena.allocate(JAVA_SHORT, MAX_FRAME);
-        packetBuf = arena.allocate(MAX_PACKET);
-        MemorySegment error = arena.allocate(JAVA_INT);
-        try {
-            state = (MemorySegment) lib.encoderCreate.invokeExact(
-                    sampleRate, 1, NativeOpusCodec.OPUS_APPLICATION_VOIP, error);
-        } catch (Throwable e) {
-            arena.close();
-            throw new IllegalStateException("opus_encoder_create failed", e);
-        }
-        if (error.get(JAVA_INT, 0) != NativeOpusCodec.OPUS_OK || state.equals(MemorySegment.NULL)) {
-            arena.close();
-            throw new IllegalStateException("opus_encoder_create returned error " + error.get(JAVA_INT, 0));
-        }
+        this.memory = new NativeOpusState("opus_encoder",
+                error -> (MemorySegment) lib.encoderCreate.invokeExact(sampleRate, 1,
+                        NativeOpusCodec.OPUS_APPLICATION_VOIP, error),
+                state -> {
+                    lib.encoderDestroy.invokeExact(state);
+                });
         ctl(NativeOpusCodec.OPUS_SET_SIGNAL, NativeOpusCodec.OPUS_SIGNAL_VOICE);
     }
 
     @Override
     public int encode(short[] pcm, int pcmOff, int frameSize, byte[] out, int outOff, int maxBytes) {
+        MemorySegment state = memory.state();
         if (state == null || frameSize <= 0 || frameSize > MAX_FRAME || maxBytes <= 0) {
             errors++;
             return -1;
@@ -52,8 +38,8 @@ public final class NativeOpusEncoder implements OpusEncoder {
         int room = Math.min(maxBytes, MAX_PACKET);
         int written;
         try {
-            MemorySegment.copy(pcm, pcmOff, pcmBuf, JAVA_SHORT, 0, frameSize);
-            written = (int) lib.encode.invokeExact(state, pcmBuf, frameSize, packetBuf, room);
+            MemorySegment.copy(pcm, pcmOff, memory.pcm, JAVA_SHORT, 0, frameSize);
+            written = (int) lib.encode.invokeExact(state, memory.pcm, frameSize, memory.packet, room);
         } catch (Throwable e) {
             // bounds errors on the caller's arrays land here too: the packet path never throws
             errors++;
@@ -63,7 +49,7 @@ public final class NativeOpusEncoder implements OpusEncoder {
             errors++;
             return -1;
         }
-        MemorySegment.copy(packetBuf, JAVA_BYTE, 0, out, outOff, written);
+        MemorySegment.copy(memory.packet, JAVA_BYTE, 0, out, outOff, written);
         return written;
     }
 
@@ -99,6 +85,7 @@ public final class NativeOpusEncoder implements OpusEncoder {
     }
 
     private void ctl(int request, int value) {
+        MemorySegment state = memory.state();
         if (state == null) {
             return;
         }
@@ -115,16 +102,6 @@ public final class NativeOpusEncoder implements OpusEncoder {
 
     @Override
     public void close() {
-        if (state == null) {
-            return;
-        }
-        try {
-            lib.encoderDestroy.invokeExact(state);
-        } catch (Throwable e) {
-            throw new IllegalStateException("opus_encoder_destroy failed", e);
-        } finally {
-            state = null;
-            arena.close();
-        }
+        memory.close();
     }
 }
