@@ -1,7 +1,8 @@
 'use strict';
 // The dashboard: /api/dashboard for the history and totals, /api/live (server-sent events) for live calls
 // (a "live" snapshot every second) and for each call row, event and transcript line as wavoice writes it.
-// Both need the admin token when one is configured; the login form stores it as an HttpOnly cookie.
+// Both need the admin login when a token is configured: the login form trades the token for a session cookie
+// (HttpOnly, opaque, expiring); the token itself stays out of the browser's storage.
 
 const $ = id => document.getElementById(id);
 let selected = null;       // call id whose details are shown

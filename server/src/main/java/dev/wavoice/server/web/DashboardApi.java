@@ -13,12 +13,15 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
 import io.javalin.http.sse.SseHandler;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /dashboard}: live calls with their media figures, the call history from the database (each call's
@@ -29,6 +32,8 @@ import java.util.Map;
 final class DashboardApi {
     private static final int HISTORY = 50;
 
+    private static final Logger log = LoggerFactory.getLogger(DashboardApi.class);
+
     private final CallRegistry calls;
     private final CallLogRepository repo;
     private final LiveStream stream;
@@ -36,6 +41,7 @@ final class DashboardApi {
     private final AgentHealth agent;
     private final String instanceId;
     private final ObjectMapper json;
+    private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
 
     DashboardApi(CallRegistry calls, CallLogRepository repo, LiveStream stream, AdminAccess admin, AgentHealth agent,
             String instanceId, ObjectMapper json) {
@@ -53,6 +59,7 @@ final class DashboardApi {
         routes.get("/assets/dashboard.js", StaticResource.of("dashboard.js"));
         routes.get("/assets/wavoice.css", StaticResource.of("wavoice.css"));
         routes.post("/dashboard/login", this::login);
+        routes.post("/dashboard/logout", admin.guard(this::logout));
         routes.get("/api/dashboard", admin.guard(this::overview));
         routes.get("/api/live", admin.guard(new SseHandler(client -> stream.stream(client, null, this::liveCalls))));
     }
@@ -85,18 +92,42 @@ final class DashboardApi {
     }
 
     private void login(Context ctx) {
-        String presented = ctx.formParam("token");
-        if (!admin.matches(presented)) {
+        String address = ctx.ip();
+        Duration wait = throttle.waitFor(address);
+        if (!wait.isZero()) {
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(wait.toSeconds() + 1))
+                    .contentType("text/plain").result("too many failed logins: try again in a minute");
+            return;
+        }
+        if (!AdminAccess.sameOrigin(ctx) && ctx.header("Origin") != null) {
+            ctx.status(403).contentType("text/plain").result("cross-site request refused");
+            return;
+        }
+        if (!admin.matches(ctx.formParam("token"))) {
+            throttle.failed(address);
+            log.warn("dashboard.login_failed address={}", address);
             ctx.redirect("/dashboard?login=failed", HttpStatus.SEE_OTHER);
             return;
         }
+        throttle.succeeded(address);
+        ctx.cookie(sessionCookie(ctx, admin.sessions().create(), (int) AdminSessions.LIFETIME.toSeconds()));
+        ctx.redirect("/dashboard", HttpStatus.SEE_OTHER);
+    }
+
+    private void logout(Context ctx) {
+        admin.sessions().end(ctx.cookie(AdminAccess.COOKIE));
+        ctx.cookie(sessionCookie(ctx, "", 0));
+        ctx.redirect("/dashboard", HttpStatus.SEE_OTHER);
+    }
+
+    /** HttpOnly, SameSite=Strict, and Secure when the browser reached us over TLS (directly or through a proxy). */
+    private static Cookie sessionCookie(Context ctx, String value, int maxAgeSeconds) {
         boolean https = "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) || "https".equals(ctx.scheme());
-        Cookie cookie = new Cookie(AdminAccess.COOKIE, presented, "/", -1, false, true, null, SameSite.STRICT);
+        Cookie cookie = new Cookie(AdminAccess.COOKIE, value, "/", maxAgeSeconds, https, true, null, SameSite.STRICT);
         cookie.setHttpOnly(true);
         cookie.setSecure(https);
         cookie.setSameSite(SameSite.STRICT);
-        cookie.setMaxAge((int) Duration.ofDays(1).toSeconds());
-        ctx.cookie(cookie);
-        ctx.redirect("/dashboard", HttpStatus.SEE_OTHER);
+        cookie.setMaxAge(maxAgeSeconds);
+        return cookie;
     }
 }

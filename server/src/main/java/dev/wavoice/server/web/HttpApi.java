@@ -31,7 +31,8 @@ public final class HttpApi implements AutoCloseable {
             AgentHealth agent, Cluster cluster, ExtraRoutes extraRoutes, BooleanSupplier warmedUp) {
         WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(),
                 config.effectiveClusterSecret(), processor, metrics);
-        AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly());
+        AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly(),
+                new AdminSessions(java.time.Clock.systemUTC()));
         CallLogApi callLogApi = new CallLogApi(repo, json);
         this.stream = new LiveStream(live, json, Duration.ofSeconds(1));
         DashboardApi dashboard = new DashboardApi(calls, repo, stream, admin,

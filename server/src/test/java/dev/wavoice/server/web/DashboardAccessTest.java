@@ -36,7 +36,7 @@ class DashboardAccessTest {
     }
 
     @Test
-    void withATokenTheDataNeedsIt_andTheLoginFormSetsItAsAnHttpOnlyCookie() throws Exception {
+    void withATokenTheDataNeedsIt_andTheLoginFormIssuesAnOpaqueHttpOnlySessionCookie() throws Exception {
         try (TestServer t = new TestServer(dir, null, b -> b.adminToken("admin-123"))) {
             assertThat(t.get("/dashboard").statusCode()).isEqualTo(200); // the page itself holds no data
             assertThat(t.get("/api/dashboard").statusCode()).isEqualTo(401);
@@ -49,12 +49,44 @@ class DashboardAccessTest {
 
             HttpResponse<String> right = login(t, "admin-123");
             assertThat(right.statusCode()).isEqualTo(303);
-            String cookie = right.headers().firstValue("Set-Cookie").orElseThrow();
-            assertThat(cookie).startsWith("wavoice_admin=admin-123").containsIgnoringCase("HttpOnly")
-                    .containsIgnoringCase("SameSite=Strict");
-            assertThat(t.get("/api/dashboard", "Cookie", "wavoice_admin=admin-123").statusCode()).isEqualTo(200);
-            assertThat(t.get("/api/dashboard", "Cookie", "wavoice_admin=wrong").statusCode()).isEqualTo(401);
-            assertThat(t.get("/api/dashboard?token=admin-123").statusCode()).isEqualTo(200);
+            String setCookie = right.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(setCookie).startsWith("wavoice_admin=").containsIgnoringCase("HttpOnly")
+                    .containsIgnoringCase("SameSite=Strict").containsIgnoringCase("Max-Age=43200")
+                    .doesNotContain("admin-123"); // an opaque session id, never the token
+            String session = setCookie.substring(0, setCookie.indexOf(';'));
+            assertThat(session.length()).isGreaterThan("wavoice_admin=".length() + 40);
+            assertThat(t.get("/api/dashboard", "Cookie", session).statusCode()).isEqualTo(200);
+            assertThat(t.get("/api/dashboard", "Cookie", "wavoice_admin=admin-123").statusCode())
+                    .as("the token itself is no session").isEqualTo(401);
+            assertThat(t.get("/api/dashboard?token=admin-123").statusCode())
+                    .as("never the token in a URL").isEqualTo(401);
+            assertThat(t.get("/api/calls?token=admin-123").statusCode()).isEqualTo(401);
+            assertThat(t.get("/api/dashboard", "Authorization", "Bearer admin-123").statusCode()).isEqualTo(200);
+
+            // Logging out is a state change: a forged cross-site form is refused, our own page's is not.
+            assertThat(logout(t, session, "https://evil.example").statusCode()).isEqualTo(403);
+            assertThat(t.get("/api/dashboard", "Cookie", session).statusCode()).isEqualTo(200);
+            HttpResponse<String> out = logout(t, session, "http://" + t.uri("/").getAuthority());
+            assertThat(out.statusCode()).isEqualTo(303);
+            assertThat(out.headers().firstValue("Set-Cookie")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("wavoice_admin=;").contains("1970")); // emptied and expired
+            assertThat(t.get("/api/dashboard", "Cookie", session).statusCode()).as("the session ended").isEqualTo(401);
+        }
+    }
+
+    @Test
+    void failedLoginsAreThrottledPerAddress() throws Exception {
+        try (TestServer t = new TestServer(dir, null, b -> b.adminToken("admin-123"))) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(login(t, "guess-" + i).statusCode()).isEqualTo(303);
+            }
+            HttpResponse<String> blocked = login(t, "admin-123");
+            assertThat(blocked.statusCode()).as("even the right token waits out the minute").isEqualTo(429);
+            assertThat(blocked.headers().firstValue("Retry-After")).hasValueSatisfying(
+                    v -> assertThat(Integer.parseInt(v)).isBetween(1, 61));
+            assertThat(blocked.headers().firstValue("Set-Cookie")).isEmpty();
+            // Scripts with the bearer token are not held up by a browser's failed logins.
+            assertThat(t.get("/api/dashboard", "Authorization", "Bearer admin-123").statusCode()).isEqualTo(200);
         }
     }
 
@@ -94,6 +126,12 @@ class DashboardAccessTest {
             assertThat(String.join("\n", seen)).contains("\"callId\":\"wacid.LIVE-1\"", "webhook.connect", "RINGING");
             sse.body().close();
         }
+    }
+
+    private HttpResponse<String> logout(TestServer t, String cookie, String origin) throws Exception {
+        return http.send(HttpRequest.newBuilder(t.uri("/dashboard/logout")).header("Cookie", cookie)
+                .header("Origin", origin).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> login(TestServer t, String token) throws Exception {
