@@ -60,7 +60,8 @@ public record AgentConfig(
 
     /**
      * From the environment: {@code OPENAI_REALTIME_URL}, {@code OPENAI_REALTIME_MODEL}, {@code OPENAI_API_KEY},
-     * then the file named by {@code WAVOICE_AGENT_CONFIG} if set (see {@link AgentConfigFile}).
+     * then the file named by {@code WAVOICE_AGENT_CONFIG} if set (see {@link AgentConfigFile}), its tools' hosts
+     * checked against {@code WAVOICE_TOOL_HOSTS} when that is set ({@link ToolHosts}).
      */
     public static AgentConfig fromEnvironment(Map<String, String> env) {
         URI url;
@@ -73,7 +74,9 @@ public record AgentConfig(
         AgentConfig base = new AgentConfig(url, model, Secret.of(env.get("OPENAI_API_KEY")), DEFAULT_INSTRUCTIONS,
                 DEFAULT_VOICE, DEFAULT_GREETING, TurnDetection.SERVER_VAD, DEFAULT_TRANSCRIPTION_MODEL, List.of());
         String file = env.get(CONFIG_FILE_ENV);
-        return file == null || file.isBlank() ? base : AgentConfigFile.apply(base, Path.of(file.trim()));
+        AgentConfig config = file == null || file.isBlank() ? base : AgentConfigFile.apply(base, Path.of(file.trim()));
+        ToolHosts.parse(env.get(ToolHosts.ENV)).check(config.tools());
+        return config;
     }
 
     /** As every other setting: a blank variable (a compose file's {@code VAR=}) counts as unset. */

@@ -68,4 +68,23 @@ class AgentConfigTest {
         assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of(AgentConfig.CONFIG_FILE_ENV, file.toString())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("semantic_vad");
     }
+
+    @Test
+    void toolHostsOutsideTheAllowListAreRefusedAtStartup(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("agent.json");
+        Files.writeString(file, """
+                {"tools": [{"name": "lookup_order", "parameters": {"type": "object"},
+                            "url": "https://orders.example.com/tools/lookup"},
+                           {"name": "book", "parameters": {"type": "object"},
+                            "url": "http://127.0.0.1:8099/book"}]}
+                """);
+        String config = file.toString();
+        assertThat(AgentConfig.fromEnvironment(Map.of("WAVOICE_AGENT_CONFIG", config)).tools()).hasSize(2);
+        assertThat(AgentConfig.fromEnvironment(Map.of("WAVOICE_AGENT_CONFIG", config,
+                "WAVOICE_TOOL_HOSTS", "Orders.example.com, 127.0.0.1:8099")).tools()).hasSize(2);
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("WAVOICE_AGENT_CONFIG", config,
+                "WAVOICE_TOOL_HOSTS", "orders.example.com,127.0.0.1:9000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tool book calls 127.0.0.1:8099").hasMessageContaining("WAVOICE_TOOL_HOSTS");
+    }
 }
