@@ -327,23 +327,26 @@ public final class CallController implements CallWebhookListener {
 
     /**
      * Ends a call whose instance died (this instance won the claim on it): Graph is told as that instance would have,
-     * and the row ends {@code instance_lost}. The call's media died with its instance, so nothing else is left.
+     * and the row ends {@code instance_lost}, or {@code server_restart} when the dead instance was this one's
+     * predecessor (killed, then restarted under the same id). The call's media died with it, so nothing else is left.
      */
     public void endLostCall(CallRecord row) {
         try (var ignored = MDC.putCloseable("callId", row.callId())) {
+            boolean restarted = instanceId.equals(row.ownerInstance());
+            EndReason reason = restarted ? EndReason.SERVER_RESTART : EndReason.INSTANCE_LOST;
             tellGraph(row.phoneNumberId(), row.callId(), CallState.CONNECTED.name().equals(row.state()),
-                    "for lost instance " + row.ownerInstance());
+                    restarted ? "after a restart" : "for lost instance " + row.ownerInstance());
             Instant now = Instant.now();
-            String detail = "instance " + row.ownerInstance() + " stopped answering; ended by " + instanceId;
-            callLog.event(row.callId(), "call.ended", EndReason.INSTANCE_LOST.wireName() + ": " + detail);
+            String detail = restarted ? "this instance stopped with the call up and was restarted"
+                    : "instance " + row.ownerInstance() + " stopped answering; ended by " + instanceId;
+            callLog.event(row.callId(), "call.ended", reason.wireName() + ": " + detail);
             callLog.saveCall(new CallRecord(row.callId(), row.direction(), row.callerPhone(), row.callerBsuid(),
                     row.callerName(), row.businessNumber(), row.phoneNumberId(), CallState.ENDED.name(), row.agent(),
-                    row.startedAt(), row.connectedAt(), now, EndReason.INSTANCE_LOST.wireName(), detail,
+                    row.startedAt(), row.connectedAt(), now, reason.wireName(), detail,
                     row.connectedAt() == null ? 0L : Duration.between(row.connectedAt(), now).toMillis(),
                     row.ownerInstance()));
-            metrics.counter("wavoice.calls", "outcome", EndReason.INSTANCE_LOST.wireName()).increment();
-            log.info("call.ended reason={} detail=\"{}\" state_before={}", EndReason.INSTANCE_LOST.wireName(), detail,
-                    row.state());
+            metrics.counter("wavoice.calls", "outcome", reason.wireName()).increment();
+            log.info("call.ended reason={} detail=\"{}\" state_before={}", reason.wireName(), detail, row.state());
         }
     }
 

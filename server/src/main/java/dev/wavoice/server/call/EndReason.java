@@ -31,7 +31,9 @@ public enum EndReason {
     /** The service shut down while the call was live. */
     SHUTDOWN(true),
     /** The instance carrying the call's media died; a surviving instance ended the call. */
-    INSTANCE_LOST(true);
+    INSTANCE_LOST(true),
+    /** This instance was killed with the call up; its next process, under the same instance id, ended the call. */
+    SERVER_RESTART(true);
 
     private final boolean endedByUs;
 

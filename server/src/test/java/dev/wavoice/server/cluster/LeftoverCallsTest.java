@@ -40,7 +40,7 @@ class LeftoverCallsTest {
         try (TestServer t = new TestServer(dir, new CallMedia.Unavailable("no media needed"),
                 b -> b.dbUrl(url).instanceId("pod-7"))) {
             CallRecord row = t.awaitCall("wacid.LEFTOVER", c -> c.state().equals("ENDED"));
-            assertThat(row.endReason()).isEqualTo("instance_lost");
+            assertThat(row.endReason()).isEqualTo("server_restart");
             await().atMost(Duration.ofSeconds(10)).until(() -> t.graph.actions().contains("terminate"));
             assertThat(t.graph.requests(r -> "wacid.LEFTOVER".equals(r.callId()))).singleElement()
                     .satisfies(r -> assertThat(r.action()).isEqualTo("terminate"));
