@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.wavoice.media.dtls.DtlsWarmup;
 import dev.wavoice.server.call.CallController;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.CallRegistry;
@@ -30,7 +31,6 @@ import dev.wavoice.server.whatsapp.WebhookProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.wavoice.server.media.CallMediaFactory;
-import dev.wavoice.media.dtls.DtlsWarmup;
 import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.store.CallLog;
@@ -190,8 +190,8 @@ public final class WavoiceServer implements AutoCloseable {
         if (config.warmup()) {
             // Ready once the self-calls are done and the background DTLS handshakes too: a load measured right after
             // /ready would otherwise share the core with them (still bounded by WARMUP_LIMIT).
-            CompletableFuture<Void> handshakes = CompletableFuture.runAsync(this::awaitDtlsWarmup, work);
-            warmup.start().thenCombine(handshakes, (outcome, done) -> outcome).thenAccept(warmedUp::complete);
+            warmup.start().thenCombine(dtlsWarmup.finished(), (outcome, done) -> outcome)
+                    .thenAccept(warmedUp::complete);
             warmedUp.completeOnTimeout(null, WARMUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS).thenAccept(outcome -> {
                 if (outcome == null) {
                     log.warn("wavoice.warmup_timeout ms={} (ready anyway; the warm-up goes on in the background)",
@@ -216,14 +216,6 @@ public final class WavoiceServer implements AutoCloseable {
     }
 
     /** Completes when the start-up warm-up is over: with its outcome, or null when off or out of time. */
-    private void awaitDtlsWarmup() {
-        try {
-            dtlsWarmup.await(WARMUP_LIMIT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     public CompletableFuture<StartupWarmup.Outcome> warmedUp() {
         return warmedUp;
     }

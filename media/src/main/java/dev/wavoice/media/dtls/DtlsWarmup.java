@@ -2,9 +2,12 @@ package dev.wavoice.media.dtls;
 
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +26,7 @@ public final class DtlsWarmup implements AutoCloseable {
 
     private final int handshakes;
     private final DtlsConfig config;
-    private final CountDownLatch done = new CountDownLatch(1);
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile boolean stopped;
     private volatile int completed;
 
@@ -39,7 +42,7 @@ public final class DtlsWarmup implements AutoCloseable {
         }
         DtlsWarmup warmup = new DtlsWarmup(handshakes, config);
         if (handshakes == 0) {
-            warmup.done.countDown();
+            warmup.finished.complete(null);
         } else {
             Thread.ofPlatform().daemon().name("dtls-warmup").start(warmup::run);
         }
@@ -53,7 +56,19 @@ public final class DtlsWarmup implements AutoCloseable {
 
     /** Waits until the warm-up has finished or was stopped; false if it had not by then. */
     public boolean await(Duration timeout) throws InterruptedException {
-        return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            finished.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // never completed exceptionally
+        }
+    }
+
+    /** Completes when the warm-up has finished or was stopped, so a caller can wait without holding a thread. */
+    public CompletionStage<Void> finished() {
+        return finished;
     }
 
     /** Stops after the handshake in progress. */
@@ -83,7 +98,7 @@ public final class DtlsWarmup implements AutoCloseable {
         } finally {
             LOG.info("dtls warm-up {}: {} of {} in-memory handshakes in {} ms", outcome, completed, handshakes,
                     (System.nanoTime() - started) / 1_000_000);
-            done.countDown();
+            finished.complete(null);
         }
     }
 
