@@ -257,9 +257,13 @@ public final class IceAgent {
      */
     private void wakeTickerIfEarlier(long now) {
         IceTicker t = ticker;
-        if (t != null && (state == IceState.CONNECTED || state == IceState.DISCONNECTED)
-                && scheduledAt != Long.MAX_VALUE && nextDeadline(now) - scheduledAt < 0) {
-            scheduledAt = nextDeadline(now);
+        if (t == null || (state != IceState.CONNECTED && state != IceState.DISCONNECTED)
+                || scheduledAt == Long.MAX_VALUE) {
+            return;
+        }
+        long due = nextDeadline(now);
+        if (due - scheduledAt < 0) {
+            scheduledAt = due;
             t.wake(this);
         }
     }

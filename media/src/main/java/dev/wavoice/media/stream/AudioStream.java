@@ -140,8 +140,8 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         SecureRandom random = new SecureRandom();
         int te = agreed.telephoneEventPayloadType().orElse(-1);
         int level = agreed.audioLevelExtensionId().orElse(-1);
-        OutboundRtp out = OutboundRtp.create(endpoint.localSsrc(), 48000, Math.max(level, 0), random);
-        RtcpSession session = RtcpSession.forCall(out, endpoint.localCname(), 48000, random);
+        OutboundRtp out = OutboundRtp.create(endpoint.localSsrc(), RTP_CLOCK, Math.max(level, 0), random);
+        RtcpSession session = RtcpSession.forCall(out, endpoint.localCname(), RTP_CLOCK, random);
         TelephoneEventReceiver dtmfIn = te < 0 ? null : TelephoneEventReceiver.withDefaults(this::onDtmfEvent);
         this.opusPayloadType = agreed.opusPayloadType();
         this.timestampBase = random.nextLong(0, 1L << 32);

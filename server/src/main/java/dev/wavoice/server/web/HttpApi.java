@@ -104,8 +104,8 @@ public final class HttpApi implements AutoCloseable {
         return app.port();
     }
 
-    @Override
     /** Stops the server once the live streams have ended (close the live feed first: they end with it). */
+    @Override
     public void close() {
         stream.awaitStreamsEnded(Duration.ofSeconds(2));
         app.stop();
