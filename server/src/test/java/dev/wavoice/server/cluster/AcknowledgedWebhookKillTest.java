@@ -89,8 +89,8 @@ class AcknowledgedWebhookKillTest {
 
         // The next caller hangs up and the process is killed the moment Meta has its 200.
         long acked = postAndTime(serve, TestServer.terminateWebhook(killed, "COMPLETED", 6L));
+        long killedAfterAckMs = (System.nanoTime() - acked) / 1_000_000; // when SIGKILL goes out
         serve.kill();
-        long killedAfterAckMs = (System.nanoTime() - acked) / 1_000_000;
         CallLogSnapshot atKill = CallLogSnapshot.read(dbUrl);
         boolean terminateWasDurable = atKill.eventTypes(killed).contains("webhook.terminate");
 
