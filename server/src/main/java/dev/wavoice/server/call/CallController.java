@@ -105,7 +105,16 @@ public final class CallController implements CallWebhookListener {
         callLog.event(call.callId(), "webhook.connect", "caller=" + call.caller().handle());
         metrics.counter("wavoice.calls.started", "direction", "user_initiated").increment();
         schedule(call, limits.ringTimeout(), () -> ringTimeout(call));
+        // The webhook's 200 waits for the rows above, not for the seconds answering takes.
+        work.execute(() -> {
+            try (var ignored = MDC.putCloseable("callId", call.callId())) {
+                answerMedia(call, event);
+            }
+        });
+    }
 
+    /** Opens the media, pre-accepts, waits for ICE/DTLS and the agent, accepts: the slow part of answering. */
+    private void answerMedia(Call call, WebhookPayload.CallEvent event) {
         String offer = event.session() == null ? null : event.session().sdp();
         if (offer == null || event.session().sdpType() == null
                 || !"offer".equalsIgnoreCase(event.session().sdpType())) {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,7 @@ public final class Database implements AutoCloseable {
 
     public Database(String jdbcUrl) {
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(jdbcUrl);
+        cfg.setJdbcUrl(jdbcUrl.startsWith("jdbc:h2:") ? writeThrough(jdbcUrl) : jdbcUrl);
         cfg.setPoolName("wavoice-calllog");
         cfg.setMaximumPoolSize(4);
         cfg.setMinimumIdle(1);
@@ -35,6 +36,16 @@ public final class Database implements AutoCloseable {
         }
         this.kind = jdbcUrl.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
         this.dataSource = new HikariDataSource(cfg);
+    }
+
+    /**
+     * H2 keeps a commit in its own memory for up to its write delay (500 ms by default) before writing it to the
+     * file, so a process killed right after a commit loses it: measured, every row committed in the last ~50 ms
+     * before a kill -9 was gone. The call log commits once per batch, so writing each commit through costs little;
+     * the operating system's cache still holds it when the process dies (a power cut is another matter).
+     */
+    static String writeThrough(String h2Url) {
+        return h2Url.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=") ? h2Url : h2Url + ";WRITE_DELAY=0";
     }
 
     public HikariDataSource dataSource() {

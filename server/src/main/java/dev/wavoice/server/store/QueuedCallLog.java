@@ -54,6 +54,12 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
     private final Counter retries;
     private final DistributionSummary batchSizes;
     private final AtomicLong lostCount = new AtomicLong();
+    /** Guards {@link #acceptedWrites}: a write's number and its place in the queue must agree. */
+    private final Object accepting = new Object();
+    private long acceptedWrites;
+    /** Writes taken off the queue, applied or given up; notified on so a waiter for durability wakes. */
+    private final Object settling = new Object();
+    private volatile long settledWrites;
     private volatile boolean migrated;
     private volatile boolean dbUp;
     private volatile boolean closing;
@@ -126,8 +132,47 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
     }
 
     private void enqueue(Write w) {
-        if (closing || !queue.offerLast(w)) {
+        boolean queued;
+        synchronized (accepting) {
+            queued = !closing && queue.offerLast(w);
+            if (queued) {
+                acceptedWrites++;
+            }
+        }
+        if (!queued) {
             loseWrite(w, closing ? "closing" : "queue full");
+        }
+    }
+
+    /** How many writes have been queued so far: a mark for {@link #awaitSettled}. */
+    public long acceptedWrites() {
+        synchronized (accepting) {
+            return acceptedWrites;
+        }
+    }
+
+    /**
+     * Waits until the first {@code mark} writes queued are committed (or given up, which is counted and logged);
+     * false on timeout. The writer applies in queue order, so every write queued before the mark was taken is in.
+     */
+    public boolean awaitSettled(long mark, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (settling) {
+            while (settledWrites < mark) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                settling.wait(left);
+            }
+        }
+        return true;
+    }
+
+    private void settled(int writes) {
+        synchronized (settling) {
+            settledWrites += writes;
+            settling.notifyAll();
         }
     }
 
@@ -200,6 +245,7 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
         Write w;
         while ((w = queue.pollFirst()) != null) {
             loseWrite(w, "pending at shutdown");
+            settled(1);
         }
     }
 
@@ -251,6 +297,7 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             queue.pollFirst();
         }
+        settled(batch.size());
         headFailures = 0;
         written.increment(batch.size());
         batchSizes.record(batch.size());
@@ -281,6 +328,7 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
 
     private void headApplied() {
         queue.pollFirst();
+        settled(1);
         headFailures = 0;
         if (singlesLeft > 0) {
             singlesLeft--;

@@ -30,7 +30,7 @@ public final class HttpApi implements AutoCloseable {
             QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json, LiveFeed live,
             AgentHealth agent, Cluster cluster, ExtraRoutes extraRoutes, BooleanSupplier warmedUp) {
         WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(),
-                config.effectiveClusterSecret(), processor, metrics);
+                config.effectiveClusterSecret(), processor, new DurableWebhookAck(callLog, metrics), metrics);
         AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly(),
                 new AdminSessions(java.time.Clock.systemUTC()));
         CallLogApi callLogApi = new CallLogApi(repo, json);

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /webhook} (Meta's subscription check) and {@code POST /webhook} (events). A POST is answered as
- * soon as it is verified and parsed; the call work runs on another (virtual) thread so Meta sees its 200 in
- * milliseconds and does not redeliver.
+ * {@code GET /webhook} (Meta's subscription check) and {@code POST /webhook} (events). A POST is answered once
+ * it is verified, parsed and its rows are written ({@link DurableWebhookAck}); answering a call goes on after the
+ * 200 on another (virtual) thread, so Meta sees its 200 in milliseconds and does not redeliver.
  */
 final class WebhookHandler {
     private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
@@ -29,9 +29,11 @@ final class WebhookHandler {
     private final WebhookProcessor processor;
     private final WebhookSignature peerSignature;
     private final MeterRegistry metrics;
+    private final DurableWebhookAck durable;
 
     WebhookHandler(Secret appSecret, Secret verifyToken, Secret clusterSecret, WebhookProcessor processor,
-            MeterRegistry metrics) {
+            DurableWebhookAck durable, MeterRegistry metrics) {
+        this.durable = durable;
         this.signature = appSecret.isPresent() ? new WebhookSignature(appSecret.reveal()) : null;
         this.peerSignature = clusterSecret.isPresent() ? new WebhookSignature(clusterSecret.reveal()) : null;
         this.verifyToken = verifyToken;
@@ -64,8 +66,10 @@ final class WebhookHandler {
         if (payload == null) {
             return;
         }
-        // Routing and any hand-over to a peer happen now; the call work itself runs after the 200.
-        if (processor.process(payload)) {
+        // Routing and any hand-over to a peer happen now, the rows before the 200; answering a call goes on after it.
+        WebhookProcessor.Accepted accepted = processor.accept(payload);
+        if (accepted.taken()) {
+            durable.await(accepted.handled());
             reply(ctx, 200, "accepted", "ok");
         } else {
             reply(ctx, 503, "not_handed_over", "the instance carrying this call did not take it; deliver again");
@@ -82,10 +86,12 @@ final class WebhookHandler {
         if (payload == null) {
             return;
         }
-        if (!processor.processForwarded(payload)) {
+        WebhookProcessor.Accepted accepted = processor.acceptForwarded(payload);
+        if (!accepted.taken()) {
             reply(ctx, 503, "no_room", "no room for a new call here");
             return;
         }
+        durable.await(accepted.handled()); // the peer answers Meta once this answers it
         log.debug("webhook.forwarded_in from={}", ctx.header(PeerClient.FROM_HEADER));
         reply(ctx, 200, "forwarded_in", "ok");
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,17 @@ public final class WebhookProcessor {
      *     answers 503 so that Meta delivers it again
      */
     public boolean process(WebhookPayload payload) {
+        return accept(payload).taken();
+    }
+
+    /**
+     * What became of one webhook: whether every event was taken, and when the work done here for it has run (the
+     * listener's quick part: a new call's answering goes on after it, on its own).
+     */
+    public record Accepted(boolean taken, CompletableFuture<Void> handled) {}
+
+    /** As {@link #process}, and says when the events handled here have been handed to the listener. */
+    public Accepted accept(WebhookPayload payload) {
         return walk(payload, false);
     }
 
@@ -72,6 +84,11 @@ public final class WebhookProcessor {
      * call is refused (false, nothing done) when this instance has no room either, so the peer tries the next one.
      */
     public boolean processForwarded(WebhookPayload payload) {
+        return acceptForwarded(payload).taken();
+    }
+
+    /** As {@link #processForwarded}, and says when the events handled here have been handed to the listener. */
+    public Accepted acceptForwarded(WebhookPayload payload) {
         return walk(payload, true);
     }
 
@@ -79,7 +96,7 @@ public final class WebhookProcessor {
      * Routing (and any hand-over) happens before this returns; what is handled here runs afterwards on
      * {@code work}, in delivery order, since answering a call takes seconds and Meta wants its 200 at once.
      */
-    private boolean walk(WebhookPayload payload, boolean forwarded) {
+    private Accepted walk(WebhookPayload payload, boolean forwarded) {
         List<Runnable> here = new ArrayList<>();
         boolean taken = true;
         for (WebhookPayload.Entry entry : payload.entries()) {
@@ -104,16 +121,16 @@ public final class WebhookProcessor {
                 taken &= processCalls(entry.id(), value, change.value(), forwarded, here);
             }
         }
-        if (!here.isEmpty()) {
-            work.execute(() -> here.forEach(task -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.error("webhook.processing_failed error=\"{}\"", e.toString(), e);
-                }
-            }));
+        if (here.isEmpty()) {
+            return new Accepted(taken, CompletableFuture.completedFuture(null));
         }
-        return taken;
+        return new Accepted(taken, CompletableFuture.runAsync(() -> here.forEach(task -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("webhook.processing_failed error=\"{}\"", e.toString(), e);
+            }
+        }), work));
     }
 
     /** @return false when an event was not taken (not handed over, or no room here for a forwarded new call) */
