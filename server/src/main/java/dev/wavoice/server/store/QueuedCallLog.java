@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,7 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
     private final Runnable migrate;
     private final LinkedBlockingDeque<Write> queue;
     private final int maxBatch;
-    private final long lingerMillis;
+    private final long lingerNanos;
     private final Thread writer;
     private final Counter written;
     private final Counter lost;
@@ -60,6 +61,8 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
     /** Writes taken off the queue, applied or given up; notified on so a waiter for durability wakes. */
     private final Object settling = new Object();
     private volatile long settledWrites;
+    /** Set when a webhook waits for its rows: the writer cuts its linger short rather than make Meta wait for it. */
+    private volatile boolean awaited;
     private volatile boolean migrated;
     private volatile boolean dbUp;
     private volatile boolean closing;
@@ -92,7 +95,7 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
         this.migrate = migrate;
         this.queue = new LinkedBlockingDeque<>(capacity);
         this.maxBatch = maxBatch;
-        this.lingerMillis = linger.toMillis();
+        this.lingerNanos = linger.toNanos();
         this.written = metrics.counter("wavoice.calllog.writes", "result", "written");
         this.lost = Counter.builder("wavoice.calllog.writes.lost")
                 .description("call-log writes given up (queue full, permanent error, or pending at shutdown)")
@@ -157,6 +160,10 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
      */
     public boolean awaitSettled(long mark, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        if (settledWrites < mark) {
+            awaited = true;
+            LockSupport.unpark(writer);
+        }
         synchronized (settling) {
             while (settledWrites < mark) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -206,6 +213,19 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
         return false;
     }
 
+    /** Waits for the rest of a burst, but not while a webhook's 200 waits for what has queued. */
+    private void linger() throws InterruptedException {
+        long until = System.nanoTime() + lingerNanos;
+        long left;
+        while (!awaited && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+        awaited = false;
+    }
+
     private void run() {
         long backoffMs = 100;
         while (!closing || !queue.isEmpty()) {
@@ -221,8 +241,8 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
                 }
                 busy = true;
                 queue.offerFirst(head); // stays at the head until applied, so order survives a retry
-                if (lingerMillis > 0 && queue.size() < maxBatch && !closing) {
-                    Thread.sleep(lingerMillis);
+                if (lingerNanos > 0 && queue.size() < maxBatch && !closing) {
+                    linger();
                 }
                 drain();
                 backoffMs = 100;

@@ -37,6 +37,20 @@ class QueuedCallLogSettledTest {
     }
 
     @Test
+    void aWaitingWebhookCutsTheWritersLingerShort() throws Exception {
+        try (Database db = new Database("jdbc:h2:file:" + dir.resolve("wavoice"))) {
+            CallLogRepository repo = new CallLogRepository(db.dataSource());
+            // a linger far beyond the wait: only the cut can settle the writes in time
+            QueuedCallLog log = new QueuedCallLog(repo, db::migrate, 1000, QueuedCallLog.DEFAULT_MAX_BATCH,
+                    Duration.ofSeconds(60), new SimpleMeterRegistry()).start();
+            log.event("wacid.HURRIED", "webhook.terminate", null);
+            assertThat(log.awaitSettled(log.acceptedWrites(), Duration.ofSeconds(10))).isTrue();
+            assertThat(repo.events("wacid.HURRIED")).hasSize(1);
+            log.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void theWaitEndsAtItsBoundWhileTheDatabaseCannotTakeTheWrites() throws Exception {
         AtomicBoolean reachable = new AtomicBoolean(false);
         try (Database db = new Database("jdbc:h2:file:" + dir.resolve("wavoice"))) {
