@@ -156,7 +156,8 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
 
     /**
      * A flood got through: a badly signed webhook answered other than 401/403, or one of its forged calls reached
-     * the Graph API; or fewer garbage datagrams were counted dropped at the server than were sent.
+     * the Graph API. Garbage datagrams cannot get through this way (none names a call's ufrag or comes from its
+     * address); those the port did not count were lost before it read them, shown by {@link #datagramsUncounted}.
      */
     public List<String> floodBreaches() {
         List<String> breaches = new ArrayList<>();
@@ -170,12 +171,13 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         if (flood.floodCallsCreated() > 0) {
             breaches.add(flood.floodCallsCreated() + " Graph API actions on calls only a badly signed webhook named");
         }
-        DatagramFlood.Result d = flood.datagrams();
-        if (d != null && edges.dropped() < d.sent()) {
-            breaches.add(String.format("%d garbage datagrams sent, the server counted %d dropped", d.sent(),
-                    edges.dropped()));
-        }
         return breaches;
+    }
+
+    /** Garbage datagrams sent that the port never counted: lost in the socket's buffer while it was not read. */
+    public long datagramsUncounted() {
+        DatagramFlood.Result d = flood == null ? null : flood.datagrams();
+        return d == null ? 0 : Math.max(0, d.sent() - edges.dropped());
     }
 
     public String table() {
@@ -227,8 +229,10 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
             }
             DatagramFlood.Result d = flood.datagrams();
             if (d != null) {
-                b.append(String.format("flood datagrams   %d sent at %.0f/s over %.1f s (%d send errors, %d not sent): %s%n",
-                        d.sent(), d.ratePerSecond(), d.seconds(), d.sendErrors(), d.notSent(), d.byKind()));
+                b.append(String.format("flood datagrams   %d sent at %.0f/s over %.1f s (%d send errors, %d not sent): %s;"
+                        + " %d never counted at the port (lost in its socket buffer before it read them)%n",
+                        d.sent(), d.ratePerSecond(), d.seconds(), d.sendErrors(), d.notSent(), d.byKind(),
+                        datagramsUncounted()));
             }
             floodBreaches().forEach(x -> b.append("FLOOD GOT THROUGH ").append(x).append('\n'));
         }
@@ -291,7 +295,8 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
             if (d != null) {
                 ObjectNode dn = f.putObject("datagrams");
                 dn.put("rate_per_second", d.ratePerSecond()).put("seconds", d.seconds()).put("sent", d.sent())
-                        .put("send_errors", d.sendErrors()).put("not_sent", d.notSent());
+                        .put("send_errors", d.sendErrors()).put("not_sent", d.notSent())
+                        .put("uncounted_at_port", datagramsUncounted());
                 ObjectNode kinds = dn.putObject("by_kind");
                 d.byKind().forEach((k, v) -> kinds.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
             }
