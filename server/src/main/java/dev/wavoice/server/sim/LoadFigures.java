@@ -223,9 +223,10 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
             WebhookFlood.Result w = flood.webhooks();
             if (w != null) {
                 b.append(String.format("flood webhooks    %d sent at %.0f/s over %.1f s: %d refused 401/403, %d other,"
-                        + " %d unanswered, %d not sent (sender behind); %d forged calls reached the Graph API%n",
+                        + " %d unanswered; not sent: %d with %d in flight, %d with the sender over 1 s behind;"
+                        + " %d forged calls reached the Graph API%n",
                         w.sent(), w.ratePerSecond(), w.seconds(), w.refused(), w.otherStatus(), w.failed(),
-                        w.notSent(), flood.floodCallsCreated()));
+                        w.heldBack(), WebhookFlood.MAX_IN_FLIGHT, w.behind(), flood.floodCallsCreated()));
             }
             DatagramFlood.Result d = flood.datagrams();
             if (d != null) {
@@ -289,7 +290,8 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
             if (w != null) {
                 f.putObject("webhooks").put("rate_per_second", w.ratePerSecond()).put("seconds", w.seconds())
                         .put("sent", w.sent()).put("refused", w.refused()).put("other_status", w.otherStatus())
-                        .put("unanswered", w.failed()).put("not_sent", w.notSent());
+                        .put("unanswered", w.failed()).put("not_sent_in_flight_cap", w.heldBack())
+                        .put("not_sent_sender_behind", w.behind());
             }
             DatagramFlood.Result d = flood.datagrams();
             if (d != null) {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class WebhookFlood implements AutoCloseable {
     /** Requests in flight at most: past that the server is not answering, and more would only queue here. */
-    private static final int MAX_IN_FLIGHT = 512;
+    static final int MAX_IN_FLIGHT = 512;
     /** The call ids of the flood's events; the Graph stand-in counts any action on one. */
     public static final String CALL_ID_PREFIX = "wacid.FLOOD-";
     private static final String OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
@@ -32,10 +32,12 @@ public final class WebhookFlood implements AutoCloseable {
      * @param refused   answered 401 or 403, as every one must be
      * @param otherStatus answered anything else (a hole: the server took an unsigned event)
      * @param failed    no answer (timeout, connection refused)
-     * @param notSent   due while {@value #MAX_IN_FLIGHT} were already in flight, or over a second behind the rate
+     * @param heldBack  due while {@value #MAX_IN_FLIGHT} were already in flight (the server not answering fast
+     *                  enough, or this client not reading the answers)
+     * @param behind    due while the sender was over a second behind the rate (this process starved of CPU)
      */
     public record Result(double ratePerSecond, double seconds, long sent, long refused, long otherStatus, long failed,
-                         long notSent) {
+                         long heldBack, long behind) {
         public boolean allRefused() {
             return sent > 0 && refused == sent;
         }
@@ -111,9 +113,8 @@ public final class WebhookFlood implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        long notSent = full.sum() + sender.missed();
         return new Result(rate, sender.seconds(), sender.sent() - full.sum(), refused.sum(), otherStatus.sum(),
-                failed.sum(), notSent);
+                failed.sum(), full.sum(), sender.missed());
     }
 
     @Override
