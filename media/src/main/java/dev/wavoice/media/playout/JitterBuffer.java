@@ -42,7 +42,18 @@ public final class JitterBuffer {
     private double level = -1;      // filtered depth in samples, as seen at poll time
 
     private long received, invalid, duplicates, late, lost, fecRecovered, concealed;
-    private long driftDropped, driftInserted, resyncs, grownSlots;
+    private long driftDropped, driftInserted, resyncs, grownSlots, timestampSteps;
+    /**
+     * Added to every timestamp since the sender's clock last stepped (mod 2^32), so media time stays continuous:
+     * see {@link #steppedClock}.
+     */
+    private int timestampShift;
+
+    /**
+     * How far a timestamp may run ahead of the arrival clock before it counts as the sender's clock stepping: far
+     * beyond any jitter this buffer absorbs (its target tops out at a few hundred ms), well inside its window.
+     */
+    static final long CLOCK_STEP_NANOS = 500_000_000L;
 
     public JitterBuffer(JitterBufferConfig config) {
         this.config = config;
@@ -75,7 +86,13 @@ public final class JitterBuffer {
             anchor(sequenceNumber, rtpTimestamp);
         }
         long seq = highestSeq + (short) (sequenceNumber - (int) highestSeq);
-        long ts = highestTs + (int) ((int) rtpTimestamp - (int) highestTs);
+        long ts = highestTs + (int) ((int) rtpTimestamp + timestampShift - (int) highestTs);
+        if (seq > highestSeq && steppedClock(seq, ts, arrivalNanos)) {
+            long continuous = highestTs + (seq - highestSeq) * frameSamples;
+            timestampShift += (int) (continuous - ts);
+            ts = continuous;
+            timestampSteps++;
+        }
         long window = slots.length - 1;
         if (seq - highestSeq >= window || (playing && seq - playSeq >= window)) {
             // Far ahead of anything we hold: the sender restarted or a long outage ate the window.
@@ -219,7 +236,7 @@ public final class JitterBuffer {
     public JitterBufferStats stats() {
         return new JitterBufferStats(received, invalid, duplicates, late, lost, fecRecovered, concealed,
                 driftDropped, driftInserted, resyncs, millis(depthSamples()), millis(targetSamples()),
-                frameSamples, grownSlots);
+                frameSamples, grownSlots, timestampSteps);
     }
 
     public int frameSamples() {
@@ -314,7 +331,24 @@ public final class JitterBuffer {
         empty = new Playout.Empty(samples);
     }
 
+    /**
+     * A packet next in sequence whose timestamp went back, or ran ahead of the time that passed since the last one by
+     * more than {@link #CLOCK_STEP_NANOS}: the sender's clock stepped (a restarted encoder, a relay rebasing
+     * timestamps), not a pause it meant. Taken at face value, a step ahead would be played out as that much silence
+     * (until the window overflowed and playout restarted) and a step back as that much delay in the estimator.
+     */
+    private boolean steppedClock(long seq, long ts, long arrivalNanos) {
+        long step = ts - highestTs;
+        if (step < 0) {
+            return true;
+        }
+        long elapsed = (arrivalNanos - lastArrivalNanos) * config.clockRate() / 1_000_000_000L;
+        long explained = Math.max((seq - highestSeq) * frameSamples, elapsed);
+        return step - explained > CLOCK_STEP_NANOS * config.clockRate() / 1_000_000_000L;
+    }
+
     private void anchor(int sequenceNumber, long rtpTimestamp) {
+        timestampShift = 0;
         highestSeq = (1L << 20) + (sequenceNumber & 0xFFFF);
         highestTs = (1L << 36) + (rtpTimestamp & 0xFFFF_FFFFL);
         delay.rebase();

@@ -18,10 +18,12 @@ package dev.wavoice.media.playout;
  * @param frameSamples  frame duration seen in timestamp deltas
  * @param grownSlots    slots grown to the largest payload for a packet bigger than their initial size (each
  *                      slot at most once); the packet was kept
+ * @param timestampSteps the sender's RTP clock stepped (back, or ahead of the time that passed) with the sequence
+ *                      going on: media time was kept continuous across the step
  */
 public record JitterBufferStats(long received, long invalid, long duplicates, long late, long lost,
         long fecRecovered, long concealed, long driftDropped, long driftInserted, long resyncs, int depthMillis,
-        int targetMillis, int frameSamples, long grownSlots) {
+        int targetMillis, int frameSamples, long grownSlots, long timestampSteps) {
 
     public long driftAdjusted() {
         return driftDropped + driftInserted;

@@ -199,4 +199,35 @@ class JitterBufferTest {
         // Even sequence numbers land in the even half of the 64-slot ring: 32 slots grew, once each.
         assertThat(s.grownSlots()).isEqualTo(config.capacityPackets() / 2);
     }
+
+    /** The sender's clock steps 10 s ahead, then 30 s back, while packets keep coming every 20 ms in sequence. */
+    @Test
+    void aSenderClockSteppingEitherWayIsPlayedThroughNotAsSilenceOrDelay() {
+        List<Playout> out = new ArrayList<>();
+        long t = 0;
+        for (int i = 0; i < 300; i++) {
+            long ts = 960L * i + (i >= 100 ? 480_000L : 0) - (i >= 200 ? 1_440_000L : 0);
+            put(i, ts & 0xFFFF_FFFFL, t);
+            t += 20;
+            out.add(buffer.poll(t * MS));
+        }
+        JitterBufferStats s = buffer.stats();
+        assertThat(s.timestampSteps()).isEqualTo(2);
+        assertThat(s.resyncs()).isZero();
+        assertThat(out.subList(5, out.size())).as("every frame after the start a packet")
+                .allMatch(r -> r instanceof Playout.Packet);
+        assertThat(s.targetMillis()).as("the step back did not count as 30 s of network delay").isEqualTo(20);
+    }
+
+    /** A pause the sender meant (DTX: the timestamps and the arrivals both jump 2 s) is not a clock step. */
+    @Test
+    void aPauseTheSenderMeantIsNotAClockStep() {
+        long t = 0;
+        for (int i = 0; i < 100; i++) {
+            long ts = 960L * i + (i >= 50 ? 96_000L : 0);
+            put(i, ts, t + (i >= 50 ? 2_000 : 0));
+            t += 20;
+        }
+        assertThat(buffer.stats().timestampSteps()).isZero();
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wavoice.server.sim.Floods;
 import dev.wavoice.server.sim.LoadFigures;
 import dev.wavoice.server.sim.LoadRun;
 import dev.wavoice.server.sim.ServerUnderTest;
@@ -108,6 +109,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connect-timeout", defaultValue = "20", description = "Seconds a call may take to connect (default ${DEFAULT-VALUE}).")
     int connectTimeoutSeconds;
 
+    @Option(names = "--flood-webhooks", defaultValue = "0", paramLabel = "RATE",
+            description = "Meanwhile POST badly signed webhooks at RATE per second to the server's webhook path; every one must be refused (401/403) and none may create a call.")
+    double floodWebhooks;
+
+    @Option(names = "--flood-udp", defaultValue = "0", paramLabel = "RATE",
+            description = "Meanwhile send garbage datagrams of every kind (random, STUN, DTLS, RTP, RTCP, truncated, oversized) at RATE per second to the server's media port, from this process.")
+    double floodUdp;
+
+    @Option(names = "--compare-flood", description = "First run the same calls without the floods, then with them, and compare late frames and holes in the audio.")
+    boolean compareFlood;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -163,13 +175,27 @@ public final class BenchCommand implements Callable<Integer> {
                 if (warmupSeconds > 0) {
                     LoadRun.run(whatsapp, server, http, plan(1, warmupSeconds, false));
                 }
-                LoadFigures main = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true));
+                Floods.Plan flood = new Floods.Plan(floodWebhooks, floodUdp);
+                LoadFigures baseline = null;
+                if (compareFlood && flood.any()) {
+                    baseline = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true));
+                    out.println("without the floods:");
+                    out.print(baseline.table());
+                    out.println("with the floods:");
+                    out.flush();
+                }
+                LoadFigures main = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true).withFlood(flood));
                 out.print(main.table());
                 ObjectNode report = header(mapper, server);
                 report.set("result", main.json(mapper));
+                if (baseline != null) {
+                    report.set("without_flood", baseline.json(mapper));
+                    report.set("flood_comparison", FloodComparison.of(baseline, main).json(mapper));
+                    out.print(FloodComparison.of(baseline, main).line());
+                }
                 serverSeries(http, server, report.putObject("server_metrics"), out);
                 out.flush();
-                int code = main.failures().isEmpty() ? 0 : 1;
+                int code = main.failures().isEmpty() && main.floodBreaches().isEmpty() ? 0 : 1;
                 if (!main.failures().isEmpty() && server.started()) {
                     out.println("server log tail:\n" + server.tail());
                     if (separateAgent != null) {
@@ -279,7 +305,7 @@ public final class BenchCommand implements Callable<Integer> {
         // pcm-echo re-encodes, so its frames cannot be matched to what was sent: judged on the RTP grid instead.
         boolean echo = url == null ? "echo".equalsIgnoreCase(agent) : echoTimingFlag;
         return new LoadRun.Plan(n, Duration.ofSeconds(talkSeconds), ramp, toneHz, Duration.ofSeconds(connectTimeoutSeconds),
-                measureHeap, echo);
+                measureHeap, echo, Floods.Plan.NONE);
     }
 
     private ObjectNode header(ObjectMapper mapper, ServerUnderTest server) {
@@ -294,7 +320,9 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("agent_process", agentProcess).put("server_cpus", serverCpus).put("caller_cpus", callerCpus);
         ObjectNode settings = n.putObject("settings");
         settings.put("calls", calls).put("seconds", seconds).put("ramp_per_second", ramp).put("tone_hz", toneHz)
-                .put("warmup_seconds", warmupSeconds).put("find_max", findMax);
+                .put("warmup_seconds", warmupSeconds).put("find_max", findMax)
+                .put("flood_webhooks_per_second", floodWebhooks).put("flood_datagrams_per_second", floodUdp)
+                .put("compare_flood", compareFlood);
         return n;
     }
 

@@ -75,6 +75,7 @@ public final class CallMediaFactory {
             int warmup = config.warmup() ? dtlsWarmup(System.getenv()) : 0;
             WebRtcTransport transport = WebRtcTransport.open(transportConfig);
             resources.add(transport);
+            MediaPortMetrics.register(transport, metrics);
             // Closed before the transport (reverse order): stops after its current in-memory handshake.
             DtlsWarmup dtlsWarmup = DtlsWarmup.start(warmup, transportConfig.dtls());
             resources.add(dtlsWarmup);

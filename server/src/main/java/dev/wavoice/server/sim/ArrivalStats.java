@@ -31,6 +31,11 @@ public final class ArrivalStats {
     private long firstArrivalNanos;
     private long lateOver5ms;
     private long timed;
+    private long lastArrivalNanos;
+    private long maxGapNanos;
+    private long gapsOver60ms;
+    /** A gap in the audio the caller hears longer than this is one a listener notices (issue 15's bound). */
+    static final long AUDIBLE_GAP_NANOS = 60_000_000L;
 
     /**
      * One packet with audio (the caller ignores DTX keep-alives of 1-2 bytes).
@@ -54,6 +59,15 @@ public final class ArrivalStats {
                 lastSequence16 = sequence16;
             }
             int dt = (int) (timestamp32 - lastTimestamp32); // signed 32-bit step
+            // The next packet in order whose timestamp says no silence (DTX) was meant in between: the time since
+            // the last one is a hole in the audio (lost packets included), whatever the sender's clock did.
+            if (countTiming && ds > 0 && dt > 0 && dt <= ds * 960L) {
+                long gap = arrivalNanos - lastArrivalNanos;
+                maxGapNanos = Math.max(maxGapNanos, gap);
+                if (gap > AUDIBLE_GAP_NANOS) {
+                    gapsOver60ms++;
+                }
+            }
             if (dt > 0) {
                 timestampExtended += dt;
                 lastTimestamp32 = timestamp32;
@@ -61,6 +75,7 @@ public final class ArrivalStats {
                 countTiming = false; // reordered or repeated: no grid position to judge
             }
         }
+        lastArrivalNanos = arrivalNanos;
         if (!countTiming) {
             return;
         }
@@ -100,6 +115,19 @@ public final class ArrivalStats {
 
     public long lateOver5ms() {
         return lateOver5ms;
+    }
+
+    /**
+     * The longest time between two packets back-to-back in the audio (in sequence, no silence meant between them),
+     * i.e. the longest hole a listener heard; 0 before two such packets.
+     */
+    public long maxGapNanos() {
+        return maxGapNanos;
+    }
+
+    /** Holes in the audio longer than 60 ms. */
+    public long gapsOver60ms() {
+        return gapsOver60ms;
     }
 
     public long timed() {

@@ -41,6 +41,7 @@ public final class GraphStandIn implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final LongAdder unknownCalls = new LongAdder();
+    private final LongAdder floodCallActions = new LongAdder();
 
     private GraphStandIn(HttpServer server) {
         this.server = server;
@@ -76,6 +77,11 @@ public final class GraphStandIn implements AutoCloseable {
         return unknownCalls.sum();
     }
 
+    /** Actions on a call a badly signed {@link WebhookFlood} webhook named: each one a forged call the server took. */
+    public long floodCallActions() {
+        return floodCallActions.sum();
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         long now = System.nanoTime();
         try (ex) {
@@ -97,6 +103,9 @@ public final class GraphStandIn implements AutoCloseable {
             // Answer first, as Meta does: the caller's reaction (DTLS etc.) must not delay the business's request.
             reply(ex, 200, SUCCESS);
             Listener l = listeners.get(action.callId());
+            if (action.callId().startsWith(WebhookFlood.CALL_ID_PREFIX)) {
+                floodCallActions.increment();
+            }
             if (l == null) {
                 unknownCalls.increment();
                 log.debug("sim.graph_unknown_call call_id={} action={}", action.callId(), action.action());

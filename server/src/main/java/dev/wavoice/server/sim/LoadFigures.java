@@ -22,6 +22,9 @@ import java.util.function.ToDoubleFunction;
  * @param upTogether     calls connected at the same time (when the heap was read)
  * @param serverPacing   the server's own pacer/outbound series from {@code /metrics}, when it exports any
  * @param serverSends    the server pacer's ticks and late sends over this run (the heap reading's window left out)
+ * @param gaps           holes in the audio the callers heard back
+ * @param flood          what the floods beside the run sent and got (null: no flood)
+ * @param edges          the server's media-port and webhook counters over the run
  */
 public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, Percentiles preAccept,
                           Percentiles connected, Percentiles firstAudio, Percentiles firstVoiced, Percentiles reply,
@@ -32,7 +35,7 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                           long heapBeforeBytes, long heapWithCallsBytes, int upTogether,
                           Map<String, Double> serverPacing, ServerSends serverSends, PacerStats callerPacer,
                           double elapsedSeconds,
-                          long callerCpuNanos) {
+                          long callerCpuNanos, AudioGaps gaps, Floods.Figures flood, MediaPortDrops edges) {
 
     /** Nearest-rank percentiles of one setup step, in milliseconds, over the calls that reached it. */
     public record Percentiles(int n, double p50, double p95, double p99, double max) {
@@ -55,7 +58,8 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
 
     static LoadFigures of(LoadRun.Plan plan, List<CallResult> calls, long[] lateness, long elapsedNanos,
             long steadyCpuNanos, double steadyCallSeconds, long serverCpuNanos, OptionalLong heapBefore, OptionalLong heapWith, int upTogether, String metrics,
-            ServerSends serverSends, PacerStats callerPacer, long callerCpuNanos) {
+            ServerSends serverSends, PacerStats callerPacer, long callerCpuNanos, AudioGaps gaps, Floods.Figures flood,
+            MediaPortDrops edges) {
         List<String> failures = new ArrayList<>();
         int passed = 0;
         for (CallResult c : calls) {
@@ -79,7 +83,7 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
                 calls.stream().mapToLong(CallResult::lateOver5ms).sum(),
                 ArrivalStats.percentileMillis(lateness, 0.50), ArrivalStats.percentileMillis(lateness, 0.99),
                 heapBefore.orElse(-1), heapWith.orElse(-1), upTogether, pacing(metrics), serverSends, callerPacer,
-                elapsedNanos / 1e9, callerCpuNanos);
+                elapsedNanos / 1e9, callerCpuNanos, gaps, flood, edges);
     }
 
     /** The server's own send timing: its pacer and outbound series, when it exports any ({@code wavoice_pacer_*}). */
@@ -145,6 +149,37 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         return plan.echoTiming() || !serverSends.known() ? framesLateOver5ms == 0 : serverSends.lateTicks() == 0;
     }
 
+    /** Frames back later than 5 ms, as a percentage of those timed. */
+    public double latePercent() {
+        return framesTimed == 0 ? 0.0 : 100.0 * framesLateOver5ms / framesTimed;
+    }
+
+    /**
+     * A flood got through: a badly signed webhook answered other than 401/403, or one of its forged calls reached
+     * the Graph API. Garbage datagrams cannot get through this way (none names a call's ufrag or comes from its
+     * address); those the port did not count were lost before it read them, shown by {@link #datagramsUncounted}.
+     */
+    public List<String> floodBreaches() {
+        List<String> breaches = new ArrayList<>();
+        if (flood == null) {
+            return breaches;
+        }
+        WebhookFlood.Result w = flood.webhooks();
+        if (w != null && w.otherStatus() > 0) {
+            breaches.add(w.otherStatus() + " badly signed webhooks were answered other than 401/403");
+        }
+        if (flood.floodCallsCreated() > 0) {
+            breaches.add(flood.floodCallsCreated() + " Graph API actions on calls only a badly signed webhook named");
+        }
+        return breaches;
+    }
+
+    /** Garbage datagrams sent that the port never counted: lost in the socket's buffer while it was not read. */
+    public long datagramsUncounted() {
+        DatagramFlood.Result d = flood == null ? null : flood.datagrams();
+        return d == null ? 0 : Math.max(0, d.sent() - edges.dropped());
+    }
+
     public String table() {
         StringBuilder b = new StringBuilder();
         b.append(String.format("calls %d (%d passed, %d up together), talk %d s each, ramp %.1f/s, %.1f s in all%n",
@@ -178,6 +213,29 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         }
         if (!serverPacing.isEmpty()) {
             b.append("server pacing     ").append(serverPacing).append('\n');
+        }
+        b.append(String.format("audio holes       longest per call p50 %s ms, max %s ms; %d holes over 60 ms in %d calls%n",
+                num(gaps.longestPerCall().p50(), 1), num(gaps.longestPerCall().max(), 1), gaps.holesOver60ms(),
+                gaps.callsWithHoleOver60ms()));
+        b.append(String.format("server edges      media port: %d datagrams, %d dropped %s; webhooks %s%n",
+                edges.datagramsReceived(), edges.dropped(), edges.droppedByReason(), edges.webhooksByResult()));
+        if (flood != null) {
+            WebhookFlood.Result w = flood.webhooks();
+            if (w != null) {
+                b.append(String.format("flood webhooks    %d sent at %.0f/s over %.1f s: %d refused 401/403, %d other,"
+                        + " %d unanswered; not sent: %d with %d in flight, %d with the sender over 1 s behind;"
+                        + " %d forged calls reached the Graph API%n",
+                        w.sent(), w.ratePerSecond(), w.seconds(), w.refused(), w.otherStatus(), w.failed(),
+                        w.heldBack(), WebhookFlood.MAX_IN_FLIGHT, w.behind(), flood.floodCallsCreated()));
+            }
+            DatagramFlood.Result d = flood.datagrams();
+            if (d != null) {
+                b.append(String.format("flood datagrams   %d sent at %.0f/s over %.1f s (%d send errors, %d not sent): %s;"
+                        + " %d never counted at the port (lost in its socket buffer before it read them)%n",
+                        d.sent(), d.ratePerSecond(), d.seconds(), d.sendErrors(), d.notSent(), d.byKind(),
+                        datagramsUncounted()));
+            }
+            floodBreaches().forEach(x -> b.append("FLOOD GOT THROUGH ").append(x).append('\n'));
         }
         failures.stream().limit(10).forEach(f -> b.append("FAILED ").append(f).append('\n'));
         return b.toString();
@@ -218,6 +276,35 @@ public record LoadFigures(LoadRun.Plan plan, int passed, List<String> failures, 
         clock.put("caller_cpu_seconds", callerCpuNanos < 0 ? Double.NaN : callerCpuNanos / 1e9)
                 .put("ticks", callerPacer.ticks()).put("late_ticks", callerPacer.lateTicks())
                 .put("lateness_p99_ms", callerPacer.latenessP99Nanos() / 1e6);
+        ObjectNode holes = n.putObject("audio_holes");
+        percentiles(holes.putObject("longest_per_call_ms"), gaps.longestPerCall());
+        holes.put("over_60ms", gaps.holesOver60ms()).put("calls_with_one_over_60ms", gaps.callsWithHoleOver60ms());
+        frames.put("late_percent", latePercent());
+        ObjectNode edge = n.putObject("server_edges");
+        edge.put("datagrams_received", edges.datagramsReceived()).put("datagrams_dropped", edges.dropped());
+        edges.droppedByReason().forEach(edge.putObject("dropped_by_reason")::put);
+        edges.webhooksByResult().forEach(edge.putObject("webhooks_by_result")::put);
+        if (flood != null) {
+            ObjectNode f = n.putObject("flood");
+            WebhookFlood.Result w = flood.webhooks();
+            if (w != null) {
+                f.putObject("webhooks").put("rate_per_second", w.ratePerSecond()).put("seconds", w.seconds())
+                        .put("sent", w.sent()).put("refused", w.refused()).put("other_status", w.otherStatus())
+                        .put("unanswered", w.failed()).put("not_sent_in_flight_cap", w.heldBack())
+                        .put("not_sent_sender_behind", w.behind());
+            }
+            DatagramFlood.Result d = flood.datagrams();
+            if (d != null) {
+                ObjectNode dn = f.putObject("datagrams");
+                dn.put("rate_per_second", d.ratePerSecond()).put("seconds", d.seconds()).put("sent", d.sent())
+                        .put("send_errors", d.sendErrors()).put("not_sent", d.notSent())
+                        .put("uncounted_at_port", datagramsUncounted());
+                ObjectNode kinds = dn.putObject("by_kind");
+                d.byKind().forEach((k, v) -> kinds.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
+            }
+            f.put("forged_calls_created", flood.floodCallsCreated());
+            f.putArray("breaches").addAll(floodBreaches().stream().map(mapper.getNodeFactory()::textNode).toList());
+        }
         n.put("on_time", onTime());
         return n;
     }

@@ -21,14 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LoadRun {
 
-    /** What to run. */
     /**
      * What to run.
      *
      * @param echoTiming the server echoes the callers' packets: time them against their send time, not the grid
+     * @param flood      floods at the server from the first call until every call has hung up
      */
     public record Plan(int calls, Duration talk, double rampPerSecond, double toneHz, Duration connectTimeout,
-                       boolean measureHeap, boolean echoTiming) {}
+                       boolean measureHeap, boolean echoTiming, Floods.Plan flood) {
+        public Plan withFlood(Floods.Plan f) {
+            return new Plan(calls, talk, rampPerSecond, toneHz, connectTimeout, measureHeap, echoTiming, f);
+        }
+    }
 
     /** 1.5 s of tone, 2.5 s of pause: room for the local agent's chime and parrot reply in each pause. */
     private static final int TALK_MS = 1_500;
@@ -45,7 +49,8 @@ public final class LoadRun {
             throws InterruptedException {
         whatsapp.echoTiming(plan.echoTiming());
         OptionalLong heapBefore = plan.measureHeap() ? server.liveHeapAfterGc() : OptionalLong.empty();
-        ServerSends sendsBefore = ServerSends.of(server.metrics(http));
+        String metricsBefore = server.metrics(http);
+        ServerSends sendsBefore = ServerSends.of(metricsBefore);
         ServerSends sendsAside = ServerSends.ZERO; // the forced GC's window, not judged
         OptionalLong cpuBefore = server.cpuNanos();
         long self = ProcessHandle.current().pid();
@@ -57,6 +62,8 @@ public final class LoadRun {
         AtomicInteger connected = new AtomicInteger();
         List<SimulatedCaller> callers = new ArrayList<>();
         List<Future<CallResult>> results = new ArrayList<>();
+        Floods floods = plan.flood().any() ? Floods.start(plan.flood(), whatsapp) : null;
+        Floods.Figures flooded = null;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             EncodedVoice voice = whatsapp.encode(tone(plan), CYCLE_FRAMES);
             long gapNanos = plan.rampPerSecond() <= 0 ? 0 : (long) (1e9 / plan.rampPerSecond());
@@ -103,7 +110,11 @@ public final class LoadRun {
                     throw new IllegalStateException("a simulated call crashed", e.getCause());
                 }
             }
-            Thread.sleep(500); // the server finishes tearing the calls down inside the CPU window
+            if (floods != null) {
+                flooded = floods.stop();
+                floods = null;
+            }
+            Thread.sleep(500); // the server finishes tearing the calls down (and draining a flood) inside the CPU window
             OptionalLong cpuAfter = server.cpuNanos();
             OptionalLong callerCpuAfter = ServerUnderTest.cpuNanosOf(self);
             long elapsed = System.nanoTime() - started;
@@ -115,7 +126,12 @@ public final class LoadRun {
                     cpuBefore.isPresent() && cpuAfter.isPresent() ? cpuAfter.getAsLong() - cpuBefore.getAsLong() - gcCpu : -1,
                     heapBefore, heapWithCalls, upTogether, metricsAfter, sends, whatsapp.pacerStats(),
                     callerCpuBefore.isPresent() && callerCpuAfter.isPresent()
-                            ? callerCpuAfter.getAsLong() - callerCpuBefore.getAsLong() : -1);
+                            ? callerCpuAfter.getAsLong() - callerCpuBefore.getAsLong() : -1,
+                    AudioGaps.of(callers), flooded, MediaPortDrops.between(metricsBefore, metricsAfter));
+        } finally {
+            if (floods != null) {
+                floods.stop(); // the run failed: the floods must not outlive it
+            }
         }
     }
 

@@ -283,6 +283,9 @@ public final class SimulatedCaller {
             switch (event) {
                 case EndpointEvent.Connected c -> {
                     connectedNanos = System.nanoTime();
+                    if (endpoint.selectedPair() != null) {
+                        side.connectedTo(endpoint.selectedPair().remote().address());
+                    }
                     synchronized (answerLock) {
                         feeder = side.pacer.register(SimulatedCaller.this::feed);
                     }

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,12 +31,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SimulatedWhatsApp implements AutoCloseable {
     final Pacer pacer;
+    private final CompletableFuture<InetSocketAddress> serverMedia = new CompletableFuture<>();
     final OpusCodec codec;
     final GraphStandIn graph;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String runId;
     private final AtomicLong sequence = new AtomicLong();
     private volatile WebhookSender webhooks;
+    private volatile URI serverUrl;
+    private volatile String appSecret;
     private volatile boolean timingPaused;
     private volatile boolean echoTiming;
     /** When each pacer tick began (a ring of 80 s): registered first, so it runs before any caller's stream. */
@@ -78,6 +82,8 @@ public final class SimulatedWhatsApp implements AutoCloseable {
     /** Where webhooks go from now on, signed with {@code appSecret}. */
     public SimulatedWhatsApp target(URI serverUrl, String appSecret) {
         this.webhooks = new WebhookSender(serverUrl, appSecret, http);
+        this.serverUrl = serverUrl;
+        this.appSecret = appSecret;
         return this;
     }
 
@@ -152,6 +158,32 @@ public final class SimulatedWhatsApp implements AutoCloseable {
     /** Encodes a voice once for many callers, with the callers' codec. */
     public EncodedVoice encode(VoiceSource source, int cycleFrames) {
         return EncodedVoice.encode(codec, source, cycleFrames);
+    }
+
+    /**
+     * The server's media address as the first connected caller's ICE chose it (what a flood of garbage aims at);
+     * completes once a call has connected.
+     */
+    public CompletableFuture<InetSocketAddress> serverMediaAddress() {
+        return serverMedia;
+    }
+
+    void connectedTo(InetSocketAddress serverMediaAddress) {
+        serverMedia.complete(serverMediaAddress);
+    }
+
+    /** Graph actions on calls a webhook flood's forged events named (each a call the server should not have taken). */
+    public long graphActionsForFloodCalls() {
+        return graph.floodCallActions();
+    }
+
+    /** The server the webhooks go to, and the secret they are signed with (for a flood's altered bodies). */
+    URI serverUrl() {
+        return serverUrl;
+    }
+
+    String appSecret() {
+        return appSecret;
     }
 
     public long graphActionsForUnknownCalls() {

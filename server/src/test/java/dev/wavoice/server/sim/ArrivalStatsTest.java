@@ -51,4 +51,36 @@ class ArrivalStatsTest {
         }
         assertThat(grid.lateOver5ms()).isEqualTo(2);
     }
+
+    @Test
+    void aHoleInTheAudioIsTheTimeBetweenBackToBackPacketsButASilencePauseIsNot() {
+        ArrivalStats s = new ArrivalStats();
+        long t0 = 2_000 * MS;
+        long ts = 0;
+        long at = t0;
+        int seq = 65_534; // wraps on the way
+        for (int i = 0; i < 10; i++) { // 10 frames on time
+            s.onPacket(seq++ & 0xFFFF, ts, at, true, null);
+            ts += 960;
+            at += 20 * MS;
+        }
+        at += 70 * MS; // the next frame 70 ms late: a 90 ms hole
+        s.onPacket(seq++ & 0xFFFF, ts, at, true, null);
+        ts += 960;
+        seq++; // one lost: 40 ms between the two either side of it
+        ts += 960;
+        at += 40 * MS;
+        s.onPacket(seq++ & 0xFFFF, ts, at, true, null);
+        // the sender paused (DTX) for 2 s: the timestamps say so, and no hole is counted
+        ts += 100 * 960;
+        at += 2_000 * MS;
+        s.onPacket(seq++ & 0xFFFF, ts, at, true, null);
+        // a stall while timing is paused (the bench's forced GC) is not counted either
+        ts += 960;
+        at += 300 * MS;
+        s.onPacket(seq & 0xFFFF, ts, at, false, null);
+
+        assertThat(s.maxGapNanos()).isEqualTo(90 * MS);
+        assertThat(s.gapsOver60ms()).isEqualTo(1);
+    }
 }
