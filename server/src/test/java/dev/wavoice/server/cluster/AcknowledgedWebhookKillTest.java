@@ -3,16 +3,8 @@ package dev.wavoice.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wavoice.media.interop.PionPeer;
-import dev.wavoice.server.testsupport.FakeGraphApi;
 import dev.wavoice.server.testsupport.TestServer;
-import dev.wavoice.server.whatsapp.WebhookSignature;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +15,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,41 +30,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class AcknowledgedWebhookKillTest {
-    static final String SECRET = "acknowledged-kill-app-secret";
-    static final Duration T = Duration.ofSeconds(30);
+    static final Duration T = CrashFixture.T;
 
     @TempDir
     Path dir;
-    final HttpClient http = HttpClient.newHttpClient();
-    final WebhookSignature signature = new WebhookSignature(SECRET);
-    final List<ServeProcess> processes = new ArrayList<>();
-    final List<PionPeer> edges = new ArrayList<>();
-    FakeGraphApi graph;
+    CrashFixture fx;
     /** How long the last webhook took to be answered. */
     long ackMillis;
 
     @BeforeEach
-    void startGraph() throws Exception {
-        PionPeer.binary();
-        graph = new FakeGraphApi();
+    void start() throws Exception {
+        fx = new CrashFixture(dir, "acknowledged-kill-app-secret");
     }
 
     @AfterEach
-    void stopAll() throws Exception {
-        for (PionPeer e : edges) {
-            e.close();
-        }
-        for (ServeProcess p : processes) {
-            p.close();
-        }
-        graph.close();
+    void stop() throws Exception {
+        fx.close();
     }
 
     @Test
     void aWebhookAnsweredJustBeforeTheKillIsInTheDatabase() throws Exception {
         String dbUrl = "jdbc:h2:file:" + dir.resolve("wavoice") + ";AUTO_SERVER=TRUE";
         String instanceId = "acked-" + Long.toHexString(System.nanoTime()).substring(8);
-        ServeProcess serve = start(instanceId, dbUrl);
+        ServeProcess serve = fx.start(instanceId, dbUrl);
         List<Boolean> connectRowAtAck = new ArrayList<>();
         String measured = "wacid.ACKED-measured";
         String killed = "wacid.ACKED-killed";
@@ -101,11 +80,11 @@ class AcknowledgedWebhookKillTest {
         CallLogSnapshot atKill = CallLogSnapshot.read(dbUrl);
         boolean terminateWasDurable = atKill.eventTypes(killed).contains("webhook.terminate");
 
-        start(instanceId, dbUrl);
-        CallLogSnapshot after = CrashRecoveryTest.awaitSnapshot(dbUrl, s -> "ENDED".equals(s.call(killed).get("state"))
+        fx.start(instanceId, dbUrl);
+        CallLogSnapshot after = CrashFixture.awaitSnapshot(dbUrl, s -> "ENDED".equals(s.call(killed).get("state"))
                 && "ENDED".equals(s.call("wacid.ACKED-warm").get("state")));
         String reason = after.call(killed).get("end_reason");
-        long terminates = graph.requests(r -> killed.equals(r.callId()) && "terminate".equals(r.action())).size();
+        long terminates = fx.terminates(killed);
         System.out.printf("killed %d ms after the terminate's 200: webhook.terminate durable=%s; after the restart"
                 + " the call ended %s (%s), Graph terminate sent %d time(s) for a call the caller had already ended;"
                 + " events %s%n", killedAfterAckMs, terminateWasDurable, reason, after.call(killed).get("end_detail"),
@@ -118,29 +97,12 @@ class AcknowledgedWebhookKillTest {
         CrashRecoveryTest.assertUnchanged(atKill, after);
     }
 
-    private ServeProcess start(String instanceId, String dbUrl) throws Exception {
-        ServeProcess p = ServeProcess.start(instanceId, dir, Map.of("WAVOICE_DB_URL", dbUrl,
-                "WHATSAPP_APP_SECRET", SECRET, "WHATSAPP_ACCESS_TOKEN", "EAAG-acked",
-                "WHATSAPP_GRAPH_URL", graph.url().toString(), "WAVOICE_AGENT", "echo"));
-        processes.add(p);
-        p.awaitReady(http, T);
-        return p;
-    }
-
     /** Connects a call from a Pion edge; returns whether its webhook.connect row was readable at the 200. */
     private boolean call(ServeProcess serve, String callId, Connection db) throws Exception {
-        PionPeer edge = PionPeer.start(PionPeer.Options.edge().withDuration(Duration.ofSeconds(90)));
-        edges.add(edge);
-        String body = TestServer.connectWebhook(callId, "1764003000", v -> {
-            ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", edge.offer(T));
-            return v;
-        });
-        long acked = postAndTime(serve, body);
+        PionPeer edge = fx.edge(PionPeer.Options.edge().withDuration(Duration.ofSeconds(90)));
+        long acked = postAndTime(serve, fx.connectWebhook(callId, edge));
         boolean atAck = readable(db, callId, "webhook.connect");
-        FakeGraphApi.Request preAccept = await().atMost(T).until(() -> graph.requests(r -> callId.equals(r.callId())
-                && "pre_accept".equals(r.action())).stream().findFirst().orElse(null), r -> r != null);
-        edge.sendAnswer(preAccept.sdp());
-        edge.awaitConnected(T);
+        fx.answerEdge(callId, edge);
         awaitDurable(db, callId, "graph.accept", acked);
         return atAck;
     }
@@ -148,15 +110,9 @@ class AcknowledgedWebhookKillTest {
     /** Posts a signed webhook, checks the 200, and returns when it arrived (nanoTime). */
     private long postAndTime(ServeProcess serve, String body) throws Exception {
         long sent = System.nanoTime();
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        URI url = serve.uri("/webhook");
-        int status = http.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
-                .header(WebhookSignature.HEADER, signature.sign(bytes))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode();
+        fx.post(serve, body);
         long at = System.nanoTime();
         ackMillis = (at - sent) / 1_000_000;
-        assertThat(status).isEqualTo(200);
         return at;
     }
 

@@ -1,19 +1,10 @@
 package dev.wavoice.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wavoice.media.interop.OpusStreamFile;
 import dev.wavoice.media.interop.PionPeer;
-import dev.wavoice.server.testsupport.FakeGraphApi;
 import dev.wavoice.server.testsupport.PostgresServer;
-import dev.wavoice.server.testsupport.TestServer;
-import dev.wavoice.server.whatsapp.WebhookSignature;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,35 +27,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(240)
 class CrashRecoveryTest {
-    static final String SECRET = "crash-recovery-app-secret";
-    static final Duration T = Duration.ofSeconds(30);
     static final int LIVE_CALLS = 3;
     /** The columns ending a call writes; every other column of a row written before the kill must stay as it was. */
     static final Set<String> END_COLUMNS = Set.of("state", "ended_at", "end_reason", "end_detail", "duration_ms");
+    static final Duration T = CrashFixture.T;
 
     @TempDir
     Path dir;
-    final HttpClient http = HttpClient.newHttpClient();
-    final WebhookSignature signature = new WebhookSignature(SECRET);
-    final List<ServeProcess> processes = new ArrayList<>();
-    final List<PionPeer> edges = new ArrayList<>();
-    FakeGraphApi graph;
+    CrashFixture fx;
 
     @BeforeEach
-    void startGraph() throws Exception {
-        PionPeer.binary();
-        graph = new FakeGraphApi();
+    void start() throws Exception {
+        fx = new CrashFixture(dir, "crash-recovery-app-secret");
     }
 
     @AfterEach
-    void stopAll() throws Exception {
-        for (PionPeer e : edges) {
-            e.close();
-        }
-        for (ServeProcess p : processes) {
-            p.close();
-        }
-        graph.close();
+    void stop() throws Exception {
+        fx.close();
     }
 
     @Test
@@ -83,7 +62,7 @@ class CrashRecoveryTest {
     private void killAndRestart(String kind, String dbUrl) throws Exception {
         String instanceId = "crash-" + Long.toHexString(System.nanoTime()).substring(8);
         long t0 = System.nanoTime();
-        ServeProcess first = start(instanceId, dbUrl);
+        ServeProcess first = fx.start(instanceId, dbUrl);
         List<String> live = new ArrayList<>();
         for (int i = 0; i < LIVE_CALLS; i++) {
             String id = "wacid.CRASH-" + kind + "-" + i;
@@ -101,9 +80,9 @@ class CrashRecoveryTest {
         CallLogSnapshot afterKill = CallLogSnapshot.read(dbUrl);
         assertThat(afterKill.tables()).as("what the database held at the kill is what it holds after it")
                 .isEqualTo(beforeKill.tables());
-        assertThat(graph.requests(r -> "terminate".equals(r.action()))).isEmpty();
+        assertThat(fx.graph.requests(r -> "terminate".equals(r.action()))).isEmpty();
 
-        ServeProcess second = start(instanceId, dbUrl);
+        ServeProcess second = fx.start(instanceId, dbUrl);
         long restartReadyMs = ms(killedAt);
         CallLogSnapshot afterRestart = awaitSnapshot(dbUrl, s -> live.stream()
                 .allMatch(id -> "ENDED".equals(s.call(id).get("state")) && s.eventTypes(id).contains("graph.terminate")));
@@ -121,7 +100,7 @@ class CrashRecoveryTest {
         CallLogSnapshot beforeSecondKill = awaitSnapshot(dbUrl, s -> s.call(next) != null
                 && "CONNECTED".equals(s.call(next).get("state")) && s.eventTypes(next).contains("graph.accept"));
         second.kill();
-        ServeProcess third = start(instanceId, dbUrl);
+        ServeProcess third = fx.start(instanceId, dbUrl);
         CallLogSnapshot afterSecondRestart = awaitSnapshot(dbUrl,
                 s -> "ENDED".equals(s.call(next).get("state")) && s.eventTypes(next).contains("graph.terminate"));
         assertThat(afterSecondRestart.call(next).get("end_reason")).isEqualTo("server_restart");
@@ -131,13 +110,13 @@ class CrashRecoveryTest {
         }
         assertUnchanged(beforeSecondKill, afterSecondRestart);
         assertUnchanged(beforeKill, afterSecondRestart);
-        third.awaitReady(http, T);
+        third.awaitReady(fx.http, T);
 
         System.out.printf("crash-recovery %s: %d calls up in %d ms; rows before kill %s; after kill %s;"
                 + " restarted and ready %d ms after the kill; calls closed %d ms after the kill; after restart %s;"
                 + " after second restart %s; Graph terminates %d%n", kind, LIVE_CALLS, callsUpMs, beforeKill.counts(),
                 afterKill.counts(), restartReadyMs, callsClosedMs, afterRestart.counts(),
-                afterSecondRestart.counts(), graph.requests(r -> "terminate".equals(r.action())).size());
+                afterSecondRestart.counts(), fx.graph.requests(r -> "terminate".equals(r.action())).size());
     }
 
     /** Every event row is still there unchanged; call rows differ at most in the columns ending them writes. */
@@ -159,52 +138,26 @@ class CrashRecoveryTest {
         }
     }
 
-    private ServeProcess start(String instanceId, String dbUrl) throws Exception {
-        ServeProcess p = ServeProcess.start(instanceId, dir, Map.of("WAVOICE_DB_URL", dbUrl,
-                "WHATSAPP_APP_SECRET", SECRET, "WHATSAPP_ACCESS_TOKEN", "EAAG-crash",
-                "WHATSAPP_GRAPH_URL", graph.url().toString(), "WAVOICE_AGENT", "echo"));
-        processes.add(p);
-        p.awaitReady(http, T);
-        return p;
-    }
-
-    /** A call from a Pion edge as WhatsApp's media edge, its connect webhook posted to {@code serve}. */
+    /** A call from a Pion edge sending a minute of frames, echoed back as they are. */
     private PionPeer call(ServeProcess serve, String callId) throws Exception {
         List<byte[]> frames = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) { // a minute of 20 ms frames, echoed back as they are
+        for (int i = 0; i < 3000; i++) {
             frames.add(("\u00f8caller-" + i).getBytes(StandardCharsets.ISO_8859_1));
         }
         Path send = dir.resolve(callId + ".opus");
         OpusStreamFile.write(send, frames);
-        PionPeer edge = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(send).withDuration(Duration.ofSeconds(90)));
-        edges.add(edge);
-        String body = TestServer.connectWebhook(callId, "1764003000", v -> {
-            ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", edge.offer(T));
-            return v;
-        });
-        assertThat(post(serve.uri("/webhook"), body)).isEqualTo(200);
-        FakeGraphApi.Request preAccept = await().atMost(T).until(() -> graph.requests(r -> callId.equals(r.callId())
-                && "pre_accept".equals(r.action())).stream().findFirst().orElse(null), r -> r != null);
-        edge.sendAnswer(preAccept.sdp());
-        edge.awaitConnected(T);
+        PionPeer edge = fx.edge(PionPeer.Options.edge().withSendOpusFile(send).withDuration(Duration.ofSeconds(90)));
+        fx.post(serve, fx.connectWebhook(callId, edge));
+        fx.answerEdge(callId, edge);
         return edge;
     }
 
-    int post(URI url, String body) throws Exception {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return http.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
-                .header(WebhookSignature.HEADER, signature.sign(bytes))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-    }
-
     private long terminates(String callId) {
-        return graph.requests(r -> callId.equals(r.callId()) && "terminate".equals(r.action())).size();
+        return fx.terminates(callId);
     }
 
-    static CallLogSnapshot awaitSnapshot(String dbUrl, Predicate<CallLogSnapshot> done) {
-        return await().atMost(T).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> CallLogSnapshot.read(dbUrl), done);
+    private static CallLogSnapshot awaitSnapshot(String dbUrl, Predicate<CallLogSnapshot> done) {
+        return CrashFixture.awaitSnapshot(dbUrl, done);
     }
 
     private static long ms(long sinceNanos) {
