@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wavoice.server.config.ConfigException;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +29,20 @@ public final class AgentConfigFile {
     }
 
     public static AgentConfig apply(AgentConfig base, Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("agent config file " + file + " is not readable UTF-8: " + e.getMessage());
+        }
+        return apply(base, text, file);
+    }
+
+    /** The file's text over {@code base}; {@code file} only names it in errors. */
+    static AgentConfig apply(AgentConfig base, String text, Path file) {
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(file));
+            root = JSON.readTree(text);
         } catch (IOException e) {
             throw new ConfigException("agent config file " + file + " is not readable JSON: " + e.getMessage());
         }
@@ -39,7 +51,12 @@ public final class AgentConfigFile {
         }
         List<AgentTool> tools = new ArrayList<>(base.tools());
         for (JsonNode t : root.path("tools")) {
-            tools.add(tool(file, t));
+            AgentTool tool = tool(file, t);
+            // The agent calls a tool by name: a second one of the same name could never be called.
+            if (tools.stream().anyMatch(other -> other.name().equals(tool.name()))) {
+                throw new ConfigException("agent config file " + file + ": tool " + tool.name() + " is declared twice");
+            }
+            tools.add(tool);
         }
         return new AgentConfig(base.url(), base.model(), base.apiKey(),
                 text(root, "instructions", base.instructions()),
@@ -64,9 +81,18 @@ public final class AgentConfigFile {
         }
         URI url = null;
         if (t.hasNonNull("url")) {
-            url = URI.create(t.get("url").asText());
-            if (url.getScheme() == null || !url.getScheme().startsWith("http")) {
-                throw new ConfigException("agent config file " + file + ": tool " + name + " url must be http(s)");
+            try {
+                url = new URI(t.get("url").asText());
+            } catch (URISyntaxException e) {
+                throw new ConfigException("agent config file " + file + ": tool " + name + " url is not a URL ("
+                        + e.getMessage() + ")");
+            }
+            // Checked here, not when the agent first calls the tool mid-call: the HTTP client refuses other schemes
+            // and URLs without a host.
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+                throw new ConfigException("agent config file " + file + ": tool " + name
+                        + " url must be an http(s) URL with a host");
             }
         }
         return new AgentTool(name, t.path("description").asText(""), parameters.toString(), url);

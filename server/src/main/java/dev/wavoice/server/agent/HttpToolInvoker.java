@@ -147,7 +147,14 @@ public final class HttpToolInvoker implements AutoCloseable {
             Thread.currentThread().interrupt();
             return error("tool " + name + " was cancelled");
         }
-        int status = response.statusCode();
+        return output(name, response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), bytes);
+    }
+
+    /**
+     * The {@code function_call_output} for a tool's response: its JSON, its text wrapped as {@code {"result":…}}, or
+     * an error object; always JSON the agent can read.
+     */
+    String output(String name, int status, String contentType, byte[] bytes) {
         if (status < 200 || status > 299) {
             return error("tool " + name + " failed with HTTP " + status);
         }
@@ -155,7 +162,7 @@ public final class HttpToolInvoker implements AutoCloseable {
             return error("tool " + name + " returned more than " + MAX_BODY_BYTES + " bytes");
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
-        boolean declaredJson = response.headers().firstValue("Content-Type").orElse("").toLowerCase().contains("json");
+        boolean declaredJson = contentType.toLowerCase(java.util.Locale.ROOT).contains("json");
         JsonNode parsed = parse(text);
         if (parsed != null && (declaredJson || parsed.isContainerNode())) {
             return parsed.toString();

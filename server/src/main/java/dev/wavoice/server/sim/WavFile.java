@@ -13,7 +13,12 @@ public final class WavFile {
 
     /** Reads a 16-bit PCM WAV as 48 kHz mono. */
     public static short[] read48k(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        return decode48k(Files.readAllBytes(file), file);
+    }
+
+    /** A WAV file's bytes as 48 kHz mono; {@code file} only names it in errors. */
+    static short[] decode48k(byte[] bytes, Path file) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (b.remaining() < 12 || b.getInt(0) != 0x46464952 || b.getInt(8) != 0x45564157) { // "RIFF", "WAVE"
             throw new IOException(file + ": not a RIFF/WAVE file");
         }
@@ -23,9 +28,13 @@ public final class WavFile {
         int pos = 12;
         while (pos + 8 <= b.limit()) {
             int id = b.getInt(pos);
-            int size = b.getInt(pos + 4);
+            // RIFF chunk sizes are unsigned; read as long so a huge one ends the walk instead of wrapping backwards.
+            long size = b.getInt(pos + 4) & 0xFFFF_FFFFL;
             int body = pos + 8;
             if (id == 0x20746d66) { // "fmt "
+                if (size < 16 || body + 16 > b.limit()) {
+                    throw new IOException(file + ": fmt chunk too short (" + size + " bytes)");
+                }
                 int format = b.getShort(body) & 0xFFFF;
                 channels = b.getShort(body + 2);
                 rate = b.getInt(body + 4);
@@ -37,7 +46,8 @@ public final class WavFile {
                 if (bits != 16 || channels < 1) {
                     throw new IOException(file + ": need 16-bit PCM (got " + bits + " bits, " + channels + " channels)");
                 }
-                int frames = Math.min(size, b.limit() - body) / (2 * channels);
+                // A recorder that was cut off leaves a data size larger than the file: read what is there.
+                int frames = (int) (Math.min(size, b.limit() - body) / (2L * channels));
                 short[] mono = new short[frames];
                 for (int i = 0; i < frames; i++) {
                     int sum = 0;
@@ -48,7 +58,11 @@ public final class WavFile {
                 }
                 return to48k(mono, rate, file);
             }
-            pos = body + size + (size & 1);
+            long next = body + size + (size & 1);
+            if (next > b.limit()) {
+                break;
+            }
+            pos = (int) next;
         }
         throw new IOException(file + ": no data chunk");
     }

@@ -79,7 +79,11 @@ public final class GraphApiClient {
         if (bizOpaqueCallbackData != null) {
             body.put("biz_opaque_callback_data", bizOpaqueCallbackData);
         }
-        JsonNode answer = send(phoneNumberId, GraphCallAction.CONNECT, body);
+        return newCallId(send(phoneNumberId, GraphCallAction.CONNECT, body));
+    }
+
+    /** The id of the call a {@code connect} started, from Graph's success response. */
+    static String newCallId(JsonNode answer) throws GraphApiException {
         JsonNode id = answer.path("calls").path(0).path("id");
         if (!id.isTextual()) {
             throw new GraphApiException("connect", 200, null, null, null,
@@ -212,7 +216,8 @@ public final class GraphApiClient {
                 .record(Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
-    private JsonNode parseOrEmpty(byte[] body) {
+    /** A response body as JSON; an empty object when it is empty or not JSON (a proxy's HTML error page). */
+    JsonNode parseOrEmpty(byte[] body) {
         try {
             return body.length == 0 ? json.createObjectNode() : json.readTree(body);
         } catch (IOException e) {
@@ -220,7 +225,7 @@ public final class GraphApiClient {
         }
     }
 
-    private GraphApiException errorFrom(String action, int status, byte[] body, int attempt) {
+    GraphApiException errorFrom(String action, int status, byte[] body, int attempt) {
         JsonNode error = parseOrEmpty(body).path("error");
         Integer code = error.path("code").isNumber() ? error.path("code").asInt() : null;
         Integer subcode = error.path("error_subcode").isNumber() ? error.path("error_subcode").asInt() : null;
@@ -232,7 +237,7 @@ public final class GraphApiClient {
                 error.path("fbtrace_id").asText(null), attempt, null);
     }
 
-    private static Duration parseRetryAfter(String value) {
+    static Duration parseRetryAfter(String value) {
         try {
             return Duration.ofSeconds(Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {

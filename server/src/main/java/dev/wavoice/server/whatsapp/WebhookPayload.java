@@ -12,14 +12,15 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WebhookPayload(String object, List<Entry> entry) {
 
+    /** The entries; a JSON {@code null} among them is skipped, like every null element of the lists below. */
     public List<Entry> entries() {
-        return entry == null ? List.of() : entry;
+        return present(entry);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Entry(String id, List<Change> changes) {
         public List<Change> changeList() {
-            return changes == null ? List.of() : changes;
+            return present(changes);
         }
     }
 
@@ -38,19 +39,21 @@ public record WebhookPayload(String object, List<Entry> entry) {
             List<GraphError> errors) {
 
         public List<Contact> contactList() {
-            return contacts == null ? List.of() : contacts;
+            return present(contacts);
         }
 
+        /** Null elements kept: an event's index is its place in the raw {@code calls} array, for a hand-over. */
         public List<CallEvent> callList() {
             return calls == null ? List.of() : calls;
         }
 
+        /** Null elements kept, as in {@link #callList()}. */
         public List<CallStatus> statusList() {
             return statuses == null ? List.of() : statuses;
         }
 
         public List<GraphError> errorList() {
-            return errors == null ? List.of() : errors;
+            return present(errors);
         }
     }
 
@@ -111,5 +114,10 @@ public record WebhookPayload(String object, List<Entry> entry) {
             }
             return sb.toString();
         }
+    }
+
+    /** A list without its null elements (a body may hold {@code [null]} where Meta sends objects). */
+    private static <T> List<T> present(List<T> list) {
+        return list == null ? List.of() : list.stream().filter(java.util.Objects::nonNull).toList();
     }
 }
