@@ -23,6 +23,7 @@ public record WavoiceConfig(
         String phoneNumberId,
         URI graphUrl,
         String graphVersion,
+        Duration graphTimeout,
         AgentKind agent,
         int maxCalls,
         Secret adminToken,
@@ -57,6 +58,9 @@ public record WavoiceConfig(
         }
         if (maxCalls < 1) {
             throw new ConfigException("WAVOICE_MAX_CALLS must be at least 1 (got " + maxCalls + ")");
+        }
+        if (graphTimeout.isNegative() || graphTimeout.isZero()) {
+            throw new ConfigException("the Graph request timeout must be positive (got " + graphTimeout + ")");
         }
         if (!graphVersion.matches("v\\d+\\.\\d+")) {
             throw new ConfigException("WHATSAPP_GRAPH_VERSION must look like v23.0 (got '" + graphVersion + "')");
@@ -143,6 +147,8 @@ public record WavoiceConfig(
         private String phoneNumberId;
         private URI graphUrl = URI.create(DEFAULT_GRAPH_URL);
         private String graphVersion = DEFAULT_GRAPH_VERSION;
+        /** Per HTTP attempt; the client retries up to its policy's attempts, so a dead Graph costs several of these. */
+        private Duration graphTimeout = Duration.ofSeconds(10);
         private AgentKind agent = AgentKind.LOCAL;
         private int maxCalls = DEFAULT_MAX_CALLS;
         private Secret adminToken = Secret.none();
@@ -165,7 +171,8 @@ public record WavoiceConfig(
                 httpHost = from.httpHost; httpPort = from.httpPort; mediaPort = from.mediaPort;
                 mediaHost = from.mediaHost; publicIp = from.publicIp; stunServer = from.stunServer; dbUrl = from.dbUrl; appSecret = from.appSecret;
                 verifyToken = from.verifyToken; accessToken = from.accessToken; phoneNumberId = from.phoneNumberId;
-                graphUrl = from.graphUrl; graphVersion = from.graphVersion; agent = from.agent;
+                graphUrl = from.graphUrl; graphVersion = from.graphVersion;
+                graphTimeout = from.graphTimeout; agent = from.agent;
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
                 agentUnavailable = from.agentUnavailable;
@@ -188,6 +195,7 @@ public record WavoiceConfig(
         public Builder phoneNumberId(String v) { phoneNumberId = v; return this; }
         public Builder graphUrl(URI v) { graphUrl = v; return this; }
         public Builder graphVersion(String v) { graphVersion = v; return this; }
+        public Builder graphTimeout(Duration v) { graphTimeout = v; return this; }
         public Builder agent(AgentKind v) { agent = v; return this; }
         public Builder maxCalls(int v) { maxCalls = v; return this; }
         public Builder adminToken(String v) { adminToken = Secret.of(v); return this; }
@@ -207,7 +215,8 @@ public record WavoiceConfig(
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
                     blankToNull(stunServer), dbUrl, appSecret,
-                    verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, agent, maxCalls,
+                    verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, graphTimeout, agent,
+                    maxCalls,
                     adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
                     agentTransport, agentFallback,
                     instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
