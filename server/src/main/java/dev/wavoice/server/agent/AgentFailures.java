@@ -164,6 +164,16 @@ public final class AgentFailures {
         return new AgentFailure(Kind.TRANSIENT, "other", false, said, "");
     }
 
+    /**
+     * An open socket on which nothing (no event, no pong to our pings) arrived for {@code silentMs}: the agent hung.
+     * Transient, so the session replaces the socket; a service that hangs on every socket runs out the reconnect
+     * budget and the caller hears the apology.
+     */
+    public static AgentFailure stalled(long silentMs) {
+        return new AgentFailure(Kind.TRANSIENT, "agent_stalled", true,
+                "agent socket silent for " + silentMs + " ms: no event and no pong", "");
+    }
+
     /** The innermost cause, past the wrappers futures add. */
     public static Throwable rootCause(Throwable t) {
         Throwable root = t;

@@ -33,6 +33,7 @@ public record WavoiceConfig(
         AgentUnavailable agentUnavailable,
         AgentTransport agentTransport,
         AgentTransport agentFallback,
+        Duration agentStallTimeout,
         String instanceId,
         URI internalUrl,
         Secret clusterSecret,
@@ -158,6 +159,8 @@ public record WavoiceConfig(
         private AgentUnavailable agentUnavailable = AgentUnavailable.AUTO;
         private AgentTransport agentTransport = AgentTransport.WEBSOCKET;
         private AgentTransport agentFallback;
+        /** Null: from {@code WAVOICE_AGENT_STALL_SECONDS}, else 10 s ({@code AgentKeepAlive}). */
+        private Duration agentStallTimeout;
         private String instanceId;
         private URI internalUrl;
         private Secret clusterSecret = Secret.none();
@@ -177,6 +180,7 @@ public record WavoiceConfig(
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
                 agentUnavailable = from.agentUnavailable;
                 agentTransport = from.agentTransport; agentFallback = from.agentFallback;
+                agentStallTimeout = from.agentStallTimeout;
                 instanceId = from.instanceId; internalUrl = from.internalUrl; clusterSecret = from.clusterSecret;
                 drainTimeout = from.drainTimeout; mediaPorts = from.mediaPorts; warmup = from.warmup;
             }
@@ -205,6 +209,7 @@ public record WavoiceConfig(
         public Builder agentUnavailable(AgentUnavailable v) { agentUnavailable = v; return this; }
         public Builder agentTransport(AgentTransport v) { agentTransport = v; return this; }
         public Builder agentFallback(AgentTransport v) { agentFallback = v; return this; }
+        public Builder agentStallTimeout(Duration v) { agentStallTimeout = v; return this; }
         public Builder instanceId(String v) { instanceId = v; return this; }
         public Builder internalUrl(URI v) { internalUrl = v; return this; }
         public Builder clusterSecret(String v) { clusterSecret = Secret.of(v); return this; }
@@ -218,7 +223,7 @@ public record WavoiceConfig(
                     verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, graphTimeout, agent,
                     maxCalls,
                     adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
-                    agentTransport, agentFallback,
+                    agentTransport, agentFallback, agentStallTimeout,
                     instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
                     clusterSecret, drainTimeout, blankToNull(mediaPorts), warmup);
         }

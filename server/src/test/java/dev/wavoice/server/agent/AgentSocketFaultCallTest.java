@@ -37,6 +37,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(300)
 class AgentSocketFaultCallTest {
     static final Duration T = Duration.ofSeconds(20);
+    /**
+     * The server's stall bound here (10 s by default): above the 3 s stall the call must ride out with margin (up to
+     * a ping interval of silence before it, 3 s, then the backlog), short enough to keep the stalled case bounded.
+     */
+    static final Duration STALL_BOUND = Duration.ofSeconds(9);
     /** The apology tone's two notes ({@code ApologyTone}, in the media package). */
     static final double APOLOGY_HIGH_HZ = 660, APOLOGY_LOW_HZ = 440;
     static final Pattern SESSION_CLOSED = Pattern.compile(
@@ -53,7 +58,7 @@ class AgentSocketFaultCallTest {
         this.dir = dir;
         agent = new ScriptedRealtimeServer();
         t = new TestServer(dir.resolve("db"), null, AgentConfig.defaults(agent.url(), Secret.of("sk-test-faults")),
-                b -> b.agent(AgentKind.OPENAI).agentUnavailable(AgentUnavailable.AUTO));
+                b -> b.agent(AgentKind.OPENAI).agentUnavailable(AgentUnavailable.AUTO).agentStallTimeout(STALL_BOUND));
         await().atMost(T).until(() -> !List.of("unchecked", "checking")
                 .contains(t.server.agentHealth().status().state()));
     }
@@ -172,6 +177,7 @@ class AgentSocketFaultCallTest {
     void anAgentThatStallsWithItsSocketOpenKeepsTheCallUpAndLosesNoCallerAudio() throws Exception {
         String callId = "wacid.AGENT-STALL";
         double hz = TestAudio.randomTone(800, 1000);
+        double stalledBefore = failures("transient", "agent_stalled");
         try (LogCapture logs = new LogCapture(); PionPeer edge = connect(callId)) {
             int sockets = agent.connections();
             int appendsBefore = agent.received(sockets - 1, "input_audio_buffer.append").size();
@@ -190,9 +196,48 @@ class AgentSocketFaultCallTest {
             assertThat(TestAudio.windowsAt(pcm, hz)).as("the agent heard once it speaks again").isGreaterThanOrEqualTo(5);
             assertThat(t.server.repository().findCall(callId).orElseThrow().endReason()).isEqualTo("caller_hangup");
             assertThat(events(callId)).doesNotContain("agent.failed", "agent.reconnected");
+            assertThat(failures("transient", "agent_stalled")).as("shorter than the bound: not a stall")
+                    .isEqualTo(stalledBefore);
             await().atMost(T).until(() -> logs.all().contains("agent session closed callId=" + callId));
             assertThat(logs.all()).as("no caller audio dropped").containsPattern(
                     "agent session closed callId=" + Pattern.quote(callId) + " .* appendsDropped=0 ");
+        }
+    }
+
+    @Test
+    void anAgentStalledLongerThanTheBoundIsReplacedAndHeardAgain() throws Exception {
+        String callId = "wacid.AGENT-STALL-LONG";
+        double hz = TestAudio.randomTone(800, 1000);
+        double stalledBefore = failures("transient", "agent_stalled");
+        try (PionPeer edge = connect(callId)) {
+            int sockets = agent.connections();
+            // Socket open, nothing read, no event, no pong: far longer than the bound, so only the keep-alive ends it.
+            agent.stallNextRead(STALL_BOUND.multipliedBy(2).plusSeconds(2));
+            await().atMost(T).until(agent::stalled);
+            long stallSeen = System.nanoTime();
+            awaitConfigured(sockets + 1);
+            long replacedAfterMs = (System.nanoTime() - stallSeen) / 1_000_000;
+            assertThat(agent.stalled()).as("replaced while the old socket is still hung").isTrue();
+            await().atMost(T).until(() -> events(callId).contains("agent.reconnected"));
+            assertThat(failures("transient", "agent_stalled") - stalledBefore).as("the stall, counted once")
+                    .isEqualTo(1);
+            long packets = edge.counters().packetsReceived();
+            say(hz, 1_000);
+            edge.awaitPacketsReceived(packets + 40, T);
+            short[] pcm = hangUp(edge, callId);
+            assertThat(TestAudio.windowsAt(pcm, hz)).as("the agent heard on its new socket").isGreaterThanOrEqualTo(5);
+            assertThat(TestAudio.windowsAt(pcm, APOLOGY_LOW_HZ)).as("no apology for a replaced socket").isZero();
+            CallRecord row = t.server.repository().findCall(callId).orElseThrow();
+            assertThat(row.endReason()).isEqualTo("caller_hangup");
+            assertThat(events(callId)).doesNotContain("agent.failed")
+                    .containsSubsequence("graph.accept", "agent.reconnected", "webhook.terminate", "call.ended");
+            System.out.printf("stalled agent replaced %d ms after its stall began (bound %d ms)%n", replacedAfterMs,
+                    STALL_BOUND.toMillis());
+            assertThat(replacedAfterMs).as("not before the bound").isGreaterThanOrEqualTo(STALL_BOUND.toMillis()
+                    - STALL_BOUND.toMillis() / 3 - 500);
+        } finally {
+            // The hung server thread wakes when its stall ends; the next case's stall must not overlap it.
+            await().atMost(STALL_BOUND.multipliedBy(3)).until(() -> !agent.stalled());
         }
     }
 
