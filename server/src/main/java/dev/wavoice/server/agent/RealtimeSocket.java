@@ -268,7 +268,7 @@ final class RealtimeSocket implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        lost(AgentFailures.fromConnectError(error));
+        lost(AgentFailures.fromSocketError(error, lastError));
     }
 
     private void lost(AgentFailure why) {
