@@ -252,7 +252,8 @@ class AgentSocketFaultCallTest {
                 .stream().mapToDouble(c -> c.count()).sum();
         double permanentBefore = failures("permanent", "close_1008");
         // The caller is silent for the policy close: with caller audio streaming, the close frame races our next
-        // append, and the socket may be reported as a broken pipe (transient) instead of 1008 (see the report).
+        // append; when that write breaks first, the JDK's client stops reading at once and the unread close frame is
+        // lost, so the socket is reported as a broken pipe (transient) instead of 1008 (see the reliability notes).
         try (PionPeer edge = connect(callId, !permanent)) {
             int sockets = agent.connections();
             if (code == 1006) {
