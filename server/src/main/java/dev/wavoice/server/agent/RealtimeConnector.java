@@ -176,7 +176,7 @@ public final class RealtimeConnector implements AutoCloseable {
                         throw error instanceof CompletionException ce ? ce : new CompletionException(error);
                     }
                     socket.attach(ws);
-                    socket.keepAlive(timers, keepAlive);
+                    socket.keepAlive(timers, executor, keepAlive);
                     return ws;
                 }, executor);
     }

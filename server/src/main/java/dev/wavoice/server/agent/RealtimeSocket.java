@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -75,14 +76,15 @@ final class RealtimeSocket implements WebSocket.Listener {
     /**
      * Pings every {@link AgentKeepAlive#pingEvery()} on the connector's shared timer thread (no thread per call),
      * and reports the socket lost as {@code agent_stalled} once it has heard nothing for the bound. Stops with the
-     * socket.
+     * socket. The loss is reported on {@code reporter}: closing a WebRTC leg bound to the socket must not hold the
+     * timer thread every session shares.
      */
-    void keepAlive(ScheduledExecutorService timers, AgentKeepAlive keepAlive) {
+    void keepAlive(ScheduledExecutorService timers, Executor reporter, AgentKeepAlive keepAlive) {
         long period = keepAlive.pingEvery().toNanos();
         long bound = keepAlive.stallAfter().toNanos();
         heardNanos = System.nanoTime();
         try {
-            ScheduledFuture<?> task = timers.scheduleWithFixedDelay(() -> checkAlive(bound), period, period,
+            ScheduledFuture<?> task = timers.scheduleWithFixedDelay(() -> checkAlive(bound, reporter), period, period,
                     TimeUnit.NANOSECONDS);
             pinger = task;
             if (ended.get()) { // lost while scheduling: its cancel may have missed the task
@@ -93,14 +95,20 @@ final class RealtimeSocket implements WebSocket.Listener {
         }
     }
 
-    private void checkAlive(long boundNanos) {
+    private void checkAlive(long boundNanos, Executor reporter) {
         WebSocket socket = ws;
         if (ended.get() || socket == null) {
             return;
         }
         long silentNanos = System.nanoTime() - heardNanos;
         if (silentNanos > boundNanos) {
-            lost(AgentFailures.stalled(silentNanos / 1_000_000));
+            stopPinging();
+            AgentFailure stalled = AgentFailures.stalled(silentNanos / 1_000_000);
+            try {
+                reporter.execute(() -> lost(stalled));
+            } catch (RejectedExecutionException e) {
+                // The connector is closing, and every session with it.
+            }
             return;
         }
         // Refused (IllegalStateException in the future) while the previous ping is still queued behind a stalled
