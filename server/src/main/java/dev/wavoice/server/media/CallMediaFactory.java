@@ -155,7 +155,8 @@ public final class CallMediaFactory {
         }
         // Session limits have no flags: read from the environment like the OPENAI_* settings.
         RealtimeConnector connector = new RealtimeConnector(effective, connectTimeout,
-                RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, SessionPolicy.fromEnvironment(System.getenv()), health, keepAlive);
+                RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, SessionPolicy.fromEnvironment(System.getenv()), health,
+                keepAlive);
         resources.add(connector);
         log.info("media.agent url={}", effective.url());
         return connector;
