@@ -143,8 +143,11 @@ public final class WavoiceServer implements AutoCloseable {
         this.mediaResources = opened.resources();
         this.agentCheck = opened.agentCheck();
         this.dtlsWarmup = opened.dtlsWarmup();
+        // Connecting never gets longer than a whole request may take.
+        Duration graphConnectTimeout = config.graphTimeout().compareTo(Duration.ofSeconds(3)) < 0
+                ? config.graphTimeout() : Duration.ofSeconds(3);
         GraphApiClient graph = new GraphApiClient(config.graphUrl(), config.graphVersion(), config.accessToken(),
-                Duration.ofSeconds(3), Duration.ofSeconds(10), RetryPolicy.DEFAULT, json, metrics);
+                graphConnectTimeout, config.graphTimeout(), RetryPolicy.DEFAULT, json, metrics);
         ClusterStore clusterStore = new ClusterStore(database.dataSource());
         this.peers = new PeerClient(config.instanceId(), config.effectiveClusterSecret().isPresent()
                 ? config.effectiveClusterSecret().reveal() : null, Duration.ofSeconds(1), Duration.ofSeconds(3));

@@ -164,6 +164,27 @@ public final class AgentFailures {
         return new AgentFailure(Kind.TRANSIENT, "other", false, said, "");
     }
 
+    /**
+     * An open socket that broke (a network error, not a close frame). When the agent had said in an {@code error}
+     * event that it refuses us for good, that is the account to keep: a server that closes for such a reason while our
+     * next frame is on its way gets that frame refused, the write breaks the connection, and the JDK's client stops
+     * reading at once, so the close frame with its code, still unread, is never seen.
+     */
+    public static AgentFailure fromSocketError(Throwable error, AgentFailure lastError) {
+        AgentFailure byNetwork = fromConnectError(error);
+        return lastError != null && lastError.permanent() ? lastError : byNetwork;
+    }
+
+    /**
+     * An open socket on which nothing (no event, no pong to our pings) arrived for {@code silentMs}: the agent hung.
+     * Transient, so the session replaces the socket; a service that hangs on every socket runs out the reconnect
+     * budget and the caller hears the apology.
+     */
+    public static AgentFailure stalled(long silentMs) {
+        return new AgentFailure(Kind.TRANSIENT, "agent_stalled", true,
+                "agent socket silent for " + silentMs + " ms: no event and no pong", "");
+    }
+
     /** The innermost cause, past the wrappers futures add. */
     public static Throwable rootCause(Throwable t) {
         Throwable root = t;

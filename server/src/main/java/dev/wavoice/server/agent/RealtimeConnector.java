@@ -38,6 +38,7 @@ public final class RealtimeConnector implements AutoCloseable {
     private final int maxEventChars;
     private final SessionPolicy policy;
     private final AgentHealth health;
+    private final AgentKeepAlive keepAlive;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledThreadPoolExecutor timers;
     private final HttpClient http;
@@ -64,7 +65,14 @@ public final class RealtimeConnector implements AutoCloseable {
      */
     public RealtimeConnector(AgentConfig config, Duration connectTimeout, int maxEventChars, SessionPolicy policy,
                              AgentHealth health) {
+        this(config, connectTimeout, maxEventChars, policy, health, AgentKeepAlive.defaults());
+    }
+
+    /** @param keepAlive how often each socket pings, and how long a silent one is kept */
+    public RealtimeConnector(AgentConfig config, Duration connectTimeout, int maxEventChars, SessionPolicy policy,
+                             AgentHealth health, AgentKeepAlive keepAlive) {
         this.config = config;
+        this.keepAlive = keepAlive;
         this.health = health;
         this.connectTimeout = connectTimeout;
         this.maxEventChars = maxEventChars;
@@ -168,6 +176,7 @@ public final class RealtimeConnector implements AutoCloseable {
                         throw error instanceof CompletionException ce ? ce : new CompletionException(error);
                     }
                     socket.attach(ws);
+                    socket.keepAlive(timers, executor, keepAlive);
                     return ws;
                 }, executor);
     }

@@ -1,10 +1,15 @@
 package dev.wavoice.server.agent;
 
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * frames are reassembled (the JDK hands over partial messages) and passed whole to the {@link Handler}, in order,
  * on the socket's thread. Send: the JDK allows one outstanding send, so each send is chained after the previous
  * one; at most {@link #MAX_PENDING_APPENDS} audio appends may wait, further ones are refused so a stalled socket
- * never holds more than about a second of caller audio.
+ * never holds more than about a second of caller audio. Alive: with {@link #keepAlive} it pings, and reports
+ * itself lost when nothing at all (no event, no pong) arrives for the bound: an open socket to a hung agent.
  */
 final class RealtimeSocket implements WebSocket.Listener {
     /** About one second of 20 ms appends; beyond that the socket is stalled and old audio is worthless. */
@@ -35,6 +41,9 @@ final class RealtimeSocket implements WebSocket.Listener {
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile WebSocket ws;
     private volatile long openedNanos = System.nanoTime();
+    /** When the last frame of any kind arrived (or the socket opened): what the keep-alive measures silence from. */
+    private volatile long heardNanos = System.nanoTime();
+    private volatile ScheduledFuture<?> pinger;
     private volatile AgentFailure lostWhy;
     /** The last {@code error} event on this socket: it explains a close that follows better than the close code. */
     private volatile AgentFailure lastError;
@@ -62,6 +71,49 @@ final class RealtimeSocket implements WebSocket.Listener {
                 ws = webSocket;
             }
         }
+    }
+
+    /**
+     * Pings every {@link AgentKeepAlive#pingEvery()} on the connector's shared timer thread (no thread per call),
+     * and reports the socket lost as {@code agent_stalled} once it has heard nothing for the bound. Stops with the
+     * socket. The loss is reported on {@code reporter}: closing a WebRTC leg bound to the socket must not hold the
+     * timer thread every session shares.
+     */
+    void keepAlive(ScheduledExecutorService timers, Executor reporter, AgentKeepAlive keepAlive) {
+        long period = keepAlive.pingEvery().toNanos();
+        long bound = keepAlive.stallAfter().toNanos();
+        heardNanos = System.nanoTime();
+        try {
+            ScheduledFuture<?> task = timers.scheduleWithFixedDelay(() -> checkAlive(bound, reporter), period, period,
+                    TimeUnit.NANOSECONDS);
+            pinger = task;
+            if (ended.get()) { // lost while scheduling: its cancel may have missed the task
+                task.cancel(false);
+            }
+        } catch (RejectedExecutionException e) {
+            // The connector is closing: so is this socket.
+        }
+    }
+
+    private void checkAlive(long boundNanos, Executor reporter) {
+        WebSocket socket = ws;
+        if (ended.get() || socket == null) {
+            return;
+        }
+        long silentNanos = System.nanoTime() - heardNanos;
+        if (silentNanos > boundNanos) {
+            stopPinging();
+            AgentFailure stalled = AgentFailures.stalled(silentNanos / 1_000_000);
+            try {
+                reporter.execute(() -> lost(stalled));
+            } catch (RejectedExecutionException e) {
+                // The connector is closing, and every session with it.
+            }
+            return;
+        }
+        // Refused (IllegalStateException in the future) while the previous ping is still queued behind a stalled
+        // send: the silence is measured from received frames, so a ping that never left changes nothing.
+        socket.sendPing(ByteBuffer.allocate(0));
     }
 
     long ageNanos() {
@@ -145,6 +197,7 @@ final class RealtimeSocket implements WebSocket.Listener {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        stopPinging();
         release();
         WebSocket socket = ws;
         if (socket == null) {
@@ -164,11 +217,34 @@ final class RealtimeSocket implements WebSocket.Listener {
     public void onOpen(WebSocket webSocket) {
         attach(webSocket);
         openedNanos = System.nanoTime();
+        heardNanos = openedNanos;
         webSocket.request(1);
     }
 
     @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        heardNanos = System.nanoTime();
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        heardNanos = System.nanoTime(); // the JDK answers it with a pong by itself
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        heardNanos = System.nanoTime(); // not part of the protocol, but a sign of life
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        heardNanos = System.nanoTime();
         if (!frameOversized) {
             if (frame.length() + data.length() > maxEventChars) {
                 frameOversized = true;
@@ -200,18 +276,26 @@ final class RealtimeSocket implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        lost(AgentFailures.fromConnectError(error));
+        lost(AgentFailures.fromSocketError(error, lastError));
     }
 
     private void lost(AgentFailure why) {
         if (ended.compareAndSet(false, true)) {
             lostWhy = why;
+            stopPinging();
             release();
             WebSocket socket = ws;
             if (socket != null) {
                 socket.abort();
             }
             handler.onLost(this, why);
+        }
+    }
+
+    private void stopPinging() {
+        ScheduledFuture<?> task = pinger;
+        if (task != null) {
+            task.cancel(false);
         }
     }
 }

@@ -318,11 +318,13 @@ public final class CallController implements CallWebhookListener {
             call.lock().unlock();
         }
         try (var ignored = MDC.putCloseable("callId", call.callId())) {
-            if (reason.endedByUs()) {
-                tellGraph(call, before == CallState.CONNECTED);
-            }
+            // Media first: Graph may take its whole retry budget (attempts x timeout) to answer or fail, and the
+            // caller's audio and the agent must not run on, nor be billed, while it does.
             if (session != null) {
                 session.close();
+            }
+            if (reason.endedByUs()) {
+                tellGraph(call, before == CallState.CONNECTED);
             }
             registry.remove(call);
             // The event goes first: the writer applies in order, so a reader that sees the ended row sees it too.

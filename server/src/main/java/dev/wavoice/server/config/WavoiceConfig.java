@@ -23,6 +23,7 @@ public record WavoiceConfig(
         String phoneNumberId,
         URI graphUrl,
         String graphVersion,
+        Duration graphTimeout,
         AgentKind agent,
         int maxCalls,
         Secret adminToken,
@@ -32,6 +33,7 @@ public record WavoiceConfig(
         AgentUnavailable agentUnavailable,
         AgentTransport agentTransport,
         AgentTransport agentFallback,
+        Duration agentStallTimeout,
         String instanceId,
         URI internalUrl,
         Secret clusterSecret,
@@ -57,6 +59,9 @@ public record WavoiceConfig(
         }
         if (maxCalls < 1) {
             throw new ConfigException("WAVOICE_MAX_CALLS must be at least 1 (got " + maxCalls + ")");
+        }
+        if (graphTimeout.isNegative() || graphTimeout.isZero()) {
+            throw new ConfigException("the Graph request timeout must be positive (got " + graphTimeout + ")");
         }
         if (!graphVersion.matches("v\\d+\\.\\d+")) {
             throw new ConfigException("WHATSAPP_GRAPH_VERSION must look like v23.0 (got '" + graphVersion + "')");
@@ -143,6 +148,8 @@ public record WavoiceConfig(
         private String phoneNumberId;
         private URI graphUrl = URI.create(DEFAULT_GRAPH_URL);
         private String graphVersion = DEFAULT_GRAPH_VERSION;
+        /** Per HTTP attempt; the client retries up to its policy's attempts, so a dead Graph costs several of these. */
+        private Duration graphTimeout = Duration.ofSeconds(10);
         private AgentKind agent = AgentKind.LOCAL;
         private int maxCalls = DEFAULT_MAX_CALLS;
         private Secret adminToken = Secret.none();
@@ -152,6 +159,8 @@ public record WavoiceConfig(
         private AgentUnavailable agentUnavailable = AgentUnavailable.AUTO;
         private AgentTransport agentTransport = AgentTransport.WEBSOCKET;
         private AgentTransport agentFallback;
+        /** Null: from {@code WAVOICE_AGENT_STALL_SECONDS}, else 10 s ({@code AgentKeepAlive}). */
+        private Duration agentStallTimeout;
         private String instanceId;
         private URI internalUrl;
         private Secret clusterSecret = Secret.none();
@@ -165,11 +174,13 @@ public record WavoiceConfig(
                 httpHost = from.httpHost; httpPort = from.httpPort; mediaPort = from.mediaPort;
                 mediaHost = from.mediaHost; publicIp = from.publicIp; stunServer = from.stunServer; dbUrl = from.dbUrl; appSecret = from.appSecret;
                 verifyToken = from.verifyToken; accessToken = from.accessToken; phoneNumberId = from.phoneNumberId;
-                graphUrl = from.graphUrl; graphVersion = from.graphVersion; agent = from.agent;
+                graphUrl = from.graphUrl; graphVersion = from.graphVersion;
+                graphTimeout = from.graphTimeout; agent = from.agent;
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
                 agentUnavailable = from.agentUnavailable;
                 agentTransport = from.agentTransport; agentFallback = from.agentFallback;
+                agentStallTimeout = from.agentStallTimeout;
                 instanceId = from.instanceId; internalUrl = from.internalUrl; clusterSecret = from.clusterSecret;
                 drainTimeout = from.drainTimeout; mediaPorts = from.mediaPorts; warmup = from.warmup;
             }
@@ -188,6 +199,7 @@ public record WavoiceConfig(
         public Builder phoneNumberId(String v) { phoneNumberId = v; return this; }
         public Builder graphUrl(URI v) { graphUrl = v; return this; }
         public Builder graphVersion(String v) { graphVersion = v; return this; }
+        public Builder graphTimeout(Duration v) { graphTimeout = v; return this; }
         public Builder agent(AgentKind v) { agent = v; return this; }
         public Builder maxCalls(int v) { maxCalls = v; return this; }
         public Builder adminToken(String v) { adminToken = Secret.of(v); return this; }
@@ -197,6 +209,7 @@ public record WavoiceConfig(
         public Builder agentUnavailable(AgentUnavailable v) { agentUnavailable = v; return this; }
         public Builder agentTransport(AgentTransport v) { agentTransport = v; return this; }
         public Builder agentFallback(AgentTransport v) { agentFallback = v; return this; }
+        public Builder agentStallTimeout(Duration v) { agentStallTimeout = v; return this; }
         public Builder instanceId(String v) { instanceId = v; return this; }
         public Builder internalUrl(URI v) { internalUrl = v; return this; }
         public Builder clusterSecret(String v) { clusterSecret = Secret.of(v); return this; }
@@ -207,9 +220,10 @@ public record WavoiceConfig(
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
                     blankToNull(stunServer), dbUrl, appSecret,
-                    verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, agent, maxCalls,
+                    verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, graphTimeout, agent,
+                    maxCalls,
                     adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
-                    agentTransport, agentFallback,
+                    agentTransport, agentFallback, agentStallTimeout,
                     instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
                     clusterSecret, drainTimeout, blankToNull(mediaPorts), warmup);
         }

@@ -11,6 +11,7 @@ import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import dev.wavoice.server.agent.AgentConfig;
 import dev.wavoice.server.agent.AgentHealth;
+import dev.wavoice.server.agent.AgentKeepAlive;
 import dev.wavoice.server.agent.AgentMedia;
 import dev.wavoice.server.agent.AgentTool;
 import dev.wavoice.server.agent.HttpToolInvoker;
@@ -91,8 +92,11 @@ public final class CallMediaFactory {
                     // Over WebRTC the agent's connection is a media leg too: bounded like the caller's.
                     Duration connectTimeout = webrtc && config.mediaConnectTimeout().compareTo(AGENT_CONNECT_TIMEOUT) < 0
                             ? config.mediaConnectTimeout() : AGENT_CONNECT_TIMEOUT;
+                    AgentKeepAlive keepAlive = config.agentStallTimeout() != null
+                            ? AgentKeepAlive.after(config.agentStallTimeout())
+                            : AgentKeepAlive.fromEnvironment(System.getenv());
                     RealtimeConnector connector = connector(config.agent(), agent, health, resources,
-                            webrtc ? opus.codec() : null, connectTimeout);
+                            webrtc ? opus.codec() : null, connectTimeout, keepAlive);
                     AgentRoute.ToolRunner tools = httpTools(connector, resources); // one for both routes
                     AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
                             ? audioRoute(config.agent(), connector::open, tools, callLog, timers, resources,
@@ -139,7 +143,8 @@ public final class CallMediaFactory {
 
     /** One connector for every call; the local agent runs as a loopback server of its own. */
     private static RealtimeConnector connector(AgentKind kind, AgentConfig agent, AgentHealth health,
-            List<AutoCloseable> resources, OpusCodec localWebRtcCodec, Duration connectTimeout) {
+            List<AutoCloseable> resources, OpusCodec localWebRtcCodec, Duration connectTimeout,
+            AgentKeepAlive keepAlive) {
         AgentConfig effective = agent;
         if (kind == AgentKind.LOCAL) {
             LocalAgentServer local = LocalAgentServer.start(0, localWebRtcCodec);
@@ -151,7 +156,8 @@ public final class CallMediaFactory {
         }
         // Session limits have no flags: read from the environment like the OPENAI_* settings.
         RealtimeConnector connector = new RealtimeConnector(effective, connectTimeout,
-                RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, SessionPolicy.fromEnvironment(System.getenv()), health);
+                RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, SessionPolicy.fromEnvironment(System.getenv()), health,
+                keepAlive);
         resources.add(connector);
         log.info("media.agent url={}", effective.url());
         return connector;

@@ -107,4 +107,24 @@ class AgentFailuresTest {
         AgentFailure f = AgentFailures.fromError("t", "c", "line one\nline two " + "x".repeat(1_000), false);
         assertThat(f.detail()).doesNotContain("\n").hasSizeLessThanOrEqualTo(301);
     }
+
+    @Test
+    void aSocketThatBreaksAfterAPermanentErrorEventKeepsThatError() {
+        AgentFailure policy = AgentFailures.fromError("invalid_request_error", "insufficient_quota", "no quota", false);
+        IOException pipe = new IOException("Broken pipe");
+        assertThat(AgentFailures.fromSocketError(pipe, policy)).isEqualTo(policy);
+        AgentFailure busy = AgentFailures.fromError("server_error", "server_error", "busy", false);
+        assertThat(AgentFailures.fromSocketError(pipe, busy).code()).isEqualTo("unreachable");
+        assertThat(AgentFailures.fromSocketError(pipe, null).code()).isEqualTo("unreachable");
+        assertThat(AgentFailures.fromSocketError(pipe, null).permanent()).isFalse();
+    }
+
+    @Test
+    void aStalledSocketIsTransientAndKnown() {
+        AgentFailure stalled = AgentFailures.stalled(10_250);
+        assertThat(stalled.code()).isEqualTo("agent_stalled");
+        assertThat(stalled.permanent()).isFalse();
+        assertThat(stalled.known()).isTrue();
+        assertThat(stalled.detail()).contains("10250 ms");
+    }
 }

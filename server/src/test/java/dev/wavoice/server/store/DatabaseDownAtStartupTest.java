@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wavoice.media.interop.PionPeer;
+import dev.wavoice.media.interop.TestAudio;
 import dev.wavoice.server.WavoiceServer;
 import dev.wavoice.server.call.CallMedia;
+import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.testsupport.FakeGraphApi;
 import dev.wavoice.server.testsupport.PostgresServer;
@@ -17,15 +21,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PostgreSQL down when the service starts: it starts anyway, says so on {@code /ready} (503, database down, the
  * schema not yet in place), takes webhooks and queues their call-log writes; once the database comes up the
- * schema is migrated, the queue is flushed with nothing lost, and {@code /ready} turns 200.
+ * schema is migrated, the queue is flushed with nothing lost, and {@code /ready} turns 200. Calls are answered
+ * meanwhile, audio and all.
  */
 class DatabaseDownAtStartupTest {
+    static final Duration T = Duration.ofSeconds(20);
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -68,6 +77,77 @@ class DatabaseDownAtStartupTest {
                 assertThat(json.readTree(get(base.resolve("/ready")).body()).path("database").asText()).isEqualTo("up");
             }
         }
+    }
+
+    /**
+     * The same outage with a real call: Pion as WhatsApp's edge sends a tone, the echo agent sends it back. The call is
+     * answered and carries audio although nothing can be written; once PostgreSQL starts, the call's row and every
+     * one of its events arrive, in the order they happened.
+     */
+    @Test
+    @Timeout(120)
+    void aRealCallIsAnsweredAndEchoedWhileTheDatabaseIsDownAndAllItsRowsArriveAfter(@TempDir Path dir) throws Exception {
+        PionPeer.binary();
+        double hz = TestAudio.randomTone(300, 700);
+        Path says = TestAudio.toneFile(dir, hz, 200);
+        Path heard = dir.resolve("heard.rec");
+        try (PostgresServer pg = PostgresServer.start(); FakeGraphApi graph = new FakeGraphApi()) {
+            pg.stopServer();
+            WavoiceConfig config = WavoiceConfig.builder().httpHost("127.0.0.1").httpPort(0).mediaPort(0)
+                    .mediaHost("127.0.0.1").dbUrl(pg.jdbcUrl()).appSecret(TestServer.APP_SECRET)
+                    .verifyToken(TestServer.VERIFY_TOKEN).accessToken(TestServer.ACCESS_TOKEN).graphUrl(graph.url())
+                    .agent(AgentKind.ECHO).build();
+            try (WavoiceServer server = WavoiceServer.create(config).start();
+                 PionPeer edge = PionPeer.start(PionPeer.Options.edge().withSendOpusFile(says).withRecord(heard)
+                         .withDuration(Duration.ofSeconds(8)))) {
+                URI base = URI.create("http://127.0.0.1:" + server.httpPort());
+                assertThat(get(base.resolve("/ready")).statusCode()).isEqualTo(503);
+
+                String callId = "wacid.DB-DOWN-ECHO";
+                byte[] connect = TestServer.connectWebhook(callId, "1764002100", v -> {
+                    ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", edge.offer(T));
+                    return v;
+                }).getBytes(StandardCharsets.UTF_8);
+                assertThat(post(base, connect).statusCode()).isEqualTo(200);
+                await().atMost(T).until(() -> !graph.requests(r -> "pre_accept".equals(r.action())).isEmpty());
+                edge.sendAnswer(graph.requests(r -> "pre_accept".equals(r.action())).getFirst().sdp());
+                edge.awaitConnected(T);
+                await().atMost(T).until(() -> graph.actions().contains("accept"));
+                edge.awaitPacketsReceived(100, T); // two seconds of the tone back
+
+                assertThat(post(base, TestServer.terminateWebhook(callId, "COMPLETED", 3L)
+                        .getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+                await().atMost(T).until(() -> server.calls().size() == 0);
+                edge.requestClose();
+                edge.awaitExit(T);
+                short[] pcm = TestAudio.decode(edge.recording());
+                assertThat(TestAudio.windowsAt(pcm, hz)).as("100 ms windows of the %s Hz tone echoed", hz)
+                        .isGreaterThanOrEqualTo(10);
+                assertThat(server.callLog().pending()).as("the call's writes, queued").isGreaterThanOrEqualTo(8);
+                assertThat(get(base.resolve("/ready")).statusCode()).isEqualTo(503);
+
+                pg.startServer();
+                await().atMost(Duration.ofSeconds(30)).until(() -> get(base.resolve("/ready")).statusCode() == 200);
+                assertThat(server.callLog().awaitDrained(Duration.ofSeconds(30))).isTrue();
+                assertThat(server.callLog().lostWrites()).isZero();
+                CallRecord row = server.repository().findCall(callId).orElseThrow();
+                assertThat(row.state()).isEqualTo("ENDED");
+                assertThat(row.endReason()).isEqualTo("caller_hangup");
+                assertThat(row.agent()).isEqualTo("echo");
+                assertThat(row.connectedAt()).isNotNull();
+                assertThat(row.durationMs()).isEqualTo(3_000L);
+                assertThat(server.repository().events(callId)).extracting(CallEventRecord::type).containsExactly(
+                        "webhook.connect", "media.answered", "graph.pre_accept", "media.connected", "graph.accept",
+                        "webhook.terminate", "call.ended");
+            }
+        }
+    }
+
+    private HttpResponse<String> post(URI base, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve("/webhook"))
+                .header("Content-Type", "application/json")
+                .header(WebhookSignature.HEADER, new WebhookSignature(TestServer.APP_SECRET).sign(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(URI uri) throws Exception {

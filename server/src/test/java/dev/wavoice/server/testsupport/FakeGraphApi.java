@@ -12,25 +12,30 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
  * A local stand-in for the Graph API: records every request and answers from a script of responses (status and
- * body, a delay, or a dropped connection); unscripted requests get Meta's success body.
+ * body, a delay, or a dropped connection); unscripted requests get Meta's success body. Faults can be aimed at one
+ * call's action ({@link #failing}), so a healthy call beside it is answered normally, and its port can be shut
+ * so that connections are refused ({@link #refuseConnections}).
  */
 public final class FakeGraphApi implements AutoCloseable {
     /** One scripted answer. */
-    public record Reply(int status, String body, Duration delay, boolean drop) {
+    public record Reply(int status, String body, Duration delay, boolean drop, String retryAfter) {
         public static Reply ok() {
-            return new Reply(200, "{\"success\":true}", Duration.ZERO, false);
+            return new Reply(200, "{\"success\":true}", Duration.ZERO, false, null);
         }
 
         public static Reply status(int status, String body) {
-            return new Reply(status, body, Duration.ZERO, false);
+            return new Reply(status, body, Duration.ZERO, false, null);
         }
 
         public static Reply graphError(int status, int code, Integer subcode, String message) {
@@ -40,11 +45,16 @@ public final class FakeGraphApi implements AutoCloseable {
         }
 
         public static Reply delayed(Duration delay) {
-            return new Reply(200, "{\"success\":true}", delay, false);
+            return new Reply(200, "{\"success\":true}", delay, false, null);
         }
 
         public static Reply dropConnection() {
-            return new Reply(0, null, Duration.ZERO, true);
+            return new Reply(0, null, Duration.ZERO, true, null);
+        }
+
+        /** The same reply with a {@code Retry-After} header (seconds, or anything a server might send). */
+        public Reply withRetryAfter(String value) {
+            return new Reply(status, body, delay, drop, value);
         }
     }
 
@@ -65,19 +75,45 @@ public final class FakeGraphApi implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A fault aimed at one call's action: the next {@code left} such requests get {@code reply}. */
+    private record Fault(Reply reply, AtomicInteger left) { }
+
     private final HttpServer server;
+    /** What clients connect to: in front of {@link #server}, so that connections can be refused on demand. */
+    private final TcpGate gate;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final BlockingDeque<Reply> script = new LinkedBlockingDeque<>();
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 
     public FakeGraphApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
+        gate = new TcpGate(server.getAddress().getPort());
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + gate.port());
+    }
+
+    /**
+     * Answers the next {@code times} requests of {@code action} for {@code callId} with {@code reply}
+     * ({@link Integer#MAX_VALUE}: every one), ahead of the script; other calls and actions are not affected.
+     */
+    public FakeGraphApi failing(String callId, String action, int times, Reply reply) {
+        faults.put(callId + "/" + action, new Fault(reply, new AtomicInteger(times)));
+        return this;
+    }
+
+    /** Cuts every open connection and refuses new ones: each request from now on fails to connect. */
+    public void refuseConnections() throws IOException {
+        gate.shut();
+    }
+
+    /** Listens again, on the same port, after {@link #refuseConnections()}. */
+    public void acceptConnections() throws IOException {
+        gate.open();
     }
 
     /** Queues replies for the next requests, in order. */
@@ -114,7 +150,8 @@ public final class FakeGraphApi implements AutoCloseable {
         }
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(),
                 ex.getRequestHeaders().getFirst("Authorization"), body, System.nanoTime()));
-        Reply reply = script.pollFirst();
+        Fault fault = faults.get(callIdOf(body) + "/" + (body == null ? null : body.path("action").asText(null)));
+        Reply reply = fault != null && fault.left().getAndDecrement() > 0 ? fault.reply() : script.pollFirst();
         if (reply == null) {
             reply = body != null && "connect".equals(body.path("action").asText())
                     ? Reply.status(200, "{\"messaging_product\":\"whatsapp\",\"calls\":[{\"id\":\"wacid.FAKE1\"}]}")
@@ -134,13 +171,25 @@ public final class FakeGraphApi implements AutoCloseable {
         }
         byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
+        if (reply.retryAfter() != null) {
+            ex.getResponseHeaders().set("Retry-After", reply.retryAfter());
+        }
         ex.sendResponseHeaders(reply.status(), out.length);
         ex.getResponseBody().write(out);
         ex.close();
     }
 
+    private static String callIdOf(JsonNode body) {
+        return body == null ? null : body.path("call_id").asText(null);
+    }
+
     @Override
     public void close() {
+        try {
+            gate.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
         server.stop(0);
     }
 }
