@@ -4,7 +4,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Mangled offers must end in a typed error or a valid answer, never in another exception. */
-class SdpFuzzTest {
+class SdpMangledInputTest {
     private static final String[] SPLICES = {"", " ", ":", "=", "\n", "\r\n", "a=", "m=", "/", "-1", "99999999999",
             "x", "a=rtpmap:", "a=fmtp:111", "a=candidate:", " typ ", "a=fingerprint:sha-256 ", "0"};
 

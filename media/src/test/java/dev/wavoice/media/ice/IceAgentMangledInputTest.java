@@ -11,7 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Mutated checks and responses never throw out of handleStun and never connect anything by themselves. */
-class IceAgentFuzzTest {
+class IceAgentMangledInputTest {
 
     @Test
     void mutatedStunIsCountedNeverThrown() {
