@@ -8,6 +8,7 @@ import dev.wavoice.media.rtp.RtcpWriter;
 import dev.wavoice.media.rtp.ReportBlock;
 import dev.wavoice.media.rtp.RtpHeaderWriter;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -23,10 +24,14 @@ class SrtpUnprotectFuzzTest {
     @FuzzTest
     void unprotectRefusesForgeriesAndReplays(FuzzedDataProvider data) {
         SrtpProfile profile = data.consumeBoolean() ? SrtpProfile.AEAD_AES_128_GCM : SrtpProfile.AES_CM_128_HMAC_SHA1_80;
-        SrtpKeyMaterial keys = fixedKeys(profile);
+        int mode = data.consumeInt(0, 2);
+        // Raw bytes meet a receiver whose key no sender in this process ever uses. With one key for all modes the
+        // fuzzer once replayed, as "raw bytes", a packet protected in an earlier run: the comparison hooks had fed
+        // it the sender's output. That authenticates rightly, and says nothing about forgery.
+        SrtpKeyMaterial keys = fixedKeys(profile, mode == 0 ? 0x5A : 0x11);
         SrtpContext sender = SrtpSession.create(keys, SrtpOptions.defaults()).outbound();
         SrtpContext receiver = SrtpSession.create(keys.mirrored(), SrtpOptions.defaults()).inbound();
-        switch (data.consumeInt(0, 2)) {
+        switch (mode) {
             case 0 -> {
                 byte[] raw = data.consumeRemainingAsBytes();
                 boolean rtcp = raw.length > 1 && (raw[1] & 0xFF) >= 192 && (raw[1] & 0xFF) <= 223;
@@ -82,12 +87,16 @@ class SrtpUnprotectFuzzTest {
         assertThat(unprotect.apply(Arrays.copyOf(packets[0], length), 0, length)).isEqualTo(plainLength);
 
         byte[] forged = Arrays.copyOf(packets[2], length);
+        // Which bits end up flipped is tracked apart from the bytes: comparing the forgery with the genuine packet
+        // would hand the genuine bytes to the fuzzer's comparison hooks.
+        BitSet flipped = new BitSet();
         int flips = data.consumeInt(1, 4);
         for (int i = 0; i < flips; i++) {
             int bit = data.consumeInt(0, length * 8 - 1);
             forged[bit / 8] ^= (byte) (1 << (bit % 8));
+            flipped.flip(bit);
         }
-        if (!Arrays.equals(forged, Arrays.copyOf(packets[2], length))) {
+        if (!flipped.isEmpty()) {
             assertThat(unprotect.apply(forged, 0, length)).as("a packet with flipped bits passed").isEqualTo(-1);
         }
         for (int i : new int[] {2, 1}) {
@@ -117,14 +126,14 @@ class SrtpUnprotectFuzzTest {
         return Arrays.copyOf(buf, n + SPARE);
     }
 
-    /** A fixed master key and salt per direction, as DTLS would export them. */
-    static SrtpKeyMaterial fixedKeys(SrtpProfile profile) {
+    /** A fixed master key and salt per direction, as DTLS would export them; {@code seed} picks the local key. */
+    static SrtpKeyMaterial fixedKeys(SrtpProfile profile, int seed) {
         byte[] k1 = new byte[profile.keyLength()];
         byte[] s1 = new byte[profile.saltLength()];
         byte[] k2 = new byte[profile.keyLength()];
         byte[] s2 = new byte[profile.saltLength()];
         for (int i = 0; i < k1.length; i++) {
-            k1[i] = (byte) (0x11 * i + 3);
+            k1[i] = (byte) (seed * i + 3);
             k2[i] = (byte) (0x80 + i);
         }
         for (int i = 0; i < s1.length; i++) {
