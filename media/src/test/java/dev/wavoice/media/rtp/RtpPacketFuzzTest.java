@@ -38,21 +38,22 @@ class RtpPacketFuzzTest {
         for (int c = 0; c < p.csrcCount(); c++) {
             assertThat(q.csrc(c)).isEqualTo(p.csrc(c));
         }
+        // Every lookup scans the extension block: all 255 ids for a block of audio size, the one-byte range and the
+        // first two-byte ids for a large one (scanning kilobytes 255 times cut the rate to 2,000 inputs/s).
+        // Plain checks in the loop, for the same reason.
         int levelId = -1;
-        for (int id = 1; id <= 255; id++) {
+        int extensionStart = 12 + 4 * p.csrcCount() + 4;
+        int lastId = p.headerLength() - extensionStart <= 64 ? 255 : 17;
+        for (int id = 1; id <= lastId; id++) {
             int at = p.extensionElementOffset(id);
             int length = p.extensionElementLength(id);
-            assertThat(at < 0).isEqualTo(length < 0);
-            if (at >= 0) {
-                // inside the extension block, which is inside the header
-                assertThat(at).isGreaterThanOrEqualTo(12 + 4 * p.csrcCount() + 4);
-                assertThat(at + length).isLessThanOrEqualTo(p.headerLength());
-                assertThat(q.extensionElementOffset(id)).isEqualTo(at + SHIFT);
-                assertThat(q.extensionElementLength(id)).isEqualTo(length);
-            }
             int level = p.audioLevel(id);
-            assertThat(level).isBetween(-1, 255);
-            assertThat(q.audioLevel(id)).isEqualTo(level);
+            if ((at < 0) != (length < 0) || level < -1 || level > 255 || q.audioLevel(id) != level
+                    || (at >= 0 && (at < extensionStart || at + length > p.headerLength()
+                            || q.extensionElementOffset(id) != at + SHIFT || q.extensionElementLength(id) != length))) {
+                throw new AssertionError("element " + id + ": offset " + at + ", length " + length + ", level "
+                        + level + " in " + p);
+            }
             if (level >= 0 && levelId < 0) {
                 levelId = id;
             }
