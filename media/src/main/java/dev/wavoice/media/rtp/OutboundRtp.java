@@ -33,9 +33,14 @@ public final class OutboundRtp {
         this.audioLevelExtensionId = audioLevelExtensionId;
     }
 
-    /** §5.1: the initial sequence number is random, so known-plaintext attacks on SRTP gain nothing. */
+    /**
+     * §5.1: the initial sequence number is random, so known-plaintext attacks on SRTP gain nothing. It is drawn from
+     * the lower half only, as libwebrtc does: an SRTP receiver starts a new stream at rollover counter 0 (RFC 3711
+     * §3.3.1), so if our first packets are lost (the peer's DTLS not yet done) and the sequence wrapped meanwhile,
+     * the peer could authenticate none of our audio for the rest of the call.
+     */
     public static OutboundRtp create(long ssrc, int clockRate, int audioLevelExtensionId, RandomGenerator random) {
-        return new OutboundRtp(ssrc, clockRate, random.nextInt(1 << 16), audioLevelExtensionId);
+        return new OutboundRtp(ssrc, clockRate, random.nextInt(1 << 15), audioLevelExtensionId);
     }
 
     /** Where the payload starts after {@link #writeHeader}: 12, or 20 with the audio-level element. */

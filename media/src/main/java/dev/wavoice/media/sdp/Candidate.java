@@ -107,6 +107,11 @@ public record Candidate(String foundation, int component, String transport, long
             throw new SdpParseException(0, value,
                     "candidate needs <foundation> <component> <transport> <priority> <address> <port> typ <type>");
         }
+        // RFC 8839 §5.1: foundation = 1*32ice-char. Checked, because a foundation such as "candidate:1" would
+        // format to a line that parses back as a different candidate.
+        if (!isFoundation(p[0])) {
+            throw new SdpParseException(0, value, "foundation '" + p[0] + "' must be 1 to 32 of ALPHA, DIGIT, + and /");
+        }
         int component = SdpParser.number(p[1], 256, 0, value, "component id");
         long priority;
         try {
@@ -133,5 +138,20 @@ public record Candidate(String foundation, int component, String transport, long
             }
         }
         return new Candidate(p[0], component, p[2], priority, p[4], port, p[7], relAddr, relPort, extensions);
+    }
+
+    private static boolean isFoundation(String s) {
+        if (s.isEmpty() || s.length() > 32) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean iceChar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+'
+                    || c == '/';
+            if (!iceChar) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -49,6 +49,8 @@ class CandidateTest {
                 "1 1 udp -5 10.0.0.1 5000 typ host",          // priority
                 "1 1 udp 100 10.0.0.1 99999 typ host",        // port
                 "1 1 udp 100 10.0.0.1 5000 typ host generation", // dangling extension
+                "candidate:candidate:1 1 udp 100 10.0.0.1 5000 typ host", // foundation "candidate:1" (found by fuzzing)
+                "123456789012345678901234567890123 1 udp 100 10.0.0.1 5000 typ host", // foundation over 32 chars
         }) {
             assertThatThrownBy(() -> Candidate.parse(bad)).as(bad).isInstanceOf(SdpParseException.class)
                     .hasMessageContaining(bad);

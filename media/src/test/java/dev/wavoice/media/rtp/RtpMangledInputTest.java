@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * Random and mutated bytes through every parser of the package: they may refuse, never throw, and what they accept
  * must be readable through every accessor without leaving the bytes given.
  */
-class RtpFuzzTest {
+class RtpMangledInputTest {
     static final int ROUNDS = 100_000;
 
     static byte[][] seeds() {
