@@ -15,21 +15,26 @@ import java.util.Random;
  */
 class IceAgentFuzzTest {
     static final String PEER_PASSWORD = "peer-password-1234567890";
+    static final InetSocketAddress SELF = new InetSocketAddress("10.0.0.1", 5000);
+    static final InetSocketAddress PEER = new InetSocketAddress("10.0.0.2", 6000);
+
+    /** A controlled agent on {@link #SELF}, checking, that knows the peer's ufrag "peer" and {@link #PEER_PASSWORD}. */
+    static IceAgent checkingAgent(FakeNetwork net, Random random) {
+        IceAgent agent = new IceAgent("fuzz", IceConfig.defaults(), IceCredentials.random(random), IceRole.CONTROLLED,
+                net.senderFor(SELF), e -> { }, random);
+        agent.addLocalCandidate(IceCandidate.host(SELF, 65535));
+        agent.setRemoteCredentials("peer", PEER_PASSWORD, false);
+        agent.start(net.now);
+        return agent;
+    }
 
     @FuzzTest
     void unsignedStunIsCountedNeverAnswered(byte[] input) {
         FakeNetwork net = new FakeNetwork();
-        Random random = new Random(11);
-        InetSocketAddress self = new InetSocketAddress("10.0.0.1", 5000);
-        InetSocketAddress peer = new InetSocketAddress("10.0.0.2", 6000);
-        IceAgent agent = new IceAgent("fuzz", IceConfig.defaults(), IceCredentials.random(random), IceRole.CONTROLLED,
-                net.senderFor(self), e -> { }, random);
-        agent.addLocalCandidate(IceCandidate.host(self, 65535));
-        agent.setRemoteCredentials("peer", PEER_PASSWORD, false);
-        agent.start(net.now);
+        IceAgent agent = checkingAgent(net, new Random(11));
         IceStats before = agent.stats();
 
-        agent.handleStun(input, 0, input.length, peer, net.now);
+        agent.handleStun(input, 0, input.length, PEER, net.now);
 
         IceStats after = agent.stats();
         assertThat(after.stunReceived() - before.stunReceived()).isEqualTo(1);

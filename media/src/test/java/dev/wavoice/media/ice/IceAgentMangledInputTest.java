@@ -6,7 +6,6 @@ import dev.wavoice.media.stun.MessageIntegrity;
 import dev.wavoice.media.stun.StunAttribute;
 import dev.wavoice.media.stun.StunMessageBuilder;
 import dev.wavoice.media.stun.TransactionId;
-import java.net.InetSocketAddress;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -17,19 +16,13 @@ class IceAgentMangledInputTest {
     void mutatedStunIsCountedNeverThrown() {
         FakeNetwork net = new FakeNetwork();
         Random random = new Random(11);
-        InetSocketAddress self = new InetSocketAddress("10.0.0.1", 5000);
-        InetSocketAddress peer = new InetSocketAddress("10.0.0.2", 6000);
-        IceAgent agent = new IceAgent("fuzz", IceConfig.defaults(), IceCredentials.random(random), IceRole.CONTROLLED,
-                net.senderFor(self), e -> { }, random);
-        agent.addLocalCandidate(IceCandidate.host(self, 65535));
-        agent.setRemoteCredentials("peer", "peer-password-1234567890", false);
-        agent.start(net.now);
+        IceAgent agent = IceAgentFuzzTest.checkingAgent(net, random);
         byte[] valid = StunMessageBuilder.bindingRequest(TransactionId.random(random))
                 .add(new StunAttribute.Username(agent.localCredentials().ufrag() + ":peer"))
                 .add(new StunAttribute.Priority(1862270975L))
                 .add(new StunAttribute.IceControlling(7))
                 .add(new StunAttribute.UseCandidate())
-                .encode(MessageIntegrity.shortTerm("peer-password-1234567890"), false);
+                .encode(MessageIntegrity.shortTerm(IceAgentFuzzTest.PEER_PASSWORD), false);
 
         for (int i = 0; i < 5000; i++) {
             byte[] m = valid.clone();
@@ -37,7 +30,7 @@ class IceAgentMangledInputTest {
                 m[random.nextInt(m.length)] = (byte) random.nextInt(256);
             }
             int len = random.nextInt(5) == 0 ? random.nextInt(m.length + 1) : m.length;
-            agent.handleStun(m, 0, len, peer, net.now);
+            agent.handleStun(m, 0, len, IceAgentFuzzTest.PEER, net.now);
             agent.tick(net.now += 1_000_000);
         }
 

@@ -221,14 +221,7 @@ class AgentSocketFaultCallTest {
             await().atMost(T).until(() -> events(callId).contains("agent.reconnected"));
             assertThat(failures("transient", "agent_stalled") - stalledBefore).as("the stall, counted once")
                     .isEqualTo(1);
-            long packets = edge.counters().packetsReceived();
-            say(hz, 1_000);
-            edge.awaitPacketsReceived(packets + 40, T);
-            short[] pcm = hangUp(edge, callId);
-            assertThat(TestAudio.windowsAt(pcm, hz)).as("the agent heard on its new socket").isGreaterThanOrEqualTo(5);
-            assertThat(TestAudio.windowsAt(pcm, APOLOGY_LOW_HZ)).as("no apology for a replaced socket").isZero();
-            CallRecord row = t.server.repository().findCall(callId).orElseThrow();
-            assertThat(row.endReason()).isEqualTo("caller_hangup");
+            heardAgainThenHungUp(edge, callId, hz);
             assertThat(events(callId)).doesNotContain("agent.failed")
                     .containsSubsequence("graph.accept", "agent.reconnected", "webhook.terminate", "call.ended");
             System.out.printf("stalled agent replaced %d ms after its stall began (bound %d ms)%n", replacedAfterMs,
@@ -239,6 +232,21 @@ class AgentSocketFaultCallTest {
             // The hung server thread wakes when its stall ends; the next case's stall must not overlap it.
             await().atMost(STALL_BOUND.multipliedBy(3)).until(() -> !agent.stalled());
         }
+    }
+
+    /**
+     * After the agent's socket was replaced: the agent's next words reach the caller on the new socket, with no
+     * apology, and the caller's hang-up ends the call as usual.
+     */
+    private void heardAgainThenHungUp(PionPeer edge, String callId, double hz) throws Exception {
+        long packets = edge.counters().packetsReceived();
+        say(hz, 1_000);
+        edge.awaitPacketsReceived(packets + 40, T);
+        short[] pcm = hangUp(edge, callId);
+        assertThat(TestAudio.windowsAt(pcm, hz)).as("the agent heard on its new socket").isGreaterThanOrEqualTo(5);
+        assertThat(TestAudio.windowsAt(pcm, APOLOGY_LOW_HZ)).as("no apology after a replaced socket").isZero();
+        CallRecord row = t.server.repository().findCall(callId).orElseThrow();
+        assertThat(row.endReason()).isEqualTo("caller_hangup");
     }
 
     /** Closes the agent may send mid-call, and what each must do: ride it out by reconnecting, or give up at once. */
@@ -277,14 +285,7 @@ class AgentSocketFaultCallTest {
             }
             awaitConfigured(sockets + 1);
             await().atMost(T).until(() -> events(callId).contains("agent.reconnected"));
-            long packets = edge.counters().packetsReceived();
-            say(hz, 1_000);
-            edge.awaitPacketsReceived(packets + 40, T);
-            short[] pcm = hangUp(edge, callId);
-            assertThat(TestAudio.windowsAt(pcm, hz)).as("the agent heard on its new socket").isGreaterThanOrEqualTo(5);
-            assertThat(TestAudio.windowsAt(pcm, APOLOGY_LOW_HZ)).as("no apology for a reconnect").isZero();
-            CallRecord row = t.server.repository().findCall(callId).orElseThrow();
-            assertThat(row.endReason()).isEqualTo("caller_hangup");
+            heardAgainThenHungUp(edge, callId, hz);
             assertThat(events(callId)).doesNotContain("agent.failed").contains("agent.connected")
                     .containsSubsequence("webhook.connect", "graph.pre_accept", "media.connected", "graph.accept",
                             "agent.reconnected", "webhook.terminate", "call.ended");
