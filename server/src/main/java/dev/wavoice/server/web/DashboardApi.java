@@ -123,11 +123,6 @@ final class DashboardApi {
     /** HttpOnly, SameSite=Strict, and Secure when the browser reached us over TLS (directly or through a proxy). */
     private static Cookie sessionCookie(Context ctx, String value, int maxAgeSeconds) {
         boolean https = "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) || "https".equals(ctx.scheme());
-        Cookie cookie = new Cookie(AdminAccess.COOKIE, value, "/", maxAgeSeconds, https, true, null, SameSite.STRICT);
-        cookie.setHttpOnly(true);
-        cookie.setSecure(https);
-        cookie.setSameSite(SameSite.STRICT);
-        cookie.setMaxAge(maxAgeSeconds);
-        return cookie;
+        return new Cookie(AdminAccess.COOKIE, value, "/", maxAgeSeconds, https, true, null, SameSite.STRICT);
     }
 }
