@@ -120,7 +120,7 @@ class GraphFaultCallTest {
             t.awaitCall(healthy, r -> r.state().equals("CONNECTED"));
             try {
                 runRefused(c, faulty);
-                t.awaitCall(faulty, r -> r.state().equals("ENDED"));
+                awaitEnded(faulty);
             } finally {
                 t.graph.acceptConnections();
             }
@@ -234,6 +234,16 @@ class GraphFaultCallTest {
                 t.graph.refuseConnections();
                 loseMedia(faulty);
             }
+        }
+    }
+
+    /** As {@code awaitCall(…ENDED)}, saying on failure what Graph received for the call and when. */
+    private void awaitEnded(String callId) throws Exception {
+        try {
+            t.awaitCall(callId, r -> r.state().equals("ENDED"));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; Graph received " + t.graph.requests(
+                    r -> callId.equals(r.callId())).stream().map(r -> r.action() + "@" + r.receivedNanos()).toList(), e);
         }
     }
 

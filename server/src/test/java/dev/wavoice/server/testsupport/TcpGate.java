@@ -59,15 +59,33 @@ final class TcpGate implements AutoCloseable {
         while (!s.isClosed()) {
             try {
                 Socket client = s.accept();
+                if (!admit(s, client)) {
+                    return; // accepted as the gate was being shut: cut at once, never forwarded
+                }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
-                open.add(client);
-                open.add(upstream);
+                if (!admit(s, upstream)) {
+                    closeQuietly(client);
+                    return;
+                }
                 Thread.ofVirtual().start(() -> pump(client, upstream));
                 Thread.ofVirtual().start(() -> pump(upstream, client));
             } catch (IOException e) {
                 return; // the listener was shut
             }
         }
+    }
+
+    /**
+     * Registers a socket of {@code from}'s connection so that {@link #shut} cuts it, unless {@code from} has been shut
+     * already: an accept that returned just as the gate shut would otherwise go on forwarding, unseen by shut.
+     */
+    private synchronized boolean admit(ServerSocket from, Socket socket) {
+        if (from.isClosed()) {
+            closeQuietly(socket);
+            return false;
+        }
+        open.add(socket);
+        return true;
     }
 
     private void pump(Socket from, Socket to) {
