@@ -177,9 +177,16 @@ class PionPeerSelfTest {
 
     @ParameterizedTest(name = "edge is DTLS {0}")
     @EnumSource(DtlsRole.class)
-    void edgeAnswererAnswersLiteWithTheSetupItWasGiven(DtlsRole role) {
-        try (PionPeer offerer = PionPeer.start(PionPeer.Options.offererFull());
-             PionPeer edge = PionPeer.start(PionPeer.Options.edgeAnswerer(role))) {
+    void edgeAnswererAnswersLiteWithTheSetupItWasGivenAndEchoes(DtlsRole role) {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            frames.add(("\u00f8echo-" + i).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        Path send = dir.resolve("send-" + role + ".opus");
+        OpusStreamFile.write(send, frames);
+        Path rec = dir.resolve("offerer-" + role + ".rec");
+        try (PionPeer offerer = PionPeer.start(PionPeer.Options.offererFull().withSendOpusFile(send).withRecord(rec));
+             PionPeer edge = PionPeer.start(PionPeer.Options.edgeAnswerer(role).withEcho())) {
             assertThatThrownBy(edge::offer).isInstanceOf(IllegalStateException.class);
             edge.sendOffer(offerer.offer(T));
             String answer = edge.answer(T);
@@ -194,9 +201,18 @@ class PionPeerSelfTest {
             offerer.sendAnswer(answer);
             offerer.awaitConnected(T);
             edge.awaitConnected(T);
+            // Offerer -> edge -> (echo) -> offerer.
+            offerer.awaitPacketsReceived(frames.size(), T);
             edge.requestClose();
             assertThat(edge.awaitExit(T)).isZero();
-            assertThat(edge.awaitSummary(T).string("mode")).isEqualTo("edge-answerer");
+            PionEvent summary = edge.awaitSummary(T);
+            assertThat(summary.string("mode")).isEqualTo("edge-answerer");
+            assertThat(summary.longValue("packets_sent")).isEqualTo(frames.size());
+            offerer.requestClose();
+            offerer.awaitExit(T);
+            assertThat(offerer.recording().stream().map(p -> new String(p.payload(), StandardCharsets.ISO_8859_1)))
+                    .containsExactlyElementsOf(frames.stream()
+                            .map(f -> new String(f, StandardCharsets.ISO_8859_1)).toList());
         }
     }
 
