@@ -1,5 +1,5 @@
 // Command pionpeer is an independent WebRTC peer (Pion) that wavoice's media
-// tests run against. It plays one of three roles, chosen with -mode:
+// tests run against. It plays one of four roles, chosen with -mode:
 //
 //	edge          WhatsApp's calling edge: an ICE-lite offerer with one host
 //	              candidate, a=setup:actpass, Opus on PT 111 and
@@ -10,12 +10,17 @@
 //	              and prints the answer. Used as the latency yardstick.
 //	offerer-full  a full-ICE offerer (a=setup:actpass), for testing the other
 //	              side in the controlled ICE role.
+//	edge-answerer WhatsApp's edge answering a business-initiated call: it
+//	              reads the business's offer and answers ICE-lite, with one
+//	              host candidate, the offered Opus and telephone-event PTs,
+//	              and a=setup:active (-dtls-role client) or a=setup:passive
+//	              (-dtls-role server).
 //
 // Protocol on stdio, one JSON object per line:
 //
 //	stdout  {"type":"offer","sdp":"...","t_ms":1.2}   (edge, offerer-full)
 //	stdin   {"type":"answer","sdp":"..."}
-//	stdin   {"type":"offer","sdp":"..."}              (answerer)
+//	stdin   {"type":"offer","sdp":"..."}              (answerer, edge-answerer)
 //	stdout  {"type":"answer","sdp":"...","t_ms":3.4}
 //	stdin   {"type":"close"} or EOF                    close cleanly
 //	stdout  {"event":"...","t_ms":...,...}             state changes, counters, summary
@@ -35,11 +40,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pion/webrtc/v3"
+
 	"wavoice.dev/peerkit"
 )
 
 type options struct {
 	mode           string
+	dtlsRole       string
 	ip             string
 	echo           bool
 	sendOpusFile   string
@@ -55,7 +63,8 @@ type options struct {
 
 func parseFlags() options {
 	var o options
-	flag.StringVar(&o.mode, "mode", "edge", "edge | answerer | offerer-full")
+	flag.StringVar(&o.mode, "mode", "edge", "edge | answerer | offerer-full | edge-answerer")
+	flag.StringVar(&o.dtlsRole, "dtls-role", "client", "the DTLS role edge-answerer takes: client (a=setup:active) | server (a=setup:passive)")
 	flag.StringVar(&o.ip, "ip", "127.0.0.1", "the only local IPv4 address to gather a host candidate on")
 	flag.BoolVar(&o.echo, "echo", false, "send every received RTP payload back on our own track (default on in answerer mode)")
 	flag.StringVar(&o.sendOpusFile, "send-opus-file", "", "after connect, send this length-prefixed Opus packet stream, one packet per 20 ms")
@@ -76,6 +85,9 @@ func parseFlags() options {
 	}
 	if o.echo && (o.sendOpusFile != "" || o.dtmf != "") {
 		peerkit.Fail("-echo cannot be combined with -send-opus-file or -dtmf: they would share one RTP timeline")
+	}
+	if o.dtlsRole != "client" && o.dtlsRole != "server" {
+		peerkit.Fail("-dtls-role must be client or server, not " + o.dtlsRole)
 	}
 	for _, r := range strings.ToUpper(o.dtmf) {
 		if _, ok := dtmfEventCode(r); !ok {
@@ -98,9 +110,15 @@ func main() {
 	case "offerer-full":
 		p, err = runOfferer(o, false, signals)
 	case "answerer":
-		p, err = runAnswerer(o, signals)
+		p, err = runAnswerer(o, false, webrtc.DTLSRoleClient, signals)
+	case "edge-answerer":
+		role := webrtc.DTLSRoleClient
+		if o.dtlsRole == "server" {
+			role = webrtc.DTLSRoleServer
+		}
+		p, err = runAnswerer(o, true, role, signals)
 	default:
-		peerkit.Fail("unknown -mode " + o.mode + " (edge | answerer | offerer-full)")
+		peerkit.Fail("unknown -mode " + o.mode + " (edge | answerer | offerer-full | edge-answerer)")
 	}
 	code := 0
 	if err != nil {

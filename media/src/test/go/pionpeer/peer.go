@@ -50,7 +50,9 @@ type peer struct {
 	closeOnce sync.Once
 }
 
-func newAPI(o options, lite, dtlsClient bool) (*webrtc.API, error) {
+// newAPI builds the Pion API for one peer. answeringRole is the DTLS role an
+// answerer takes (0: Pion's choice).
+func newAPI(o options, lite bool, answeringRole webrtc.DTLSRole) (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	// Exactly WhatsApp's codec lines: Opus with in-band FEC and 10 ms minimum
 	// ptime, transport-cc feedback, telephone-event at 8 kHz (not 48 kHz as a
@@ -96,10 +98,11 @@ func newAPI(o options, lite, dtlsClient bool) (*webrtc.API, error) {
 		s.SetICECredentials(randomICEString(12)+"/"+randomICEString(1), randomICEString(32))
 		s.SetSDPMediaLevelFingerprints(true)
 	}
-	if dtlsClient {
+	if answeringRole != 0 {
 		// Pion answering an ICE-lite offer would pick setup:passive, which
-		// WhatsApp refuses; a business-side answerer must be the DTLS client.
-		if err := s.SetAnsweringDTLSRole(webrtc.DTLSRoleClient); err != nil {
+		// WhatsApp refuses, so a business-side answerer asks for the client
+		// role; the edge answering a business's offer may take either.
+		if err := s.SetAnsweringDTLSRole(answeringRole); err != nil {
 			return nil, err
 		}
 	}
@@ -115,8 +118,8 @@ func randomICEString(n int) string {
 	return string(b)
 }
 
-func newPeer(o options, lite, dtlsClient bool) (*peer, error) {
-	api, err := newAPI(o, lite, dtlsClient)
+func newPeer(o options, lite bool, answeringRole webrtc.DTLSRole) (*peer, error) {
+	api, err := newAPI(o, lite, answeringRole)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +331,7 @@ func (p *peer) summary() {
 // runOfferer is the edge (lite) and the full-ICE offerer.
 func runOfferer(o options, lite bool, signals <-chan os.Signal) (*peer, error) {
 	in := readStdin()
-	p, err := newPeer(o, lite, false)
+	p, err := newPeer(o, lite, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -385,8 +388,8 @@ func runOfferer(o options, lite bool, signals <-chan os.Signal) (*peer, error) {
 }
 
 // whatsappShape rewrites the SDP text Pion produces into the shape of a
-// real WhatsApp offer (docs: whatsapp-calling.md §4), so the answering side is
-// tested against what it will meet. Only presentation changes; Pion's own
+// real WhatsApp offer (docs: whatsapp-calling.md §4), or of the edge's answer,
+// so the other side is tested against what it will meet. Only presentation changes; Pion's own
 // local description, and so its behaviour, stays as it was:
 //   - the m= and c= lines carry the host candidate's address, not 9 / 0.0.0.0;
 //   - one candidate (component 1 only: rtcp-mux), with the generation,
@@ -429,16 +432,18 @@ func whatsappShape(sdp string) string {
 	return strings.Join(out, nl) + nl
 }
 
-// runAnswerer is the plain business-side answerer: full ICE, controlling
-// toward a lite offer, DTLS client, echo.
-func runAnswerer(o options, signals <-chan os.Signal) (*peer, error) {
+// runAnswerer answers an offer. Not lite, it is the plain business-side
+// answerer: full ICE, controlling toward a lite offer, DTLS client, echo.
+// Lite, it is WhatsApp's edge answering a business-initiated call: ICE-lite
+// (so controlled), answeringRole deciding a=setup, in the edge's SDP shape.
+func runAnswerer(o options, lite bool, answeringRole webrtc.DTLSRole, signals <-chan os.Signal) (*peer, error) {
 	in := readStdin()
 	offer, err := in.next("offer", signals)
 	if err != nil {
 		return nil, err
 	}
 	peerkit.Emit("offer_received")
-	p, err := newPeer(o, false, true)
+	p, err := newPeer(o, lite, answeringRole)
 	if err != nil {
 		return nil, err
 	}
@@ -462,10 +467,22 @@ func runAnswerer(o options, signals <-chan os.Signal) (*peer, error) {
 		return p, err
 	}
 	<-gathered
-	peerkit.EmitSignal("answer", p.pc.LocalDescription().SDP)
+	sdp := p.pc.LocalDescription().SDP
+	if lite {
+		setup := "a=setup:active"
+		if answeringRole == webrtc.DTLSRoleServer {
+			setup = "a=setup:passive"
+		}
+		if !strings.Contains(sdp, setup) || !strings.Contains(sdp, "a=ice-lite") {
+			return p, fmt.Errorf("Pion's answer lacks %s or a=ice-lite", setup)
+		}
+		sdp = whatsappShape(sdp)
+	}
+	peerkit.EmitSignal("answer", sdp)
 
 	if err := p.awaitConnected(signals); err != nil {
 		return p, err
 	}
+	p.startSending()
 	return p, p.run(in, signals)
 }

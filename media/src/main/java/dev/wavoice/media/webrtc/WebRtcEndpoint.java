@@ -139,7 +139,14 @@ public final class WebRtcEndpoint implements AutoCloseable {
         if (ownOffer == null || negotiated != null) {
             throw new IllegalStateException("applyAnswer is for an endpoint that made an offer, once");
         }
-        begin(SdpNegotiator.applyAnswer(ownOffer, SessionDescription.parse(answerSdp)));
+        NegotiatedAudio agreed;
+        try {
+            agreed = SdpNegotiator.applyAnswer(ownOffer, SessionDescription.parse(answerSdp));
+        } catch (SdpParseException | SdpNegotiationException e) {
+            transport.failures.answerRefused();
+            throw e;
+        }
+        begin(agreed);
     }
 
     /** What offer/answer settled (payload types, remote SSRC, …); null before the answer for an offerer. */
@@ -300,7 +307,10 @@ public final class WebRtcEndpoint implements AutoCloseable {
                     dtls.start(Duration.ofNanos(System.nanoTime() - iceStartedNanos));
                 }
             }
-            case IceEvent.Failed f -> fail("ICE: " + f.reason());
+            case IceEvent.Failed f -> {
+                transport.failures.iceFailed();
+                fail("ICE: " + f.reason());
+            }
             case IceEvent.Disconnected d -> log.info("media.ice_disconnected endpoint={} reason=\"{}\"", id, d.reason());
             case IceEvent.Checking c -> { }
             case IceEvent.Closed c -> { }
@@ -317,7 +327,10 @@ public final class WebRtcEndpoint implements AutoCloseable {
                 listener.onEvent(new EndpointEvent.Connected(selectedPair, c.profile(), setup));
                 connected.complete(null);
             }
-            case DtlsEvent.Failed f -> fail("DTLS: " + f.cause().getMessage());
+            case DtlsEvent.Failed f -> {
+                transport.failures.dtlsFailed(f.cause());
+                fail("DTLS: " + f.cause().getMessage());
+            }
             case DtlsEvent.Closed c -> {
                 if (c.reason() != DtlsEvent.CloseReason.LOCAL) {
                     finish(new EndpointEvent.Closed("peer ended DTLS (" + c.reason().name().toLowerCase() + ")"));

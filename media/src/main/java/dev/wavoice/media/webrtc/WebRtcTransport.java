@@ -39,6 +39,7 @@ public final class WebRtcTransport implements AutoCloseable {
     final IceTicker ticker;
     final Supplier<DtlsCertificate> certificates;
     final SecureRandom random = new SecureRandom();
+    final EndpointFailureCounters failures = new EndpointFailureCounters();
     private final List<IceCandidate> fixedCandidates;
     private final ServerReflexiveProbe stunProbe;
     private final PortRange.Allocator perCallPorts;
@@ -126,8 +127,12 @@ public final class WebRtcTransport implements AutoCloseable {
      */
     public WebRtcEndpoint answer(String id, String offerSdp, MediaListener listener)
             throws SdpParseException, SdpNegotiationException {
-        SessionDescription offer = SessionDescription.parse(offerSdp);
-        return WebRtcEndpoint.answering(this, id, offer, listener);
+        try {
+            return WebRtcEndpoint.answering(this, id, SessionDescription.parse(offerSdp), listener);
+        } catch (SdpParseException | SdpNegotiationException e) {
+            failures.offerRefused();
+            throw e;
+        }
     }
 
     /** Creates an endpoint that offers; hand its answer to {@link WebRtcEndpoint#applyAnswer}. */
@@ -150,6 +155,11 @@ public final class WebRtcTransport implements AutoCloseable {
 
     public UdpMuxStats stats() {
         return mux.stats();
+    }
+
+    /** Why endpoints of this transport failed or were refused, since it opened. */
+    public EndpointFailureStats failureStats() {
+        return failures.snapshot();
     }
 
     public int endpointCount() {

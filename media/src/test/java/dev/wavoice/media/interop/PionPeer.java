@@ -1,21 +1,24 @@
 package dev.wavoice.media.interop;
 
+import dev.wavoice.media.dtls.DtlsRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A running Pion test peer (see {@code src/test/go/pionpeer/main.go}): WhatsApp's ICE-lite edge, a
- * plain Pion business-side answerer, or a full-ICE offerer. Builds the Go binary on first use,
- * talks to it in JSON lines over stdin/stdout, and keeps every line it printed as a {@link PionEvent}
- * so tests can await states and read {@code t_ms} timings. Pion's own log goes to a file under
+ * A running Pion test peer (see {@code src/test/go/pionpeer/main.go}): WhatsApp's ICE-lite edge (offering, or
+ * answering a business-initiated call), a plain Pion business-side answerer, or a full-ICE offerer. Builds the
+ * Go binary on first use, talks to it in JSON lines over stdin/stdout, and keeps every line it printed as a
+ * {@link PionEvent} so tests can await states and read {@code t_ms} timings. Pion's own log goes to a file under
  * {@code target/pion-peer/logs/}, quoted in every failure.
  *
  * <pre>{@code
@@ -23,6 +26,11 @@ import java.util.function.Predicate;
  *     String answer = ourEndpoint.answer(edge.offer());
  *     edge.sendAnswer(answer);
  *     edge.awaitConnected(Duration.ofSeconds(5));
+ * }
+ * try (PionPeer edge = PionPeer.start(PionPeer.Options.edgeAnswerer(DtlsRole.CLIENT))) {
+ *     WebRtcEndpoint ours = transport.offer("call-1", listener);
+ *     edge.sendOffer(ours.localDescription());
+ *     ours.applyAnswer(edge.answer());
  * }
  * }</pre>
  *
@@ -37,7 +45,12 @@ public final class PionPeer implements AutoCloseable {
         /** A plain Pion business-side answerer: full ICE, setup:active, echoes what it receives. */
         ANSWERER("answerer"),
         /** A full-ICE offerer with setup:actpass. */
-        OFFERER_FULL("offerer-full");
+        OFFERER_FULL("offerer-full"),
+        /**
+         * WhatsApp's edge answering a business-initiated call: ICE-lite answerer, one 127.0.0.1 host candidate, the
+         * offered Opus and telephone-event PTs, setup:active or setup:passive as {@link Options#dtlsRole} says.
+         */
+        EDGE_ANSWERER("edge-answerer");
 
         final String flag;
 
@@ -47,66 +60,82 @@ public final class PionPeer implements AutoCloseable {
     }
 
     /**
-     * What to start. {@code duration} counts from connected (null: run until {@link #close()});
-     * {@code extraArgs} go to the Go program as they are (e.g. {@code -log=debug}).
+     * What to start. {@code dtlsRole} is the DTLS role an {@link Mode#EDGE_ANSWERER} takes (null for the other
+     * modes); {@code duration} counts from connected (null: run until {@link #close()}); {@code extraArgs} go to
+     * the Go program as they are (e.g. {@code -log=debug}).
      */
-    public record Options(Mode mode, boolean echo, Path sendOpusFile, Path record, String dtmf,
+    public record Options(Mode mode, DtlsRole dtlsRole, boolean echo, Path sendOpusFile, Path record, String dtmf,
                           Duration duration, Duration connectTimeout, List<String> extraArgs) {
         public Options {
             extraArgs = List.copyOf(extraArgs);
+            if ((mode == Mode.EDGE_ANSWERER) != (dtlsRole != null)) {
+                throw new IllegalArgumentException("a DTLS role is chosen for edge-answerer, and only for it");
+            }
         }
 
         public static Options edge() {
-            return new Options(Mode.EDGE, false, null, null, null, null, null, List.of());
+            return new Options(Mode.EDGE, null, false, null, null, null, null, null, List.of());
         }
 
         public static Options answerer() {
-            return new Options(Mode.ANSWERER, true, null, null, null, null, null, List.of());
+            return new Options(Mode.ANSWERER, null, true, null, null, null, null, null, List.of());
         }
 
         public static Options offererFull() {
-            return new Options(Mode.OFFERER_FULL, false, null, null, null, null, null, List.of());
+            return new Options(Mode.OFFERER_FULL, null, false, null, null, null, null, null, List.of());
+        }
+
+        /**
+         * WhatsApp's edge answering our offer, taking {@code role} in DTLS: {@link DtlsRole#CLIENT} answers
+         * {@code a=setup:active} (we become the DTLS server), {@link DtlsRole#SERVER} answers {@code a=setup:passive}.
+         */
+        public static Options edgeAnswerer(DtlsRole role) {
+            return new Options(Mode.EDGE_ANSWERER, Objects.requireNonNull(role, "role"), false, null, null,
+                    null, null, null, List.of());
         }
 
         /** Send every received payload back (not with sendOpusFile or dtmf: one RTP timeline). */
         public Options withEcho() {
-            return new Options(mode, true, sendOpusFile, record, dtmf, duration, connectTimeout, extraArgs);
+            return new Options(mode, dtlsRole, true, sendOpusFile, record, dtmf, duration, connectTimeout, extraArgs);
         }
 
         /** After connect, send this {@link OpusStreamFile}, one packet per 20 ms. */
         public Options withSendOpusFile(Path file) {
-            return new Options(mode, echo, file, record, dtmf, duration, connectTimeout, extraArgs);
+            return new Options(mode, dtlsRole, echo, file, record, dtmf, duration, connectTimeout, extraArgs);
         }
 
         /** Write every received RTP packet to this file; read it with {@link #recording()}. */
         public Options withRecord(Path file) {
-            return new Options(mode, echo, sendOpusFile, file, dtmf, duration, connectTimeout, extraArgs);
+            return new Options(mode, dtlsRole, echo, sendOpusFile, file, dtmf, duration, connectTimeout, extraArgs);
         }
 
         /** After connect, send these digits (0-9 * # A-D) as RFC 4733 events on PT 126. */
         public Options withDtmf(String digits) {
-            return new Options(mode, echo, sendOpusFile, record, digits, duration, connectTimeout, extraArgs);
+            return new Options(mode, dtlsRole, echo, sendOpusFile, record, digits, duration, connectTimeout, extraArgs);
         }
 
         /** Close by itself this long after connected. */
         public Options withDuration(Duration d) {
-            return new Options(mode, echo, sendOpusFile, record, dtmf, d, connectTimeout, extraArgs);
+            return new Options(mode, dtlsRole, echo, sendOpusFile, record, dtmf, d, connectTimeout, extraArgs);
         }
 
         /** Give up (exit 1, "error" event) if not connected this long after the remote description. */
         public Options withConnectTimeout(Duration d) {
-            return new Options(mode, echo, sendOpusFile, record, dtmf, duration, d, extraArgs);
+            return new Options(mode, dtlsRole, echo, sendOpusFile, record, dtmf, duration, d, extraArgs);
         }
 
         public Options withArgs(String... args) {
             List<String> all = new ArrayList<>(extraArgs);
             all.addAll(List.of(args));
-            return new Options(mode, echo, sendOpusFile, record, dtmf, duration, connectTimeout, all);
+            return new Options(mode, dtlsRole, echo, sendOpusFile, record, dtmf, duration, connectTimeout, all);
         }
 
         List<String> toArgs() {
             List<String> a = new ArrayList<>();
             a.add("-mode=" + mode.flag);
+            if (dtlsRole != null) {
+                a.add("-dtls-role=" + dtlsRole.name().toLowerCase(Locale.ROOT));
+            }
             if (echo && mode != Mode.ANSWERER) {
                 a.add("-echo");
             }
@@ -184,9 +213,9 @@ public final class PionPeer implements AutoCloseable {
         return awaitSignal("offer", timeout).string("sdp");
     }
 
-    /** Hands an answerer the offer to answer. */
+    /** Hands an answerer (plain or edge) the offer to answer. */
     public void sendOffer(String sdp) {
-        requireMode(Mode.ANSWERER);
+        requireMode(Mode.ANSWERER, Mode.EDGE_ANSWERER);
         writeLine(Map.of("type", "offer", "sdp", sdp));
     }
 
@@ -196,7 +225,7 @@ public final class PionPeer implements AutoCloseable {
     }
 
     public String answer(Duration timeout) {
-        requireMode(Mode.ANSWERER);
+        requireMode(Mode.ANSWERER, Mode.EDGE_ANSWERER);
         return awaitSignal("answer", timeout).string("sdp");
     }
 

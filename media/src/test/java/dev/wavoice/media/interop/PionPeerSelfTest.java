@@ -3,6 +3,7 @@ package dev.wavoice.media.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wavoice.media.dtls.DtlsRole;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The Pion test peer against itself, wired through the Java harness exactly as our endpoint will
@@ -170,6 +173,55 @@ class PionPeerSelfTest {
             offerer.requestClose();
             assertThat(offerer.awaitExit(T)).isZero();
         }
+    }
+
+    @ParameterizedTest(name = "edge is DTLS {0}")
+    @EnumSource(DtlsRole.class)
+    void edgeAnswererAnswersLiteWithTheSetupItWasGivenAndEchoes(DtlsRole role) {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            frames.add(("\u00f8echo-" + i).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        Path send = dir.resolve("send-" + role + ".opus");
+        OpusStreamFile.write(send, frames);
+        Path rec = dir.resolve("offerer-" + role + ".rec");
+        try (PionPeer offerer = PionPeer.start(PionPeer.Options.offererFull().withSendOpusFile(send).withRecord(rec));
+             PionPeer edge = PionPeer.start(PionPeer.Options.edgeAnswerer(role).withEcho())) {
+            assertThatThrownBy(edge::offer).isInstanceOf(IllegalStateException.class);
+            edge.sendOffer(offerer.offer(T));
+            String answer = edge.answer(T);
+            assertThat(answer.lines().toList())
+                    .contains("a=ice-lite", role == DtlsRole.CLIENT ? "a=setup:active" : "a=setup:passive",
+                            "a=rtpmap:111 opus/48000/2", "a=rtpmap:126 telephone-event/8000", "c=IN IP4 127.0.0.1")
+                    .anyMatch(l -> l.matches("a=ice-ufrag:\\w+/\\w+"))
+                    .anyMatch(l -> l.matches("a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}"));
+            assertThat(answer.lines().filter(l -> l.startsWith("a=setup:"))).hasSize(1);
+            assertThat(answer.lines().filter(l -> l.startsWith("a=candidate:"))).singleElement().asString()
+                    .matches("a=candidate:\\S+ 1 udp \\d+ 127\\.0\\.0\\.1 \\d+ typ host generation 0 .*");
+            offerer.sendAnswer(answer);
+            offerer.awaitConnected(T);
+            edge.awaitConnected(T);
+            // Offerer -> edge -> (echo) -> offerer.
+            offerer.awaitPacketsReceived(frames.size(), T);
+            edge.requestClose();
+            assertThat(edge.awaitExit(T)).isZero();
+            PionEvent summary = edge.awaitSummary(T);
+            assertThat(summary.string("mode")).isEqualTo("edge-answerer");
+            assertThat(summary.longValue("packets_sent")).isEqualTo(frames.size());
+            offerer.requestClose();
+            offerer.awaitExit(T);
+            assertThat(offerer.recording().stream().map(p -> new String(p.payload(), StandardCharsets.ISO_8859_1)))
+                    .containsExactlyElementsOf(frames.stream()
+                            .map(f -> new String(f, StandardCharsets.ISO_8859_1)).toList());
+        }
+    }
+
+    @Test
+    void aDtlsRoleIsChosenForTheEdgeAnswererOnly() {
+        assertThat(PionPeer.Options.edgeAnswerer(DtlsRole.SERVER).toArgs())
+                .containsSequence("-mode=edge-answerer", "-dtls-role=server");
+        assertThatThrownBy(() -> new PionPeer.Options(PionPeer.Mode.EDGE, DtlsRole.CLIENT, false, null, null, null,
+                null, null, List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -107,11 +107,13 @@ class PionEdgeInteropTest {
             if (forged.equals(offer)) {
                 forged = offer.replaceFirst("(a=fingerprint:sha-256 )([0-9A-F])([0-9A-F])", "$1$2" + "1");
             }
+            long mismatchesBefore = transport.failureStats().dtlsFingerprintMismatch();
             WebRtcEndpoint endpoint = transport.answer("pion-forged", forged, ours);
             edge.sendAnswer(endpoint.localDescription());
             await().atMost(T).until(() -> !ours.events.isEmpty());
             assertThat(ours.events.getFirst()).isInstanceOfSatisfying(EndpointEvent.Failed.class,
                     f -> assertThat(f.reason()).containsIgnoringCase("fingerprint"));
+            assertThat(transport.failureStats().dtlsFingerprintMismatch()).isEqualTo(mismatchesBefore + 1);
             assertThat(endpoint.connected()).isCompletedExceptionally();
             assertThat(endpoint.sendRtp(new byte[20], 0, 20)).isFalse();
         }

@@ -79,6 +79,8 @@ class WebRtcTransportTest {
             assertThatThrownBy(() -> t.answer("no-fp", offer.replaceAll("a=fingerprint:.*\\R", ""), new RecordingListener()))
                     .isInstanceOf(SdpNegotiationException.class);
             assertThat(t.endpointCount()).isZero();
+            assertThat(t.failureStats()).as("every refused offer counted, nothing else")
+                    .isEqualTo(new EndpointFailureStats(4, 0, 0, 0, 0, 0));
         }
     }
 
