@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.wavoice.media.dtls.DtlsWarmup;
+import dev.wavoice.server.agent.CallAgentSettings;
 import dev.wavoice.server.call.CallController;
+import dev.wavoice.server.call.CallPermissionGate;
+import dev.wavoice.server.call.OutboundCalls;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.CallRegistry;
 import dev.wavoice.server.call.EndReason;
@@ -97,9 +100,10 @@ public final class WavoiceServer implements AutoCloseable {
 
     /** As {@link #create(WavoiceConfig, AgentConfig)}, with routes of a mode added to the HTTP surface (the demo). */
     public static WavoiceServer create(WavoiceConfig config, AgentConfig agent, ExtraRoutes extraRoutes) throws IOException {
+        CallAgentSettings perCall = new CallAgentSettings();
         return new WavoiceServer(config, (MediaProvider) (callLog, timers, health, registry) ->
-                CallMediaFactory.open(config, agent, callLog, timers, health, registry),
-                extraRoutes);
+                CallMediaFactory.open(config, agent, perCall, callLog, timers, health, registry),
+                extraRoutes, perCall);
     }
 
     public WavoiceServer(WavoiceConfig config, CallMedia media) {
@@ -117,6 +121,12 @@ public final class WavoiceServer implements AutoCloseable {
 
     public WavoiceServer(WavoiceConfig config, MediaProvider mediaProvider, ExtraRoutes extraRoutes)
             throws UncheckedIOException {
+        this(config, mediaProvider, extraRoutes, new CallAgentSettings());
+    }
+
+    /** @param agentSettings per-call agent settings, shared with the media's agent connector */
+    public WavoiceServer(WavoiceConfig config, MediaProvider mediaProvider, ExtraRoutes extraRoutes,
+            CallAgentSettings agentSettings) throws UncheckedIOException {
         this.config = config;
         this.metrics = Metrics.prometheus();
         ObjectMapper json = objectMapper();
@@ -155,7 +165,9 @@ public final class WavoiceServer implements AutoCloseable {
         // through call control. The draining check reads the field when a call comes, long after both exist.
         this.controller = new CallController(calls, media, graph, live, metrics, timers, work,
                 new CallController.Limits(config.ringTimeout(), config.mediaConnectTimeout(), config.maxCallDuration()),
-                config.phoneNumberId(), agentName(config), config.instanceId(), this::draining);
+                config.phoneNumberId(), agentName(config), config.instanceId(), this::draining,
+                CallPermissionGate.UNCHECKED, agentSettings,
+                new OutboundCalls.Settings(config.dialTimeout(), OutboundCalls.Settings.DEFAULT.grantWait()));
         this.cluster = new Cluster(new Cluster.Self(config.instanceId(), Instant.now(), database.kind().equals("h2")),
                 clusterStore, repository, calls, peers, controller::endLostCall, timers, work);
         // The embedded H2 database has one instance by construction: memory de-duplicates for it, with no write
@@ -166,7 +178,7 @@ public final class WavoiceServer implements AutoCloseable {
         this.warmup = new StartupWarmup(opened.selfCall(), processor, graph, this::ownUrl, config.appSecret(),
                 StartupWarmup.Limits.DEFAULT);
         this.http = new HttpApi(config, processor, metrics, callLog, repository, calls, json, live, agentHealth,
-                cluster, extraRoutes, warmedUp::isDone);
+                cluster, extraRoutes, warmedUp::isDone, controller.outbound());
     }
 
     /** What a call row names as its agent: the kind, and the transport when it is not the default WebSocket. */

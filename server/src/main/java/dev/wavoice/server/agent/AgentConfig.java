@@ -94,4 +94,10 @@ public record AgentConfig(
         return new AgentConfig(url, model, newKey, instructions, voice, greeting, turnDetection,
                 transcriptionModel, tools);
     }
+
+    /** The same agent speaking for one call: its instructions, voice and first turn replaced. */
+    public AgentConfig withPersona(String newInstructions, String newVoice, String newGreeting) {
+        return new AgentConfig(url, model, apiKey, newInstructions, newVoice, newGreeting, turnDetection,
+                transcriptionModel, tools);
+    }
 }

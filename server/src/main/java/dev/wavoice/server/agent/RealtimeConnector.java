@@ -34,6 +34,7 @@ public final class RealtimeConnector implements AutoCloseable {
     public static final int DEFAULT_MAX_EVENT_CHARS = 4 * 1024 * 1024;
 
     private final AgentConfig config;
+    private final CallAgentSettings perCall;
     private final Duration connectTimeout;
     private final int maxEventChars;
     private final SessionPolicy policy;
@@ -71,7 +72,14 @@ public final class RealtimeConnector implements AutoCloseable {
     /** @param keepAlive how often each socket pings, and how long a silent one is kept */
     public RealtimeConnector(AgentConfig config, Duration connectTimeout, int maxEventChars, SessionPolicy policy,
                              AgentHealth health, AgentKeepAlive keepAlive) {
+        this(config, connectTimeout, maxEventChars, policy, health, keepAlive, new CallAgentSettings());
+    }
+
+    /** @param perCall what a call placed with its own agent settings asks for instead of {@code config}'s */
+    public RealtimeConnector(AgentConfig config, Duration connectTimeout, int maxEventChars, SessionPolicy policy,
+                             AgentHealth health, AgentKeepAlive keepAlive, CallAgentSettings perCall) {
         this.config = config;
+        this.perCall = perCall;
         this.keepAlive = keepAlive;
         this.health = health;
         this.connectTimeout = connectTimeout;
@@ -109,7 +117,8 @@ public final class RealtimeConnector implements AutoCloseable {
     public CompletableFuture<AgentSession> open(String callId, AgentListener listener, AgentMedia media) {
         long started = System.nanoTime();
         AtomicInteger legs = new AtomicInteger();
-        RealtimeSession session = new RealtimeSession(callId, config, policy, listener, json, maxEventChars,
+        RealtimeSession session = new RealtimeSession(callId, perCall.effective(callId, config), policy, listener,
+                json, maxEventChars,
                 media == null ? socket -> dial(callId, socket) : socket -> dialLeg(media, legs.incrementAndGet(), socket),
                 timers, health, connectTimeout, media == null);
         return session.connect().handle((s, error) -> {

@@ -29,7 +29,11 @@ public final class Call {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
-    private CallState state = CallState.RINGING;
+    private final String callbackData;
+    private CallState state;
+    /** WhatsApp's id of a call the business placed, once Graph {@code connect} has answered. */
+    private volatile String waCallId;
+    private Integer graphErrorCode;
     private Instant connectedAt;
     private Instant endedAt;
     private EndReason endReason;
@@ -40,7 +44,19 @@ public final class Call {
     /** @param ownerInstance the instance whose media carries the call (webhooks for it are forwarded there) */
     public Call(String callId, Direction direction, CallerIdentity caller, String businessNumber, String phoneNumberId,
             String agent, String ownerInstance) {
+        this(callId, direction, caller, businessNumber, phoneNumberId, agent, ownerInstance, null,
+                direction == Direction.USER_INITIATED ? CallState.RINGING : CallState.DIALLING);
+    }
+
+    /**
+     * A call in any first state: a business-initiated one starts {@link CallState#DIALLING}, or
+     * {@link CallState#AWAITING_PERMISSION} when it waits for the user's grant.
+     */
+    public Call(String callId, Direction direction, CallerIdentity caller, String businessNumber, String phoneNumberId,
+            String agent, String ownerInstance, String callbackData, CallState first) {
         this.callId = callId;
+        this.callbackData = callbackData;
+        this.state = first;
         this.ownerInstance = ownerInstance;
         this.direction = direction;
         this.caller = caller;
@@ -63,6 +79,31 @@ public final class Call {
         return phoneNumberId;
     }
 
+    public Direction direction() {
+        return direction;
+    }
+
+    public String waCallId() {
+        return waCallId;
+    }
+
+    /**
+     * The id Graph knows the call by: WhatsApp's id of a call the business placed (null until dialled), else the
+     * call's own id, which for a call the user placed is WhatsApp's.
+     */
+    public String graphCallId() {
+        return direction == Direction.BUSINESS_INITIATED ? waCallId : callId;
+    }
+
+    void dialled(String waCallId) {
+        this.waCallId = waCallId;
+    }
+
+    /** Meta's error code, kept on the row, when a Graph action refused or ended the call. */
+    void graphError(Integer code) {
+        this.graphErrorCode = code;
+    }
+
     public CallerIdentity caller() {
         return caller;
     }
@@ -79,7 +120,7 @@ public final class Call {
         return state == CallState.ENDED;
     }
 
-    /** Milliseconds since the connect webhook arrived (monotonic). */
+    /** Milliseconds since the connect webhook arrived, or the business asked for the call (monotonic). */
     public long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
@@ -152,6 +193,7 @@ public final class Call {
     public CallRecord snapshot() {
         return new CallRecord(callId, direction.name(), caller.phone(), caller.bsuid(), caller.profileName(),
                 businessNumber, phoneNumberId, state.name(), agent, startedAt, connectedAt, endedAt,
-                endReason == null ? null : endReason.wireName(), endDetail, durationMs(), ownerInstance);
+                endReason == null ? null : endReason.wireName(), endDetail, durationMs(), ownerInstance, waCallId,
+                callbackData, graphErrorCode);
     }
 }

@@ -1,5 +1,6 @@
 package dev.wavoice.server.call;
 
+import dev.wavoice.server.agent.CallAgentSettings;
 import dev.wavoice.server.store.CallLog;
 import dev.wavoice.server.store.CallRecord;
 import dev.wavoice.server.whatsapp.CallWebhookListener;
@@ -48,10 +49,16 @@ public final class CallController implements CallWebhookListener {
     private final String agentName;
     private final String instanceId;
     private final BooleanSupplier draining;
+    private final OutboundCalls outbound;
 
+    /**
+     * @param permissions   asked before a business-initiated call is dialled
+     * @param agentSettings where a placed call's own agent settings wait for its agent session
+     */
     public CallController(CallRegistry registry, CallMedia media, GraphApiClient graph, CallLog callLog,
             MeterRegistry metrics, ScheduledExecutorService timers, Executor work, Limits limits,
-            String defaultPhoneNumberId, String agentName, String instanceId, BooleanSupplier draining) {
+            String defaultPhoneNumberId, String agentName, String instanceId, BooleanSupplier draining,
+            CallPermissionGate permissions, CallAgentSettings agentSettings, OutboundCalls.Settings dialling) {
         this.registry = registry;
         this.media = media;
         this.graph = graph;
@@ -64,15 +71,25 @@ public final class CallController implements CallWebhookListener {
         this.agentName = agentName;
         this.instanceId = instanceId;
         this.draining = draining;
+        this.outbound = new OutboundCalls(this, registry, media, graph, callLog, metrics, work, permissions,
+                agentSettings, dialling, defaultPhoneNumberId, agentName, instanceId);
+    }
+
+    /** Calls the business places. */
+    public OutboundCalls outbound() {
+        return outbound;
     }
 
     /** A {@code calls[]} entry with {@code event=connect}. */
     @Override
     public void onConnect(WebhookPayload.CallEvent event, WebhookPayload.CallsValue value) {
         try (var ignored = MDC.putCloseable("callId", event.id())) {
+            if ("BUSINESS_INITIATED".equalsIgnoreCase(event.direction())) {
+                outbound.onAnswer(event);
+                return;
+            }
             if (!"USER_INITIATED".equalsIgnoreCase(event.direction())) {
-                // wavoice places no business-initiated calls yet, so an answer to one cannot be ours.
-                log.warn("call.connect_ignored direction={} reason=\"no outgoing call with this id\"", event.direction());
+                log.warn("call.connect_ignored direction={} reason=\"unknown direction\"", event.direction());
                 return;
             }
             String phoneNumberId = phoneNumberId(value);
@@ -178,16 +195,20 @@ public final class CallController implements CallWebhookListener {
             return;
         }
         log.info("call.connected setupMs={}", call.elapsedMillis());
+        scheduleMaxDuration(call);
+        session.callConnected();
+    }
+
+    void scheduleMaxDuration(Call call) {
         schedule(call, limits.maxCallDuration(), () -> end(call, EndReason.MAX_DURATION,
                 "maximum call duration " + limits.maxCallDuration() + " reached", null));
-        session.callConnected();
     }
 
     /**
      * Waits, bounded by the media connect timeout, for one step of answering; when it fails or times out the call
      * ends with {@code reason} (the step's own message, or {@code what} and the bound) and false is returned.
      */
-    private boolean awaitStep(Call call, CompletableFuture<Void> step, EndReason reason, String what) {
+    boolean awaitStep(Call call, CompletableFuture<Void> step, EndReason reason, String what) {
         try {
             step.get(limits.mediaConnectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -217,7 +238,7 @@ public final class CallController implements CallWebhookListener {
                 case "REJECTED" -> EndReason.REJECTED_REMOTE;
                 default -> EndReason.CALLER_HANGUP;
             };
-            callLog.event(event.id(), "webhook.terminate", "status=" + event.status());
+            callLog.event(live.get().callId(), "webhook.terminate", "status=" + event.status());
             end(live.get(), reason, "terminate webhook status=" + event.status(), event.duration());
         }
     }
@@ -226,7 +247,11 @@ public final class CallController implements CallWebhookListener {
     @Override
     public void onStatus(WebhookPayload.CallStatus status) {
         try (var ignored = MDC.putCloseable("callId", status.id())) {
-            if (registry.find(status.id()).isPresent()) {
+            var live = registry.find(status.id());
+            if (live.isPresent() && live.get().direction() == Call.Direction.BUSINESS_INITIATED) {
+                log.info("call.status status={}", status.status());
+                outbound.onStatus(live.get(), status);
+            } else if (live.isPresent()) {
                 callLog.event(status.id(), "webhook.status", status.status());
                 log.info("call.status status={}", status.status());
             } else {
@@ -265,7 +290,7 @@ public final class CallController implements CallWebhookListener {
     }
 
     /** A per-call timer on the shared timer thread; the work itself runs on a virtual thread. */
-    private void schedule(Call call, Duration delay, Runnable task) {
+    void schedule(Call call, Duration delay, Runnable task) {
         call.lock().lock();
         try {
             call.addTimer(timers.schedule(() -> work.execute(task), delay.toMillis(), TimeUnit.MILLISECONDS));
@@ -280,7 +305,7 @@ public final class CallController implements CallWebhookListener {
         }
     }
 
-    private static boolean hasEnded(Call call) {
+    static boolean hasEnded(Call call) {
         call.lock().lock();
         try {
             return call.isEnded();
@@ -289,7 +314,7 @@ public final class CallController implements CallWebhookListener {
         }
     }
 
-    private boolean transition(Call call, CallState next, String eventType) {
+    boolean transition(Call call, CallState next, String eventType) {
         call.lock().lock();
         try {
             if (!call.moveTo(next)) {
@@ -327,6 +352,9 @@ public final class CallController implements CallWebhookListener {
                 tellGraph(call, before == CallState.CONNECTED);
             }
             registry.remove(call);
+            if (call.direction() == Call.Direction.BUSINESS_INITIATED) {
+                outbound.ended(call);
+            }
             // The event goes first: the writer applies in order, so a reader that sees the ended row sees it too.
             callLog.event(call.callId(), "call.ended", reason.wireName() + (detail == null ? "" : ": " + detail));
             callLog.saveCall(call.snapshot());
@@ -345,34 +373,47 @@ public final class CallController implements CallWebhookListener {
         try (var ignored = MDC.putCloseable("callId", row.callId())) {
             boolean restarted = instanceId.equals(row.ownerInstance());
             EndReason reason = restarted ? EndReason.SERVER_RESTART : EndReason.INSTANCE_LOST;
-            tellGraph(row.phoneNumberId(), row.callId(), CallState.CONNECTED.name().equals(row.state()),
-                    restarted ? "after a restart" : "for lost instance " + row.ownerInstance());
+            String told = restarted ? "after a restart" : "for lost instance " + row.ownerInstance();
+            if (!Call.Direction.BUSINESS_INITIATED.name().equals(row.direction())) {
+                tellGraph(row.phoneNumberId(), row.callId(), row.callId(), CallState.CONNECTED.name().equals(row.state()),
+                        told);
+            } else if (row.waCallId() != null) { // dialled: hang up; not dialled yet: WhatsApp knows nothing of it
+                tellGraph(row.phoneNumberId(), row.callId(), row.waCallId(), true, told);
+            }
             Instant now = Instant.now();
             String detail = restarted ? "this instance stopped with the call up and was restarted"
                     : "instance " + row.ownerInstance() + " stopped answering; ended by " + instanceId;
             callLog.event(row.callId(), "call.ended", reason.wireName() + ": " + detail);
-            callLog.saveCall(new CallRecord(row.callId(), row.direction(), row.callerPhone(), row.callerBsuid(),
-                    row.callerName(), row.businessNumber(), row.phoneNumberId(), CallState.ENDED.name(), row.agent(),
-                    row.startedAt(), row.connectedAt(), now, reason.wireName(), detail,
-                    row.connectedAt() == null ? 0L : Duration.between(row.connectedAt(), now).toMillis(),
-                    row.ownerInstance()));
+            callLog.saveCall(row.ended(CallState.ENDED.name(), now, reason.wireName(), detail,
+                    row.connectedAt() == null ? 0L : Duration.between(row.connectedAt(), now).toMillis()));
             metrics.counter("wavoice.calls", "outcome", reason.wireName()).increment();
             log.info("call.ended reason={} detail=\"{}\" state_before={}", reason.wireName(), detail, row.state());
         }
     }
 
+    /**
+     * A call the user placed is rejected while it rings and terminated once accepted; one the business placed is
+     * terminated once dialled (WhatsApp's reject is for incoming calls), and needs nothing before.
+     */
     private void tellGraph(Call call, boolean wasConnected) {
-        tellGraph(call.phoneNumberId(), call.callId(), wasConnected, null);
+        if (call.direction() == Call.Direction.BUSINESS_INITIATED) {
+            if (call.waCallId() != null) {
+                tellGraph(call.phoneNumberId(), call.callId(), call.waCallId(), true, null);
+            }
+            return;
+        }
+        tellGraph(call.phoneNumberId(), call.callId(), call.callId(), wasConnected, null);
     }
 
     /** {@code terminate} for a connected call, {@code reject} for one still ringing; a failure is logged, not thrown. */
-    private void tellGraph(String phoneNumberId, String callId, boolean wasConnected, String eventDetail) {
+    private void tellGraph(String phoneNumberId, String callId, String graphCallId, boolean wasConnected,
+            String eventDetail) {
         String action = wasConnected ? "terminate" : "reject";
         try {
             if (wasConnected) {
-                graph.terminate(phoneNumberId, callId);
+                graph.terminate(phoneNumberId, graphCallId);
             } else {
-                graph.reject(phoneNumberId, callId);
+                graph.reject(phoneNumberId, graphCallId);
             }
             callLog.event(callId, "graph." + action, eventDetail);
         } catch (GraphApiException e) {

@@ -17,6 +17,17 @@ public interface CallMedia {
      */
     MediaSession answer(String callId, String offerSdp) throws MediaException;
 
+    /**
+     * Creates the media session for a call the business places: {@link OutboundSession#offerSdp()} goes out in Graph
+     * {@code connect} at once (nothing is gathered first); the user's answer comes later through
+     * {@link OutboundSession#applyAnswer}.
+     *
+     * @throws MediaException with {@link EndReason#REJECTED_MEDIA_UNAVAILABLE} when no call can be placed now
+     */
+    default OutboundSession offer(String callId) throws MediaException {
+        throw new MediaException(EndReason.REJECTED_MEDIA_UNAVAILABLE, "this media cannot place calls");
+    }
+
     /** Why a call's media ended by itself. */
     record MediaEnd(EndReason reason, String detail) {}
 
@@ -77,6 +88,26 @@ public interface CallMedia {
 
         @Override
         void close();
+    }
+
+    /** The media of a call the business places: an offer now, the user's answer when they pick up. */
+    interface OutboundSession extends MediaSession {
+        /** Our offer: full ICE (WhatsApp's edge is ICE-lite), {@code a=setup:actpass}, candidates inline. */
+        String offerSdp();
+
+        /** The offer is what Graph knows as this call's session. */
+        @Override
+        default String answerSdp() {
+            return offerSdp();
+        }
+
+        /**
+         * Applies the user's answer (the DTLS role follows its {@code a=setup}) and starts connectivity checks; the
+         * call's audio is wired up from here on.
+         *
+         * @throws MediaException with {@link EndReason#REJECTED_BAD_ANSWER} when the answer cannot be used
+         */
+        void applyAnswer(String answerSdp) throws MediaException;
     }
 
     /**

@@ -13,6 +13,8 @@ public final class CallRegistry {
     public enum Admission { ADMITTED, DUPLICATE, OVER_CAPACITY }
 
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
+    /** Business-initiated calls by WhatsApp's id, which their webhooks carry instead of ours. */
+    private final ConcurrentHashMap<String, Call> byWaCallId = new ConcurrentHashMap<>();
     private final int maxCalls;
 
     public CallRegistry(int maxCalls, MeterRegistry metrics) {
@@ -34,12 +36,23 @@ public final class CallRegistry {
         return Admission.ADMITTED;
     }
 
+    /** A live call by our id, or a business-initiated one by WhatsApp's. */
     public Optional<Call> find(String callId) {
-        return Optional.ofNullable(calls.get(callId));
+        Call call = calls.get(callId);
+        return Optional.ofNullable(call != null ? call : byWaCallId.get(callId));
+    }
+
+    /** Makes a business-initiated call findable by the id WhatsApp gave it. */
+    void knownAs(String waCallId, Call call) {
+        byWaCallId.put(waCallId, call);
     }
 
     public void remove(Call call) {
         calls.remove(call.callId(), call);
+        String wa = call.waCallId();
+        if (wa != null) {
+            byWaCallId.remove(wa, call);
+        }
     }
 
     public int size() {

@@ -18,6 +18,12 @@ public enum EndReason {
     REJECTED_BAD_OFFER(true),
     /** Not connected before the ring timeout. */
     RING_TIMEOUT(true),
+    /** A call the business placed was not answered within {@code WAVOICE_DIAL_TIMEOUT_SECONDS}. */
+    DIAL_TIMEOUT(true),
+    /** A call the business placed could not be dialled: no call permission, refused, expired or used up. */
+    NO_PERMISSION(true),
+    /** The user's answer to a business-initiated call could not be used (no audio, bad SDP). */
+    REJECTED_BAD_ANSWER(true),
     /** Media (ICE/DTLS) did not come up in time or failed later. */
     MEDIA_FAILED(true),
     /** A Graph action the call depended on failed. */

@@ -85,6 +85,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ring-timeout", description = "Seconds a call may ring before it is given up (env WAVOICE_RING_TIMEOUT_SECONDS, default 60).")
     Integer ringTimeoutSeconds;
 
+    @Option(names = "--dial-timeout", description = "Seconds a call the business places may ring unanswered before it is ended (env WAVOICE_DIAL_TIMEOUT_SECONDS, default 60).")
+    Integer dialTimeoutSeconds;
+
     @Option(names = "--max-call-duration", description = "Seconds after which a call is hung up (env WAVOICE_MAX_CALL_SECONDS, default 14400).")
     Integer maxCallSeconds;
 
@@ -142,6 +145,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .maxCalls(in.number(maxCalls, "WAVOICE_MAX_CALLS", WavoiceConfig.DEFAULT_MAX_CALLS))
                 .adminToken(in.text(adminToken, "WAVOICE_ADMIN_TOKEN", null))
                 .ringTimeout(Duration.ofSeconds(in.number(ringTimeoutSeconds, "WAVOICE_RING_TIMEOUT_SECONDS", 60)))
+                .dialTimeout(Duration.ofSeconds(in.number(dialTimeoutSeconds, "WAVOICE_DIAL_TIMEOUT_SECONDS", 60)))
                 .maxCallDuration(Duration.ofSeconds(in.number(maxCallSeconds, "WAVOICE_MAX_CALL_SECONDS", 14400)))
                 .mediaConnectTimeout(Duration.ofSeconds(
                         in.number(mediaConnectSeconds, "WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS", 10)))

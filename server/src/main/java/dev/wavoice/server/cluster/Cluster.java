@@ -126,6 +126,9 @@ public final class Cluster implements WebhookRouting, AutoCloseable {
         Optional<CallRecord> row;
         try {
             row = calls.findCall(callId);
+            if (row.isEmpty()) { // a call the business placed: its webhooks carry WhatsApp's id, not ours
+                row = calls.findCallByWaCallId(callId);
+            }
         } catch (SQLException e) {
             row = Optional.empty();
         }

@@ -28,6 +28,7 @@ public record WavoiceConfig(
         int maxCalls,
         Secret adminToken,
         Duration ringTimeout,
+        Duration dialTimeout,
         Duration maxCallDuration,
         Duration mediaConnectTimeout,
         AgentUnavailable agentUnavailable,
@@ -59,6 +60,9 @@ public record WavoiceConfig(
         }
         if (maxCalls < 1) {
             throw new ConfigException("WAVOICE_MAX_CALLS must be at least 1 (got " + maxCalls + ")");
+        }
+        if (dialTimeout.isNegative() || dialTimeout.isZero()) {
+            throw new ConfigException("WAVOICE_DIAL_TIMEOUT_SECONDS must be positive (got " + dialTimeout.toSeconds() + ")");
         }
         if (graphTimeout.isNegative() || graphTimeout.isZero()) {
             throw new ConfigException("the Graph request timeout must be positive (got " + graphTimeout + ")");
@@ -154,6 +158,8 @@ public record WavoiceConfig(
         private int maxCalls = DEFAULT_MAX_CALLS;
         private Secret adminToken = Secret.none();
         private Duration ringTimeout = Duration.ofSeconds(60);
+        /** How long a call the business placed may ring unanswered ({@code WAVOICE_DIAL_TIMEOUT_SECONDS}). */
+        private Duration dialTimeout = Duration.ofSeconds(60);
         private Duration maxCallDuration = Duration.ofHours(4);
         private Duration mediaConnectTimeout = Duration.ofSeconds(10);
         private AgentUnavailable agentUnavailable = AgentUnavailable.AUTO;
@@ -177,6 +183,7 @@ public record WavoiceConfig(
                 graphUrl = from.graphUrl; graphVersion = from.graphVersion;
                 graphTimeout = from.graphTimeout; agent = from.agent;
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
+                dialTimeout = from.dialTimeout;
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
                 agentUnavailable = from.agentUnavailable;
                 agentTransport = from.agentTransport; agentFallback = from.agentFallback;
@@ -204,6 +211,7 @@ public record WavoiceConfig(
         public Builder maxCalls(int v) { maxCalls = v; return this; }
         public Builder adminToken(String v) { adminToken = Secret.of(v); return this; }
         public Builder ringTimeout(Duration v) { ringTimeout = v; return this; }
+        public Builder dialTimeout(Duration v) { dialTimeout = v; return this; }
         public Builder maxCallDuration(Duration v) { maxCallDuration = v; return this; }
         public Builder mediaConnectTimeout(Duration v) { mediaConnectTimeout = v; return this; }
         public Builder agentUnavailable(AgentUnavailable v) { agentUnavailable = v; return this; }
@@ -222,7 +230,7 @@ public record WavoiceConfig(
                     blankToNull(stunServer), dbUrl, appSecret,
                     verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, graphTimeout, agent,
                     maxCalls,
-                    adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
+                    adminToken, ringTimeout, dialTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
                     agentTransport, agentFallback, agentStallTimeout,
                     instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
                     clusterSecret, drainTimeout, blankToNull(mediaPorts), warmup);

@@ -10,6 +10,7 @@ import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.CallAgentSettings;
 import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.agent.AgentKeepAlive;
 import dev.wavoice.server.agent.AgentMedia;
@@ -69,6 +70,12 @@ public final class CallMediaFactory {
 
     public static Opened open(WavoiceConfig config, AgentConfig agent, CallLog callLog,
             ScheduledExecutorService timers, AgentHealth health, MeterRegistry metrics) throws IOException {
+        return open(config, agent, new CallAgentSettings(), callLog, timers, health, metrics);
+    }
+
+    /** @param perCall agent settings a placed call asks for, by call id (read as each call's agent session opens) */
+    public static Opened open(WavoiceConfig config, AgentConfig agent, CallAgentSettings perCall, CallLog callLog,
+            ScheduledExecutorService timers, AgentHealth health, MeterRegistry metrics) throws IOException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             WebRtcTransportConfig transportConfig = transportConfig(config);
@@ -96,7 +103,7 @@ public final class CallMediaFactory {
                             ? AgentKeepAlive.after(config.agentStallTimeout())
                             : AgentKeepAlive.fromEnvironment(System.getenv());
                     RealtimeConnector connector = connector(config.agent(), agent, health, resources,
-                            webrtc ? opus.codec() : null, connectTimeout, keepAlive);
+                            webrtc ? opus.codec() : null, connectTimeout, keepAlive, perCall);
                     AgentRoute.ToolRunner tools = httpTools(connector, resources); // one for both routes
                     AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
                             ? audioRoute(config.agent(), connector::open, tools, callLog, timers, resources,
@@ -144,7 +151,7 @@ public final class CallMediaFactory {
     /** One connector for every call; the local agent runs as a loopback server of its own. */
     private static RealtimeConnector connector(AgentKind kind, AgentConfig agent, AgentHealth health,
             List<AutoCloseable> resources, OpusCodec localWebRtcCodec, Duration connectTimeout,
-            AgentKeepAlive keepAlive) {
+            AgentKeepAlive keepAlive, CallAgentSettings perCall) {
         AgentConfig effective = agent;
         if (kind == AgentKind.LOCAL) {
             LocalAgentServer local = LocalAgentServer.start(0, localWebRtcCodec);
@@ -157,7 +164,7 @@ public final class CallMediaFactory {
         // Session limits have no flags: read from the environment like the OPENAI_* settings.
         RealtimeConnector connector = new RealtimeConnector(effective, connectTimeout,
                 RealtimeConnector.DEFAULT_MAX_EVENT_CHARS, SessionPolicy.fromEnvironment(System.getenv()), health,
-                keepAlive);
+                keepAlive, perCall);
         resources.add(connector);
         log.info("media.agent url={}", effective.url());
         return connector;

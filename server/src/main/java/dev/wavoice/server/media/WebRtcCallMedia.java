@@ -65,8 +65,48 @@ public final class WebRtcCallMedia implements CallMedia {
         return session;
     }
 
+    @Override
+    public OutboundSession offer(String callId) throws MediaException {
+        Outbound session = new Outbound(callId);
+        try {
+            session.endpoint = transport.offer(callId, session);
+        } catch (UncheckedIOException e) { // every per-call media port taken
+            throw new MediaException(EndReason.REJECTED_MEDIA_UNAVAILABLE, "no media port for the call: "
+                    + e.getCause().getMessage());
+        }
+        return session;
+    }
+
+    /** A call the business places: the audio route is attached once the answer says how the audio flows. */
+    private final class Outbound extends Session implements OutboundSession {
+        Outbound(String callId) {
+            super(callId);
+        }
+
+        @Override
+        public String offerSdp() {
+            return endpoint.localDescription();
+        }
+
+        @Override
+        public void applyAnswer(String answerSdp) throws MediaException {
+            try {
+                endpoint.applyAnswer(answerSdp);
+            } catch (SdpParseException | SdpNegotiationException e) {
+                throw new MediaException(EndReason.REJECTED_BAD_ANSWER, "cannot use the answer: " + e.getMessage());
+            } catch (IllegalStateException e) {
+                throw new MediaException(EndReason.REJECTED_BAD_ANSWER, "an answer was applied already");
+            }
+            try {
+                audio = route.attach(this);
+            } catch (RuntimeException e) {
+                throw new MediaException(EndReason.REJECTED_MEDIA_UNAVAILABLE, "cannot set up the call's audio: " + e);
+            }
+        }
+    }
+
     /** One call: the endpoint, plus the futures call control waits on. */
-    private static final class Session implements MediaSession, MediaListener, CallContext {
+    private static class Session implements MediaSession, MediaListener, CallContext {
         private final String callId;
         volatile WebRtcEndpoint endpoint;
         volatile CallAudio audio;

@@ -35,10 +35,12 @@ public final class CallLogRepository {
 
     private static final String UPDATE_CALL = "UPDATE calls SET direction=?, caller_phone=?, caller_bsuid=?,"
             + " caller_name=?, business_number=?, phone_number_id=?, state=?, agent=?, started_at=?, connected_at=?,"
-            + " ended_at=?, end_reason=?, end_detail=?, duration_ms=?, owner_instance=? WHERE call_id=?";
+            + " ended_at=?, end_reason=?, end_detail=?, duration_ms=?, owner_instance=?, wa_call_id=?, callback_data=?,"
+            + " graph_error_code=? WHERE call_id=?";
     private static final String INSERT_CALL = "INSERT INTO calls (direction, caller_phone, caller_bsuid, caller_name,"
             + " business_number, phone_number_id, state, agent, started_at, connected_at, ended_at, end_reason,"
-            + " end_detail, duration_ms, owner_instance, call_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + " end_detail, duration_ms, owner_instance, wa_call_id, callback_data, graph_error_code, call_id)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String INSERT_EVENT =
             "INSERT INTO call_events (event_id, call_id, occurred_at, type, detail) VALUES (?,?,?,?,?)";
     private static final String INSERT_TRANSCRIPT = "INSERT INTO transcripts (transcript_id, call_id, occurred_at,"
@@ -46,16 +48,19 @@ public final class CallLogRepository {
     private static final String INSERT_USAGE = "INSERT INTO call_usage (usage_id, call_id, occurred_at, input_tokens,"
             + " output_tokens, input_audio_tokens, output_audio_tokens) VALUES (?,?,?,?,?,?,?)";
 
+    /** Where both statements above take the call id: after the columns {@link #bindCall} fills. */
+    private static final int CALL_ID_PARAMETER = 19;
+
     void saveCall(StatementCache s, CallRecord r) throws SQLException {
         PreparedStatement update = s.prepare(UPDATE_CALL);
         bindCall(update, r, 1);
-        update.setString(16, r.callId());
+        update.setString(CALL_ID_PARAMETER, r.callId());
         if (update.executeUpdate() > 0) {
             return;
         }
         PreparedStatement insert = s.prepare(INSERT_CALL);
         bindCall(insert, r, 1);
-        insert.setString(16, r.callId());
+        insert.setString(CALL_ID_PARAMETER, r.callId());
         insert.executeUpdate();
     }
 
@@ -78,7 +83,14 @@ public final class CallLogRepository {
         } else {
             ps.setLong(i++, r.durationMs());
         }
-        ps.setString(i, r.ownerInstance());
+        ps.setString(i++, r.ownerInstance());
+        ps.setString(i++, r.waCallId());
+        ps.setString(i++, truncate(r.callbackData(), 512));
+        if (r.graphErrorCode() == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, r.graphErrorCode());
+        }
     }
 
     void insertEvent(StatementCache s, CallEventRecord e) throws SQLException {
@@ -244,7 +256,14 @@ public final class CallLogRepository {
                 rs.getString("caller_bsuid"), rs.getString("caller_name"), rs.getString("business_number"),
                 rs.getString("phone_number_id"), rs.getString("state"), rs.getString("agent"),
                 time(rs, "started_at"), time(rs, "connected_at"), time(rs, "ended_at"), rs.getString("end_reason"),
-                rs.getString("end_detail"), durationMs, rs.getString("owner_instance"));
+                rs.getString("end_detail"), durationMs, rs.getString("owner_instance"), rs.getString("wa_call_id"),
+                rs.getString("callback_data"), rs.getObject("graph_error_code", Integer.class));
+    }
+
+    /** A business-initiated call by the id WhatsApp gave it (its webhooks carry only that one). */
+    public Optional<CallRecord> findCallByWaCallId(String waCallId) throws SQLException {
+        List<CallRecord> found = calls("SELECT * FROM calls WHERE wa_call_id=?", ps -> ps.setString(1, waCallId));
+        return found.stream().findFirst();
     }
 
     /** The calls an instance owned that are not ended: what a survivor ends when that instance is lost. */

@@ -7,8 +7,10 @@ import dev.wavoice.server.config.Secret;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -144,7 +146,7 @@ public final class GraphApiClient {
                 }
                 outcome = status == 429 ? "http_429" : "http_" + (status / 100) + "xx";
                 failure = errorFrom(name, status, response.body(), attempt);
-                if (!RetryPolicy.retryableStatus(status)) {
+                if (!RetryPolicy.retryableStatus(status) || (!action.idempotent() && status != 429)) {
                     record(name, outcome, start);
                     log.warn("graph.{} failed callId={} status={} error=\"{}\" retry=no", name, callId, status,
                             failure.getMessage());
@@ -154,10 +156,18 @@ public final class GraphApiClient {
             } catch (HttpTimeoutException e) {
                 outcome = "timeout";
                 failure = new GraphApiException(name, 0, null, null, null, "timed out: " + e.getMessage(), null, attempt, e);
+                if (!action.idempotent() && !(e instanceof HttpConnectTimeoutException)) {
+                    record(name, outcome, start);
+                    throw failure; // Graph may have placed the call: a retry could ring the user twice
+                }
             } catch (IOException e) {
                 outcome = "io_error";
                 failure = new GraphApiException(name, 0, null, null, null, e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, attempt, e);
+                if (!action.idempotent() && !(e instanceof ConnectException)) {
+                    record(name, outcome, start);
+                    throw failure; // the request may have reached Graph
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GraphApiException(name, 0, null, null, null, "interrupted", null, attempt, e);

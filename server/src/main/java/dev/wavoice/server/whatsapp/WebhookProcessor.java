@@ -146,8 +146,10 @@ public final class WebhookProcessor {
                 continue;
             }
             String event = call.event().toLowerCase(Locale.ROOT);
+            // Only a user's call is new here: the connect of a call the business placed answers a call we own.
+            boolean newCall = event.equals("connect") && !"BUSINESS_INITIATED".equalsIgnoreCase(call.direction());
             Fate fate = fate(EventDeduplicator.key(call.id(), event, call.timestamp()), forwarded, entryId, raw,
-                    "calls", i, call.id(), event.equals("connect"));
+                    "calls", i, call.id(), newCall);
             if (fate == Fate.REPEAT) {
                 log.info("webhook.duplicate callId={} event={} timestamp={}", call.id(), event, call.timestamp());
             }

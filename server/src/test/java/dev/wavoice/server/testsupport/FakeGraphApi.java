@@ -84,6 +84,8 @@ public final class FakeGraphApi implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final BlockingDeque<Reply> script = new LinkedBlockingDeque<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+    /** Calls placed through {@code connect}: the n-th is answered as {@code wacid.FAKE-n}. */
+    private final AtomicInteger connects = new AtomicInteger();
 
     public FakeGraphApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -154,7 +156,8 @@ public final class FakeGraphApi implements AutoCloseable {
         Reply reply = fault != null && fault.left().getAndDecrement() > 0 ? fault.reply() : script.pollFirst();
         if (reply == null) {
             reply = body != null && "connect".equals(body.path("action").asText())
-                    ? Reply.status(200, "{\"messaging_product\":\"whatsapp\",\"calls\":[{\"id\":\"wacid.FAKE1\"}]}")
+                    ? Reply.status(200, "{\"messaging_product\":\"whatsapp\",\"calls\":[{\"id\":\"wacid.FAKE-"
+                            + connects.incrementAndGet() + "\"}]}")
                     : Reply.ok();
         }
         try {

@@ -169,6 +169,43 @@ public final class TestServer implements AutoCloseable {
         return JSON.writeValueAsString(root);
     }
 
+    /** {@code POST /api/calls} with {@code json}: the business places a call. */
+    public HttpResponse<String> placeCall(String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri("/api/calls")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The offer wavoice sent in Graph {@code connect} for the call WhatsApp knows as {@code waCallId} (the fake Graph
+     * names each call it is asked to place {@code wacid.FAKE-<n>}).
+     */
+    public String offerSentFor(String waCallId) {
+        int n = Integer.parseInt(waCallId.substring(waCallId.lastIndexOf('-') + 1));
+        return graph.requests(r -> "connect".equals(r.action())).get(n - 1).sdp();
+    }
+
+    /** business-initiated-connect.json for {@code waCallId}: the user picked up, {@code answer} is their SDP. */
+    public static String answerWebhook(String waCallId, String timestamp, String answer) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.whatsappText("business-initiated-connect.json"));
+        ObjectNode call = (ObjectNode) root.path("entry").path(0).path("changes").path(0).path("value").path("calls")
+                .path(0);
+        call.put("id", waCallId);
+        call.put("timestamp", timestamp);
+        ((ObjectNode) call.path("session")).put("sdp", answer);
+        return JSON.writeValueAsString(root);
+    }
+
+    /** status-ringing.json for {@code waCallId} with another status ({@code RINGING}, {@code ACCEPTED}, …). */
+    public static String statusWebhook(String waCallId, String status, String timestamp) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.whatsappText("status-ringing.json"));
+        ObjectNode st = (ObjectNode) root.path("entry").path(0).path("changes").path(0).path("value")
+                .path("statuses").path(0);
+        st.put("id", waCallId);
+        st.put("status", status);
+        st.put("timestamp", timestamp);
+        return JSON.writeValueAsString(root);
+    }
+
     @Override
     public void close() {
         server.close();

@@ -63,7 +63,7 @@ class GraphApiClientTest {
         assertThat(connect.path("to").asText()).isEqualTo("US.13491208655302741918");
         assertThat(connect.path("session").path("sdp_type").asText()).isEqualTo("offer");
         assertThat(connect.path("biz_opaque_callback_data").asText()).isEqualTo("order-8812");
-        assertThat(newCall).isEqualTo("wacid.FAKE1");
+        assertThat(newCall).isEqualTo("wacid.FAKE-1");
         assertThat(fake.requests().get(1).body().has("session")).isFalse();
     }
 

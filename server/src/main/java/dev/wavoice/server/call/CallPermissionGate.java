@@ -1,0 +1,47 @@
+package dev.wavoice.server.call;
+
+import dev.wavoice.server.whatsapp.GraphApiException;
+import java.time.Instant;
+
+/**
+ * Whether the business may call a WhatsApp user now, and the way to ask the user when it may not. WhatsApp lets a
+ * business call a user only with the user's call permission (temporary or permanent), within limits per pair.
+ */
+public interface CallPermissionGate {
+
+    /**
+     * @param mayCall    a {@code connect} may be sent now
+     * @param status     the permission as Meta names it ({@code permanent}, {@code temporary}, {@code no_permission},
+     *                   or ours: {@code rejected}, {@code revoked}, {@code unchecked})
+     * @param expiresAt  when a temporary permission ends, else null
+     * @param mayRequest a permission request message may be sent now (within its limits)
+     * @param reason     why not, in Meta's words and figures, when {@code mayCall} is false
+     * @param limited    true when a limit (calls or requests per period) is what stands in the way
+     */
+    record Verdict(boolean mayCall, String status, Instant expiresAt, boolean mayRequest, String reason,
+                   boolean limited) {
+        public static Verdict allowed(String status, Instant expiresAt) {
+            return new Verdict(true, status, expiresAt, false, null, false);
+        }
+    }
+
+    /** Decides for one user ({@code user}: a phone number or a BSUID) of one business number. */
+    Verdict check(String phoneNumberId, String user) throws GraphApiException;
+
+    /** Sends the user a call permission request (an interactive message, or a template outside the service window). */
+    void request(String phoneNumberId, String user) throws GraphApiException;
+
+    /** Asks nothing before dialling: Graph's answer to {@code connect} says whether the permission was there. */
+    CallPermissionGate UNCHECKED = new CallPermissionGate() {
+        @Override
+        public Verdict check(String phoneNumberId, String user) {
+            return Verdict.allowed("unchecked", null);
+        }
+
+        @Override
+        public void request(String phoneNumberId, String user) throws GraphApiException {
+            throw new GraphApiException("send_call_permission_request", 0, null, null, null,
+                    "no permission service configured", null, 0, null);
+        }
+    };
+}

@@ -1,0 +1,500 @@
+package dev.wavoice.server.call;
+
+import dev.wavoice.server.agent.AgentOverrides;
+import dev.wavoice.server.agent.CallAgentSettings;
+import dev.wavoice.server.store.CallLog;
+import dev.wavoice.server.whatsapp.CallerIdentity;
+import dev.wavoice.server.whatsapp.GraphApiClient;
+import dev.wavoice.server.whatsapp.GraphApiException;
+import dev.wavoice.server.whatsapp.WebhookPayload;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Calls the business places. A call is asked for ({@link #dial}), checked against the user's call permission, given
+ * an offer by the media at once, and dialled with Graph {@code connect}; WhatsApp answers with the user's SDP in a
+ * {@code connect} webhook ({@code direction: BUSINESS_INITIATED}, {@code session.sdp_type: answer}) when the user
+ * picks up, and the agent greets first once media is up. A user without permission can be asked for it, and the call
+ * dialled when the grant arrives ({@code dial_on_grant}). Unanswered calls end after the dial timeout.
+ */
+public final class OutboundCalls {
+    private static final Logger log = LoggerFactory.getLogger(OutboundCalls.class);
+    /** A phone number in the digits Graph takes (E.164 without the plus), or a BSUID such as {@code US.1349…}. */
+    private static final Pattern PHONE = Pattern.compile("\\+?[1-9][0-9]{6,14}");
+    private static final Pattern BSUID = Pattern.compile("[A-Z]{2}\\.[0-9A-Za-z]{4,64}");
+    /** How long an answer webhook waits for a {@code connect} still in flight to say which call it answers. */
+    private static final Duration ANSWER_RACE_WAIT = Duration.ofSeconds(3);
+
+    /**
+     * What the business asks for.
+     *
+     * @param to                 the user: phone number or BSUID
+     * @param phoneNumberId      the business number to call from; null for {@code WHATSAPP_PHONE_NUMBER_ID}
+     * @param agent              what this call's agent says and how (null fields keep the configured agent)
+     * @param callbackData       echoed by WhatsApp's webhooks ({@code biz_opaque_callback_data})
+     * @param requestPermission  without permission, send the user a permission request
+     * @param dialOnGrant        without permission, wait for the user's grant (implies the request) and dial then
+     */
+    public record DialRequest(String to, String phoneNumberId, AgentOverrides agent, String callbackData,
+                              boolean requestPermission, boolean dialOnGrant) {}
+
+    /** What became of a {@link DialRequest}; {@code httpStatus} is what the API answers with. */
+    public sealed interface DialOutcome {
+        int httpStatus();
+
+        /** Graph {@code connect} took the call: it rings on the user's phone. */
+        record Dialled(String callId, String waCallId) implements DialOutcome {
+            @Override
+            public int httpStatus() {
+                return 201;
+            }
+        }
+
+        /** No permission yet: a request was sent (or pending), and the call is dialled on the grant if asked. */
+        record PermissionRequested(String callId, String permission, boolean requestSent, boolean dialOnGrant)
+                implements DialOutcome {
+            @Override
+            public int httpStatus() {
+                return 202;
+            }
+        }
+
+        /** Not dialled; {@code callId} names the row that says why, when one was written. */
+        record Refused(int httpStatus, String error, String callId, String permission, Integer graphCode)
+                implements DialOutcome {
+        }
+    }
+
+    /**
+     * @param dialTimeout an unanswered call is ended (Graph {@code terminate}) after this
+     * @param grantWait   how long a {@code dial_on_grant} call waits for the user's grant
+     */
+    public record Settings(Duration dialTimeout, Duration grantWait) {
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(60), Duration.ofHours(1));
+    }
+
+    private final CallController control;
+    private final CallRegistry registry;
+    private final CallMedia media;
+    private final GraphApiClient graph;
+    private final CallLog callLog;
+    private final MeterRegistry metrics;
+    private final Executor work;
+    private final CallPermissionGate permissions;
+    private final CallAgentSettings agentSettings;
+    private final Settings settings;
+    private final String defaultPhoneNumberId;
+    private final String agentName;
+    private final String instanceId;
+    private final SecureRandom random = new SecureRandom();
+    /** Calls waiting for the user's grant, by business number and user. */
+    private final Map<String, List<Call>> awaitingGrant = new ConcurrentHashMap<>();
+    /** Answers that came before their call's {@code connect} returned, by WhatsApp call id. */
+    private final Map<String, CompletableFuture<Call>> dialled = new ConcurrentHashMap<>();
+    private final AtomicInteger connectsInFlight = new AtomicInteger();
+    /** Ended calls by WhatsApp id, the latest few thousand: a late answer for one is noted on its row. */
+    private final Map<String, String> ended = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 4096;
+        }
+    };
+    /** What each call waiting for a grant asked for, to dial it as asked. */
+    private final Map<String, DialRequest> pendingRequests = new ConcurrentHashMap<>();
+
+    OutboundCalls(CallController control, CallRegistry registry, CallMedia media, GraphApiClient graph, CallLog callLog,
+            MeterRegistry metrics, Executor work, CallPermissionGate permissions, CallAgentSettings agentSettings,
+            Settings settings, String defaultPhoneNumberId, String agentName, String instanceId) {
+        this.control = control;
+        this.registry = registry;
+        this.media = media;
+        this.graph = graph;
+        this.callLog = callLog;
+        this.metrics = metrics;
+        this.work = work;
+        this.permissions = permissions;
+        this.agentSettings = agentSettings;
+        this.settings = settings;
+        this.defaultPhoneNumberId = defaultPhoneNumberId;
+        this.agentName = agentName;
+        this.instanceId = instanceId;
+    }
+
+    /** Checks permission, then dials, asks for permission, or refuses; returns once Graph has answered. */
+    public DialOutcome dial(DialRequest request) {
+        String to = request.to() == null ? "" : request.to().strip();
+        boolean phone = PHONE.matcher(to).matches();
+        if (!phone && !BSUID.matcher(to).matches()) {
+            return refused(400, "to must be a phone number (digits, country code first) or a BSUID such as US.1349…");
+        }
+        if (phone && to.startsWith("+")) {
+            to = to.substring(1);
+        }
+        String phoneNumberId = request.phoneNumberId() != null && !request.phoneNumberId().isBlank()
+                ? request.phoneNumberId().strip() : defaultPhoneNumberId;
+        if (phoneNumberId == null) {
+            return refused(400, "no business number to call from: pass phone_number_id or set WHATSAPP_PHONE_NUMBER_ID");
+        }
+        String callId = "wv." + HexFormat.of().formatHex(randomBytes());
+        CallerIdentity user = phone ? new CallerIdentity(to, null, null) : new CallerIdentity(null, to, null);
+        try (var ignored = MDC.putCloseable("callId", callId)) {
+            CallPermissionGate.Verdict verdict;
+            try {
+                verdict = permissions.check(phoneNumberId, to);
+            } catch (GraphApiException e) {
+                log.warn("call.permission_check_failed error=\"{}\"", e.getMessage());
+                return refusedByGraph(e, null, null);
+            }
+            if (verdict.mayCall()) {
+                Call call = newCall(callId, user, phoneNumberId, request, CallState.DIALLING);
+                return place(call, to, request, verdict.status());
+            }
+            return withoutPermission(callId, user, phoneNumberId, to, request, verdict);
+        }
+    }
+
+    private byte[] randomBytes() {
+        byte[] b = new byte[12];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private DialOutcome withoutPermission(String callId, CallerIdentity user, String phoneNumberId, String to,
+            DialRequest request, CallPermissionGate.Verdict verdict) {
+        metrics.counter("wavoice.outbound.no_permission", "status", verdict.status()).increment();
+        if (!request.requestPermission() && !request.dialOnGrant()) {
+            return new DialOutcome.Refused(verdict.limited() ? 429 : 403, "no call permission from the user ("
+                    + verdict.status() + (verdict.reason() == null ? "" : ": " + verdict.reason())
+                    + "); ask with request_permission or dial_on_grant", null, verdict.status(), null);
+        }
+        boolean sent = false;
+        if (verdict.mayRequest()) {
+            try {
+                permissions.request(phoneNumberId, to);
+                sent = true;
+            } catch (GraphApiException e) {
+                log.warn("call.permission_request_failed error=\"{}\"", e.getMessage());
+                return refusedByGraph(e, null, verdict.status());
+            }
+        } else if (!request.dialOnGrant() || verdict.limited()) {
+            return new DialOutcome.Refused(429, "a call permission request cannot be sent now"
+                    + (verdict.reason() == null ? "" : ": " + verdict.reason()), null, verdict.status(), null);
+        }
+        if (!request.dialOnGrant()) {
+            log.info("call.permission_requested user={}", to);
+            return new DialOutcome.PermissionRequested(null, verdict.status(), sent, false);
+        }
+        Call call = newCall(callId, user, phoneNumberId, request, CallState.AWAITING_PERMISSION);
+        callLog.saveCall(call.snapshot());
+        callLog.event(callId, "call.requested", "to=" + to);
+        callLog.event(callId, "permission.checked", verdict.status());
+        if (sent) {
+            callLog.event(callId, "permission.requested", null);
+        }
+        pendingRequests.put(callId, request);
+        awaitingGrant.computeIfAbsent(grantKey(phoneNumberId, to), k -> new CopyOnWriteArrayList<>()).add(call);
+        control.schedule(call, settings.grantWait(), () -> {
+            if (call.state() == CallState.AWAITING_PERMISSION) {
+                dropAwaiting(phoneNumberId, to, call);
+                control.end(call, EndReason.NO_PERMISSION, "no grant within " + settings.grantWait(), null);
+            }
+        });
+        log.info("call.awaiting_permission user={} requestSent={} waitS={}", to, sent, settings.grantWait().toSeconds());
+        return new DialOutcome.PermissionRequested(callId, verdict.status(), sent, true);
+    }
+
+    /** The user granted call permission (webhook): calls waiting for it are dialled now. */
+    public void permissionGranted(String phoneNumberId, String user) {
+        List<Call> waiting = awaitingGrant.remove(grantKey(phoneNumberId, user));
+        if (waiting == null) {
+            return;
+        }
+        for (Call call : waiting) {
+            DialRequest request = pendingRequests.remove(call.callId());
+            if (request == null || control.hasEnded(call)) {
+                continue;
+            }
+            work.execute(() -> {
+                try (var ignored = MDC.putCloseable("callId", call.callId())) {
+                    callLog.event(call.callId(), "permission.granted", null);
+                    call.lock().lock();
+                    try {
+                        call.moveTo(CallState.DIALLING);
+                    } finally {
+                        call.lock().unlock();
+                    }
+                    place(call, user, request, "granted");
+                }
+            });
+        }
+    }
+
+    /** The user declined or revoked: calls waiting for a grant end now. */
+    public void permissionRefused(String phoneNumberId, String user, String why) {
+        List<Call> waiting = awaitingGrant.remove(grantKey(phoneNumberId, user));
+        if (waiting == null) {
+            return;
+        }
+        for (Call call : waiting) {
+            pendingRequests.remove(call.callId());
+            work.execute(() -> control.end(call, EndReason.NO_PERMISSION, why, null));
+        }
+    }
+
+    private void dropAwaiting(String phoneNumberId, String user, Call call) {
+        pendingRequests.remove(call.callId());
+        awaitingGrant.computeIfPresent(grantKey(phoneNumberId, user), (k, list) -> {
+            list.remove(call);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    private static String grantKey(String phoneNumberId, String user) {
+        return phoneNumberId + "/" + user;
+    }
+
+    private Call newCall(String callId, CallerIdentity user, String phoneNumberId, DialRequest request,
+            CallState first) {
+        // The business's display number is not known until WhatsApp's first webhook for the call names it.
+        return new Call(callId, Call.Direction.BUSINESS_INITIATED, user, null, phoneNumberId, agentName,
+                instanceId, request.callbackData(), first);
+    }
+
+    /** Offer, {@code connect}, dial timeout. */
+    private DialOutcome place(Call call, String to, DialRequest request, String permission) {
+        switch (registry.register(call)) {
+            case DUPLICATE -> throw new IllegalStateException("call id " + call.callId() + " already live");
+            case OVER_CAPACITY -> {
+                callLog.saveCall(call.snapshot());
+                control.end(call, EndReason.REJECTED_CAPACITY, "over WAVOICE_MAX_CALLS=" + registry.maxCalls(), null);
+                return new DialOutcome.Refused(503, "over capacity (WAVOICE_MAX_CALLS=" + registry.maxCalls() + ")",
+                        call.callId(), permission, null);
+            }
+            case ADMITTED -> { }
+        }
+        metrics.counter("wavoice.calls.started", "direction", "business_initiated").increment();
+        callLog.saveCall(call.snapshot());
+        if (!"granted".equals(permission)) { // a call dialled on a grant logged its request when it was made
+            callLog.event(call.callId(), "call.requested", "to=" + to);
+        }
+        agentSettings.put(call.callId(), request.agent());
+        CallMedia.OutboundSession session;
+        try {
+            session = media.offer(call.callId());
+        } catch (MediaException e) {
+            control.end(call, e.reason(), e.getMessage(), null);
+            return new DialOutcome.Refused(503, e.getMessage(), call.callId(), permission, null);
+        }
+        call.lock().lock();
+        try {
+            call.attachMedia(session);
+        } finally {
+            call.lock().unlock();
+        }
+        session.ended().thenAccept(e -> work.execute(() -> control.end(call, e.reason(), e.detail(), null)));
+
+        String waCallId;
+        connectsInFlight.incrementAndGet();
+        try {
+            waCallId = graph.connect(call.phoneNumberId(), to, session.offerSdp(), request.callbackData());
+        } catch (GraphApiException e) {
+            call.lock().lock();
+            try {
+                call.graphError(e.code());
+            } finally {
+                call.lock().unlock();
+            }
+            EndReason reason = MetaCallErrors.isPermission(e) ? EndReason.NO_PERMISSION : EndReason.GRAPH_ERROR;
+            control.end(call, reason, e.getMessage(), null);
+            return refusedByGraph(e, call.callId(), permission);
+        } finally {
+            connectsInFlight.decrementAndGet();
+        }
+        call.lock().lock();
+        try {
+            call.dialled(waCallId);
+            registry.knownAs(waCallId, call);
+            callLog.saveCall(call.snapshot());
+        } finally {
+            call.lock().unlock();
+        }
+        CompletableFuture<Call> waiting = dialled.remove(waCallId);
+        if (waiting != null) {
+            waiting.complete(call);
+        }
+        callLog.event(call.callId(), "graph.connect", "wa_call_id=" + waCallId);
+        log.info("call.dialled waCallId={} setupMs={}", waCallId, call.elapsedMillis());
+        control.schedule(call, settings.dialTimeout(), () -> {
+            if (call.state() != CallState.CONNECTED) {
+                control.end(call, EndReason.DIAL_TIMEOUT, "not answered within " + settings.dialTimeout(), null);
+            }
+        });
+        if (control.hasEnded(call)) { // ended while Graph answered (its media failed): hang up what was dialled
+            control.end(call, EndReason.GRAPH_ERROR, "ended while dialling", null);
+        }
+        return new DialOutcome.Dialled(call.callId(), waCallId);
+    }
+
+    /**
+     * A {@code connect} webhook for a call the business placed: the user picked up and {@code session} holds their
+     * answer. The media connects; the agent greets first once it has.
+     */
+    void onAnswer(WebhookPayload.CallEvent event) {
+        Call call = findDialled(event.id());
+        if (call == null) {
+            String ended = recentlyEnded(event.id());
+            if (ended != null) {
+                refuseAnswer(event.id(), "call_ended", "the call had ended already");
+                callLog.event(ended, "webhook.connect.refused", "answer for a call that had ended already");
+            } else {
+                refuseAnswer(event.id(), "unknown_call", "no call placed here has this id");
+            }
+            return;
+        }
+        try (var ignored = MDC.putCloseable("callId", call.callId())) {
+            if (control.hasEnded(call)) {
+                refuseAnswer(event.id(), "call_ended", "the call had ended already");
+                return;
+            }
+            callLog.event(call.callId(), "webhook.connect", "answer");
+            String sdp = event.session() == null ? null : event.session().sdp();
+            String type = event.session() == null ? null : event.session().sdpType();
+            if (sdp == null || sdp.isBlank() || !"answer".equalsIgnoreCase(type)) {
+                metrics.counter("wavoice.outbound.answers_refused", "reason", "no_answer_sdp").increment();
+                control.end(call, EndReason.REJECTED_BAD_ANSWER, "connect without an SDP answer (sdp_type="
+                        + type + ")", null);
+                return;
+            }
+            CallMedia.OutboundSession session;
+            call.lock().lock();
+            try {
+                session = call.media() instanceof CallMedia.OutboundSession s ? s : null;
+            } finally {
+                call.lock().unlock();
+            }
+            if (session == null) {
+                control.end(call, EndReason.REJECTED_BAD_ANSWER, "the call has no media to answer", null);
+                return;
+            }
+            try {
+                session.applyAnswer(sdp);
+            } catch (MediaException e) {
+                metrics.counter("wavoice.outbound.answers_refused", "reason", "bad_answer").increment();
+                control.end(call, e.reason(), e.getMessage(), null);
+                return;
+            }
+            log.info("call.answered setupMs={}", call.elapsedMillis());
+            work.execute(() -> {
+                try (var ignored2 = MDC.putCloseable("callId", call.callId())) {
+                    connectMedia(call, session);
+                }
+            });
+        }
+    }
+
+    private void connectMedia(Call call, CallMedia.OutboundSession session) {
+        if (!control.awaitStep(call, session.connected(), EndReason.MEDIA_FAILED, "ICE/DTLS not connected")) {
+            return;
+        }
+        callLog.event(call.callId(), "media.connected", null);
+        if (!control.awaitStep(call, session.ready(), EndReason.AGENT_FAILED, "agent not ready")) {
+            return;
+        }
+        if (!control.transition(call, CallState.CONNECTED, "call.connected")) {
+            return;
+        }
+        log.info("call.connected setupMs={}", call.elapsedMillis());
+        control.scheduleMaxDuration(call);
+        session.callConnected();
+    }
+
+    /** A status of a call the business placed: it rings, the user accepted, or the user declined. */
+    void onStatus(Call call, WebhookPayload.CallStatus status) {
+        String s = status.status() == null ? "" : status.status().toUpperCase(Locale.ROOT);
+        switch (s) {
+            case "RINGING" -> {
+                if (!control.transition(call, CallState.RINGING, "webhook.status")) {
+                    callLog.event(call.callId(), "webhook.status", s);
+                }
+            }
+            case "REJECTED" -> {
+                callLog.event(call.callId(), "webhook.status", s);
+                control.end(call, EndReason.REJECTED_REMOTE, "the user declined the call", null);
+            }
+            default -> callLog.event(call.callId(), "webhook.status", s);
+        }
+    }
+
+    /** The live call a WhatsApp id names; waits briefly when a {@code connect} is still in flight (it may be it). */
+    Call findDialled(String waCallId) {
+        var live = registry.find(waCallId);
+        if (live.isPresent()) {
+            return live.get();
+        }
+        if (connectsInFlight.get() == 0) {
+            return null;
+        }
+        CompletableFuture<Call> waiting = dialled.computeIfAbsent(waCallId, k -> new CompletableFuture<>());
+        live = registry.find(waCallId); // known between the first look and the wait
+        if (live.isPresent()) {
+            dialled.remove(waCallId);
+            return live.get();
+        }
+        try {
+            return waiting.get(ANSWER_RACE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return null;
+        } finally {
+            dialled.remove(waCallId, waiting);
+        }
+    }
+
+    private void refuseAnswer(String waCallId, String reason, String detail) {
+        metrics.counter("wavoice.outbound.answers_refused", "reason", reason).increment();
+        log.warn("call.answer_refused waCallId={} reason={} detail=\"{}\"", waCallId, reason, detail);
+    }
+
+    private String recentlyEnded(String waCallId) {
+        synchronized (ended) {
+            return ended.get(waCallId);
+        }
+    }
+
+    private DialOutcome refused(int status, String error) {
+        metrics.counter("wavoice.outbound.refused", "status", Integer.toString(status)).increment();
+        return new DialOutcome.Refused(status, error, null, null, null);
+    }
+
+    private DialOutcome refusedByGraph(GraphApiException e, String callId, String permission) {
+        int status = MetaCallErrors.apiStatus(e);
+        metrics.counter("wavoice.outbound.refused", "status", Integer.toString(status)).increment();
+        return new DialOutcome.Refused(status, e.getMessage(), callId, permission, e.code());
+    }
+
+    /** A call ended: its agent settings and any wait for a grant go with it. */
+    void ended(Call call) {
+        agentSettings.remove(call.callId());
+        pendingRequests.remove(call.callId());
+        if (call.waCallId() != null) {
+            synchronized (ended) {
+                ended.put(call.waCallId(), call.callId());
+            }
+        }
+    }
+}
