@@ -13,6 +13,8 @@ import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.metrics.Metrics;
+import dev.wavoice.server.permission.CallPermissionService;
+import dev.wavoice.server.permission.CallPermissionStore;
 import dev.wavoice.server.store.CallLogRepository;
 import dev.wavoice.server.store.Database;
 import dev.wavoice.server.store.QueuedCallLog;
@@ -37,6 +39,7 @@ import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +68,7 @@ public final class WavoiceServer implements AutoCloseable {
     private final ExecutorService work;
     private final ScheduledExecutorService timers;
     private final HttpApi http;
+    private final CallPermissionService permissions;
     private final AutoCloseable mediaResources;
     private final AgentHealth agentHealth;
     private final PeerClient peers;
@@ -162,11 +166,14 @@ public final class WavoiceServer implements AutoCloseable {
         // per webhook (which cost H2 three quarters of its webhook throughput).
         Deliveries deliveries = database.kind().equals("h2") ? new EventDeduplicator(50_000)
                 : new SharedDeliveries(clusterStore, metrics);
-        WebhookProcessor processor = new WebhookProcessor(json, controller, deliveries, cluster, work, metrics);
+        this.permissions = new CallPermissionService(new CallPermissionStore(database.dataSource(), json), graph,
+                config.permissions(), json, Clock.systemUTC(), metrics);
+        WebhookProcessor processor = new WebhookProcessor(json, controller, permissions, deliveries, cluster, work,
+                metrics);
         this.warmup = new StartupWarmup(opened.selfCall(), processor, graph, this::ownUrl, config.appSecret(),
                 StartupWarmup.Limits.DEFAULT);
         this.http = new HttpApi(config, processor, metrics, callLog, repository, calls, json, live, agentHealth,
-                cluster, extraRoutes, warmedUp::isDone);
+                cluster, extraRoutes, warmedUp::isDone, permissions);
     }
 
     /** What a call row names as its agent: the kind, and the transport when it is not the default WebSocket. */
@@ -297,6 +304,11 @@ public final class WavoiceServer implements AutoCloseable {
 
     public AgentHealth agentHealth() {
         return agentHealth;
+    }
+
+    /** WhatsApp call permissions: check before dialling, ask the user, hear the user's answer. */
+    public CallPermissionService permissions() {
+        return permissions;
     }
 
     /** Undoes a half-built server (the media port could not be opened): nothing was started yet. */

@@ -6,6 +6,7 @@ import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
+import dev.wavoice.server.config.PermissionSettings;
 import dev.wavoice.server.config.WavoiceConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -63,6 +64,15 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--graph-version", description = "Graph API version (env WHATSAPP_GRAPH_VERSION, default v23.0).")
     String graphVersion;
+
+    @Option(names = "--permission-template", description = "Approved template with a call permission request component, sent outside the 24 h customer-service window (env WAVOICE_PERMISSION_TEMPLATE; unset: no request outside the window).")
+    String permissionTemplate;
+
+    @Option(names = "--permission-template-language", description = "Language code of that template (env WAVOICE_PERMISSION_TEMPLATE_LANGUAGE, default en).")
+    String permissionTemplateLanguage;
+
+    @Option(names = "--permission-cache-seconds", description = "How long a stored call permission grant is used before Graph is asked again (env WAVOICE_PERMISSION_CACHE_SECONDS, default 60).")
+    Integer permissionCacheSeconds;
 
     @Option(names = "--agent", description = "local | echo | pcm-echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
     String agent;
@@ -134,6 +144,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .phoneNumberId(in.text(phoneNumberId, "WHATSAPP_PHONE_NUMBER_ID", null))
                 .graphUrl(in.uri(graphUrl, "WHATSAPP_GRAPH_URL", WavoiceConfig.DEFAULT_GRAPH_URL))
                 .graphVersion(in.text(graphVersion, "WHATSAPP_GRAPH_VERSION", WavoiceConfig.DEFAULT_GRAPH_VERSION))
+                .permissions(new PermissionSettings(in.text(permissionTemplate, "WAVOICE_PERMISSION_TEMPLATE", null),
+                        in.text(permissionTemplateLanguage, "WAVOICE_PERMISSION_TEMPLATE_LANGUAGE", "en"),
+                        Duration.ofSeconds(in.number(permissionCacheSeconds, "WAVOICE_PERMISSION_CACHE_SECONDS", 60))))
                 .agent(AgentKind.resolve(in.text(agent, "WAVOICE_AGENT", null),
                         in.text(null, "OPENAI_API_KEY", null) != null))
                 .agentUnavailable(AgentUnavailable.parse(in.text(agentUnavailable, "WAVOICE_AGENT_UNAVAILABLE", "auto")))

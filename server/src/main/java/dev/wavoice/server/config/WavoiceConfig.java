@@ -24,6 +24,7 @@ public record WavoiceConfig(
         URI graphUrl,
         String graphVersion,
         Duration graphTimeout,
+        PermissionSettings permissions,
         AgentKind agent,
         int maxCalls,
         Secret adminToken,
@@ -88,6 +89,7 @@ public record WavoiceConfig(
             }
         }
         Objects.requireNonNull(agentTransport, "agentTransport");
+        Objects.requireNonNull(permissions, "permissions");
         if (agentFallback == agentTransport) { // falling back to what failed is no fallback
             agentFallback = null;
         }
@@ -150,6 +152,7 @@ public record WavoiceConfig(
         private String graphVersion = DEFAULT_GRAPH_VERSION;
         /** Per HTTP attempt; the client retries up to its policy's attempts, so a dead Graph costs several of these. */
         private Duration graphTimeout = Duration.ofSeconds(10);
+        private PermissionSettings permissions = PermissionSettings.DEFAULT;
         private AgentKind agent = AgentKind.LOCAL;
         private int maxCalls = DEFAULT_MAX_CALLS;
         private Secret adminToken = Secret.none();
@@ -175,7 +178,7 @@ public record WavoiceConfig(
                 mediaHost = from.mediaHost; publicIp = from.publicIp; stunServer = from.stunServer; dbUrl = from.dbUrl; appSecret = from.appSecret;
                 verifyToken = from.verifyToken; accessToken = from.accessToken; phoneNumberId = from.phoneNumberId;
                 graphUrl = from.graphUrl; graphVersion = from.graphVersion;
-                graphTimeout = from.graphTimeout; agent = from.agent;
+                graphTimeout = from.graphTimeout; permissions = from.permissions; agent = from.agent;
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
                 agentUnavailable = from.agentUnavailable;
@@ -200,6 +203,7 @@ public record WavoiceConfig(
         public Builder graphUrl(URI v) { graphUrl = v; return this; }
         public Builder graphVersion(String v) { graphVersion = v; return this; }
         public Builder graphTimeout(Duration v) { graphTimeout = v; return this; }
+        public Builder permissions(PermissionSettings v) { permissions = v; return this; }
         public Builder agent(AgentKind v) { agent = v; return this; }
         public Builder maxCalls(int v) { maxCalls = v; return this; }
         public Builder adminToken(String v) { adminToken = Secret.of(v); return this; }
@@ -220,7 +224,7 @@ public record WavoiceConfig(
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
                     blankToNull(stunServer), dbUrl, appSecret,
-                    verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, graphTimeout, agent,
+                    verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, graphTimeout, permissions, agent,
                     maxCalls,
                     adminToken, ringTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
                     agentTransport, agentFallback, agentStallTimeout,
