@@ -10,9 +10,7 @@ public final class PermissionRequestException extends Exception {
         /** Outside the 24 h customer-service window and no template configured. */
         NO_TEMPLATE,
         /** Meta's {@code send_call_permission_request} says no: a limit is used up. */
-        REQUEST_LIMIT_REACHED,
-        /** The permission store could not be read or written. */
-        STORE_UNAVAILABLE
+        REQUEST_LIMIT_REACHED
     }
 
     private final Reason reason;
