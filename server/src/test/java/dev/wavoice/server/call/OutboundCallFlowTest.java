@@ -46,6 +46,7 @@ class OutboundCallFlowTest {
     record Placed(String callId, String waCallId) {}
 
     private Placed place(String to) throws Exception {
+        t.permits(to);
         HttpResponse<String> r = t.placeCall("{\"to\":\"" + to + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         JsonNode body = JSON.readTree(r.body());
@@ -156,6 +157,7 @@ class OutboundCallFlowTest {
 
     @Test
     void graphRefusingForMissingPermissionComesBackAsA403WithMetasCodeAndOnTheRow() throws Exception {
+        t.permits("15550000006"); // stored as granted, but Meta no longer agrees
         t.graph.then(Reply.graphError(400, 138006, null, "No approved call permission from the recipient"));
         HttpResponse<String> r = t.placeCall("{\"to\":\"15550000006\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
@@ -171,6 +173,7 @@ class OutboundCallFlowTest {
 
     @Test
     void graphFailingTheConnectIsNotRetriedWhenTheCallMayHaveBeenPlaced() throws Exception {
+        t.permits("15550000007");
         int connectsBefore = t.graph.requests(r -> "connect".equals(r.action())).size();
         t.graph.then(Reply.graphError(500, 1, null, "An unknown error occurred"));
         HttpResponse<String> r = t.placeCall("{\"to\":\"15550000007\"}");
