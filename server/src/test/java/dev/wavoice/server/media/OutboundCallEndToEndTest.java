@@ -108,4 +108,34 @@ class OutboundCallEndToEndTest {
                     .contains("wavoice_calls_started_total{direction=\"business_initiated\"} 1.0");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(DtlsRole.class)
+    void anAnswerWithAWrongFingerprintNeverCarriesMediaAndTheRowSaysWhy(DtlsRole edgeRole) throws Exception {
+        try (TestServer t = new TestServer(dir, null, b -> b.agent(AgentKind.ECHO).phoneNumberId("110000000000001"));
+             PionPeer whatsapp = PionPeer.start(PionPeer.Options.edgeAnswerer(edgeRole)
+                     .withConnectTimeout(Duration.ofSeconds(5)).withDuration(Duration.ofSeconds(10)))) {
+            t.permits("15557654321");
+            JsonNode body = JSON.readTree(t.placeCall("{\"to\":\"15557654321\"}").body());
+            String callId = body.path("call_id").asText();
+            String waCallId = body.path("wa_call_id").asText();
+            whatsapp.sendOffer(t.offerSentFor(waCallId));
+            String answer = whatsapp.answer(T);
+            // Another certificate's hash: the edge's real certificate will not match it.
+            String forged = answer.replaceAll("(a=fingerprint:sha-256 )([0-9A-Fa-f:]+)",
+                    "$1" + "AB:".repeat(31) + "AB");
+            assertThat(forged).isNotEqualTo(answer);
+            t.postSigned(TestServer.answerWebhook(waCallId, "1764000305", forged));
+
+            CallRecord ended = t.awaitCall(callId, c -> c.state().equals("ENDED"));
+            assertThat(ended.endReason()).isEqualTo("media_failed");
+            assertThat(ended.endDetail()).containsIgnoringCase("fingerprint");
+            assertThat(ended.connectedAt()).isNull();
+            assertThat(t.graph.requests(r -> waCallId.equals(r.callId()))).extracting(r -> r.action())
+                    .containsExactly("terminate");
+            // The port's counters are read once per scrape window (a quarter second), so a scrape may lag by that.
+            await().atMost(T).until(() -> t.get("/metrics").body()
+                    .contains("wavoice_media_failures_total{kind=\"dtls_fingerprint\"} 1.0"));
+        }
+    }
 }
