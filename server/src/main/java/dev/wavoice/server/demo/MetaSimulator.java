@@ -78,6 +78,7 @@ public final class MetaSimulator implements ExtraRoutes {
     public record MetaView(String callId, String state, Instant acceptedAt) {}
 
     private final SignedWebhookSender sender;
+    private final GraphAccessToken graphToken;
     private final ObjectMapper json;
     private final DemoWebhooks webhooks;
     private final OutboundRinger outbound;
@@ -92,10 +93,11 @@ public final class MetaSimulator implements ExtraRoutes {
      * @param answerTimeout how long an offer waits for the service's {@code pre_accept} or {@code reject}
      */
     public MetaSimulator(URI webhookUrl, String appSecret, String accessToken, ObjectMapper json, Duration answerTimeout) {
-        this.sender = new SignedWebhookSender(webhookUrl, appSecret, accessToken);
+        this.sender = new SignedWebhookSender(webhookUrl, appSecret);
+        this.graphToken = new GraphAccessToken(accessToken);
         this.json = json;
         this.webhooks = new DemoWebhooks();
-        this.outbound = new OutboundRinger(sender, json);
+        this.outbound = new OutboundRinger(sender, graphToken, json);
         this.answerTimeout = answerTimeout;
     }
 
@@ -200,7 +202,7 @@ public final class MetaSimulator implements ExtraRoutes {
 
     /** {@code POST /{version}/{phoneNumberId}/calls}: the call actions the business sends to Meta. */
     private void graph(Context ctx) throws Exception {
-        if (!sender.authorized(ctx)) {
+        if (!graphToken.admits(ctx)) {
             return;
         }
         if (!DemoWebhooks.PHONE_NUMBER_ID.equals(ctx.pathParam("phoneNumberId"))) {
@@ -260,7 +262,7 @@ public final class MetaSimulator implements ExtraRoutes {
     }
 
     private static void graphError(Context ctx, int status, int code, String message) {
-        SignedWebhookSender.graphError(ctx, status, code, message);
+        GraphAccessToken.graphError(ctx, status, code, message);
     }
 
     private int postWebhook(String callId, String event, byte[] body) throws InterruptedException {

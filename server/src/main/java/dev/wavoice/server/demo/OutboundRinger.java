@@ -82,14 +82,16 @@ final class OutboundRinger {
     public record OutboundView(String callId, String waCallId, String state, Instant acceptedAt) {}
 
     private final SignedWebhookSender sender;
+    private final GraphAccessToken graphToken;
     private final ObjectMapper json;
     private final OutboundWebhooks webhooks = new OutboundWebhooks();
     private final Map<String, PlacedCall> calls = new ConcurrentHashMap<>();
     private volatile Dialer dialer;
     private volatile LiveFeed live;
 
-    OutboundRinger(SignedWebhookSender sender, ObjectMapper json) {
+    OutboundRinger(SignedWebhookSender sender, GraphAccessToken graphToken, ObjectMapper json) {
         this.sender = sender;
+        this.graphToken = graphToken;
         this.json = json;
     }
 
@@ -221,17 +223,17 @@ final class OutboundRinger {
         JsonNode session = body.path("session");
         String sdp = session.path("sdp").asText("");
         if (!to.equals(OutboundWebhooks.USER_PHONE) && !to.equals(OutboundWebhooks.USER_ID)) {
-            SignedWebhookSender.graphError(ctx, 400, 100, "Invalid parameter: the demo has one user, "
+            GraphAccessToken.graphError(ctx, 400, 100, "Invalid parameter: the demo has one user, "
                     + OutboundWebhooks.USER_PHONE + " (" + OutboundWebhooks.USER_ID + ")");
             return;
         }
         if (!"offer".equals(session.path("sdp_type").asText("")) || sdp.isBlank() || sdp.length() > MAX_SDP_CHARS) {
-            SignedWebhookSender.graphError(ctx, 400, 100, "Invalid parameter: connect needs session.sdp_type offer"
+            GraphAccessToken.graphError(ctx, 400, 100, "Invalid parameter: connect needs session.sdp_type offer"
                     + " and session.sdp");
             return;
         }
         if (calls.size() >= MAX_CALLS) {
-            SignedWebhookSender.graphError(ctx, 429, 80007, "Rate limit hit: too many demo calls");
+            GraphAccessToken.graphError(ctx, 429, 80007, "Rate limit hit: too many demo calls");
             return;
         }
         byte[] id = new byte[12];
@@ -253,11 +255,11 @@ final class OutboundRinger {
     void graphAction(Context ctx, String action, String waCallId) {
         PlacedCall call = calls.get(waCallId);
         if (call == null) {
-            SignedWebhookSender.graphError(ctx, 400, 100, "Invalid call id");
+            GraphAccessToken.graphError(ctx, 400, 100, "Invalid call id");
             return;
         }
         if (!action.equals("terminate")) {
-            SignedWebhookSender.graphError(ctx, 400, 100, "Unsupported action " + action
+            GraphAccessToken.graphError(ctx, 400, 100, "Unsupported action " + action
                     + " on a business-initiated call");
             return;
         }
@@ -274,7 +276,7 @@ final class OutboundRinger {
      * service that checks before dialling may call; anyone else has none.
      */
     private void callPermissions(Context ctx) {
-        if (!sender.authorized(ctx)) {
+        if (!graphToken.admits(ctx)) {
             return;
         }
         String user = ctx.queryParam("user_wa_id") != null ? ctx.queryParam("user_wa_id") : ctx.queryParam("recipient");
