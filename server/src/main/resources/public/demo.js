@@ -4,6 +4,8 @@
 // goes straight to wavoice's media port (WebRTC: ICE, DTLS-SRTP, Opus). What wavoice logs about the call
 // (state, events, transcript) arrives over server-sent events.
 //
+// "Let the agent call me" (demo-call-me.js) runs the other way: wavoice calls, this page rings and answers.
+//
 // ?processing=off turns the browser's echo cancellation, noise suppression and gain control off, so a test
 // tone reaches wavoice unchanged (noise suppression treats a steady tone as noise).
 
@@ -11,11 +13,13 @@ const $ = id => document.getElementById(id);
 const ui = {
   call: $('call'), hangup: $('hangup'), state: $('state'), detail: $('detail'), callId: $('call-id'),
   micLevel: $('mic-level'), micDb: $('mic-db'), remoteLevel: $('remote-level'), remoteDb: $('remote-db'),
-  remoteTone: $('remote-tone'), transcript: $('transcript'), events: $('events'),
+  remoteTone: $('remote-tone'), tonesHeard: $('tones-heard'), transcript: $('transcript'), events: $('events'),
+  callMe: $('call-me'), incoming: $('incoming'), answer: $('answer'), decline: $('decline'),
 };
 const rawMicrophone = new URLSearchParams(location.search).get('processing') === 'off';
 
-let call = null; // { id, pc, mic, feed, audio, context, meters: [], firstEventAt, ended }
+// { id, pc, mic, feed, audio, context, meters: [], firstEventAt, ended, path: where hang-up goes (Meta's call URL) }
+let call = null;
 
 function setState(state, detail) {
   ui.state.textContent = state;
@@ -31,23 +35,36 @@ async function postJson(path, body) {
   return json;
 }
 
-async function startCall() {
+function resetPage() {
   ui.call.disabled = true;
+  ui.callMe.disabled = true;
   ui.transcript.innerHTML = '<p class="empty">Nothing said yet.</p>';
   ui.events.textContent = '';
+  ui.tonesHeard.textContent = 'none';
+  ui.tonesHeard.dataset.hz = '';
+}
+
+function microphone() {
+  return navigator.mediaDevices.getUserMedia({ audio: rawMicrophone
+      ? { echoCancellation: false, noiseSuppression: false, autoGainControl: false } : true });
+}
+
+async function startCall() {
+  resetPage();
   try {
     setState('microphone', 'allow the microphone to call');
-    const mic = await navigator.mediaDevices.getUserMedia({ audio: rawMicrophone
-        ? { echoCancellation: false, noiseSuppression: false, autoGainControl: false } : true });
+    const mic = await microphone();
     const context = new AudioContext();
-    call = { id: null, pc: null, mic, feed: null, audio: null, context, meters: [], firstEventAt: null, ended: false };
+    call = { id: null, pc: null, mic, feed: null, audio: null, context, meters: [], firstEventAt: null, ended: false,
+             path: null };
     call.meters.push(meter(context, mic, ui.micLevel, ui.micDb, null));
 
     const reserved = await postJson('/demo/calls');
     call.id = reserved.callId;
+    call.path = '/demo/calls/' + encodeURIComponent(call.id);
     ui.callId.textContent = call.id;
     ui.hangup.disabled = false;
-    await openFeed(call);
+    await openFeed(call, call.path + '/live');
 
     const pc = new RTCPeerConnection({ iceServers: [] });
     call.pc = pc;
@@ -79,9 +96,9 @@ async function startCall() {
 }
 
 // Resolves once the stream is subscribed (its first "live" event), so no event of the call is missed.
-function openFeed(c) {
+function openFeed(c, url) {
   return new Promise((resolve, reject) => {
-    const feed = new EventSource('/demo/calls/' + encodeURIComponent(c.id) + '/live');
+    const feed = new EventSource(url);
     c.feed = feed;
     feed.addEventListener('live', () => resolve(), { once: true });
     feed.addEventListener('error', () => { if (feed.readyState === EventSource.CLOSED) reject(new Error('live feed closed')); });
@@ -209,6 +226,19 @@ function showTone(analyser, bins, sampleRate, label) {
   label.textContent = hz.toFixed(1) + ' Hz at ' + bestDb.toFixed(0) + ' dB';
   label.dataset.hz = hz.toFixed(2);
   label.dataset.db = bestDb.toFixed(1);
+  noteTone(hz, bestDb);
+}
+
+// Every distinct tone wavoice played, in the order first heard (10 Hz steps): the agent's greeting chime comes
+// before anything it says back.
+function noteTone(hz, db) {
+  if (db < -60) return;
+  const heard = ui.tonesHeard.dataset.hz ? ui.tonesHeard.dataset.hz.split(' ') : [];
+  const step = String(Math.round(hz / 10) * 10);
+  if (heard.includes(step)) return;
+  heard.push(step);
+  ui.tonesHeard.dataset.hz = heard.join(' ');
+  ui.tonesHeard.textContent = heard.map(h => h + ' Hz').join(', ');
 }
 
 function closeMedia() {
@@ -217,10 +247,12 @@ function closeMedia() {
   call.meters.forEach(m => m.stop());
   call.meters = [];
   if (call.pc) call.pc.close();
-  call.mic.getTracks().forEach(t => t.stop());
+  if (call.mic) call.mic.getTracks().forEach(t => t.stop());
   if (call.audio) call.audio.srcObject = null;
   ui.hangup.disabled = true;
+  ui.incoming.classList.add('hidden');
   ui.call.disabled = false;
+  ui.callMe.disabled = false;
 }
 
 // The call is over on wavoice's side: stop media, keep the feed a moment for the last rows.
@@ -233,18 +265,18 @@ function endLocally(state, detail) {
 
 async function hangUp() {
   if (!call || call.ended) return;
-  const id = call.id;
+  const path = call.path;
   ui.hangup.disabled = true;
   setState('hanging up', 'terminate webhook sent');
   // As on WhatsApp: Meta tells the business first, then the phone's media stops. The ended call row (reason,
   // duration) follows over the feed.
-  if (id) await postJson('/demo/calls/' + encodeURIComponent(id) + '/hangup').catch(() => {});
+  if (path) await postJson(path + '/hangup').catch(() => {});
   closeMedia();
 }
 
 ui.call.addEventListener('click', startCall);
 ui.hangup.addEventListener('click', hangUp);
 window.addEventListener('pagehide', () => {
-  if (call && !call.ended && call.id) navigator.sendBeacon('/demo/calls/' + encodeURIComponent(call.id) + '/hangup');
+  if (call && !call.ended && call.path) navigator.sendBeacon(call.path + (call.answered === false ? '/decline' : '/hangup'));
 });
 showAgentStatus();

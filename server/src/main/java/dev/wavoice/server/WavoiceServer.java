@@ -321,6 +321,11 @@ public final class WavoiceServer implements AutoCloseable {
         return calls;
     }
 
+    /** Calls the business places ({@code POST /api/calls} goes through the same). */
+    public OutboundCalls outbound() {
+        return controller.outbound();
+    }
+
     public LiveFeed live() {
         return live;
     }

@@ -45,7 +45,9 @@ public final class DemoServer implements AutoCloseable {
                 .build();
         MetaSimulator meta = new MetaSimulator(URI.create(origin + "/webhook"), appSecret, accessToken,
                 WavoiceServer.objectMapper(), Duration.ofSeconds(15));
-        WavoiceServer server = WavoiceServer.create(config, agent, meta).start();
+        WavoiceServer server = WavoiceServer.create(config, agent, meta);
+        meta.dialThrough(server.outbound());
+        server.start();
         return new DemoServer(server, config, URI.create(origin + "/"));
     }
 

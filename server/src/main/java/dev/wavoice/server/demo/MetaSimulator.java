@@ -2,21 +2,15 @@ package dev.wavoice.server.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wavoice.server.call.OutboundCalls;
 import dev.wavoice.server.web.ExtraRoutes;
 import dev.wavoice.server.web.LiveFeed;
 import dev.wavoice.server.web.LiveStream;
 import dev.wavoice.server.web.StaticResource;
-import dev.wavoice.server.whatsapp.WebhookSignature;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *                                /demo/graph/.../calls accept      ←  (ICE+DTLS up)   → notice on the feed
  * POST /demo/calls/{id}/hangup → terminate webhook                  →  /webhook
  * </pre>
+ *
+ * <p>Calls the business places to the demo's user ("Let the agent call me") are Meta's other side, in
+ * {@link OutboundRinger}; the Graph route hands it {@code connect} and the actions on its calls.
  */
 public final class MetaSimulator implements ExtraRoutes {
     private static final Logger log = LoggerFactory.getLogger(MetaSimulator.class);
@@ -80,14 +77,12 @@ public final class MetaSimulator implements ExtraRoutes {
     /** What the page's live stream ticks with: Meta's state of the call. */
     public record MetaView(String callId, String state, Instant acceptedAt) {}
 
-    private final URI webhookUrl;
-    private final WebhookSignature signature;
-    private final byte[] accessToken;
+    private final SignedWebhookSender sender;
+    private final GraphAccessToken graphToken;
     private final ObjectMapper json;
     private final DemoWebhooks webhooks;
+    private final OutboundRinger outbound;
     private final Duration answerTimeout;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
     private final Map<String, DemoCall> calls = new ConcurrentHashMap<>();
     private volatile LiveFeed live;
 
@@ -98,12 +93,17 @@ public final class MetaSimulator implements ExtraRoutes {
      * @param answerTimeout how long an offer waits for the service's {@code pre_accept} or {@code reject}
      */
     public MetaSimulator(URI webhookUrl, String appSecret, String accessToken, ObjectMapper json, Duration answerTimeout) {
-        this.webhookUrl = webhookUrl;
-        this.signature = new WebhookSignature(appSecret);
-        this.accessToken = accessToken.getBytes(StandardCharsets.UTF_8);
+        this.sender = new SignedWebhookSender(webhookUrl, appSecret);
+        this.graphToken = new GraphAccessToken(accessToken);
         this.json = json;
         this.webhooks = new DemoWebhooks();
+        this.outbound = new OutboundRinger(sender, graphToken, json);
         this.answerTimeout = answerTimeout;
+    }
+
+    /** The service's outbound flow, for "Let the agent call me": set once the service exists. */
+    public void dialThrough(OutboundCalls outboundCalls) {
+        outbound.dialThrough(outboundCalls::dial);
     }
 
     /** A random secret for one run (app secret, access token) when none is configured. */
@@ -118,6 +118,7 @@ public final class MetaSimulator implements ExtraRoutes {
         this.live = live;
         routes.get("/", StaticResource.of("demo.html"));
         routes.get("/assets/demo.js", StaticResource.of("demo.js"));
+        routes.get("/assets/demo-call-me.js", StaticResource.of("demo-call-me.js"));
         routes.post("/demo/calls", this::reserve);
         routes.get("/demo/calls/{callId}/live", ctx -> {
             DemoCall call = calls.get(ctx.pathParam("callId"));
@@ -130,6 +131,7 @@ public final class MetaSimulator implements ExtraRoutes {
         routes.post("/demo/calls/{callId}/offer", this::offer);
         routes.post("/demo/calls/{callId}/hangup", this::hangup);
         routes.post("/demo/graph/{version}/{phoneNumberId}/calls", this::graph);
+        outbound.addTo(routes, live, stream);
     }
 
     private static MetaView view(DemoCall call) {
@@ -200,11 +202,7 @@ public final class MetaSimulator implements ExtraRoutes {
 
     /** {@code POST /{version}/{phoneNumberId}/calls}: the call actions the business sends to Meta. */
     private void graph(Context ctx) throws Exception {
-        String header = ctx.header("Authorization");
-        byte[] presented = header != null && header.startsWith("Bearer ")
-                ? header.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(presented, accessToken)) {
-            graphError(ctx, 401, 190, "Invalid OAuth access token.");
+        if (!graphToken.admits(ctx)) {
             return;
         }
         if (!DemoWebhooks.PHONE_NUMBER_ID.equals(ctx.pathParam("phoneNumberId"))) {
@@ -213,7 +211,16 @@ public final class MetaSimulator implements ExtraRoutes {
         }
         JsonNode body = json.readTree(ctx.body());
         String action = body.path("action").asText("");
-        DemoCall call = calls.get(body.path("call_id").asText(""));
+        if (action.equals("connect")) {
+            outbound.connect(ctx, body);
+            return;
+        }
+        String callId = body.path("call_id").asText("");
+        DemoCall call = calls.get(callId);
+        if (call == null && outbound.knows(callId)) {
+            outbound.graphAction(ctx, action, callId);
+            return;
+        }
         if (call == null) {
             graphError(ctx, 400, 100, "Invalid call id");
             return;
@@ -255,23 +262,10 @@ public final class MetaSimulator implements ExtraRoutes {
     }
 
     private static void graphError(Context ctx, int status, int code, String message) {
-        ctx.status(status).json(Map.of("error", Map.of("message", message, "type", "OAuthException", "code", code)));
+        GraphAccessToken.graphError(ctx, status, code, message);
     }
 
     private int postWebhook(String callId, String event, byte[] body) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(webhookUrl)
-                .timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/json")
-                .header(WebhookSignature.HEADER, signature.sign(body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            log.info("demo.webhook_sent callId={} event={} status={}", callId, event, status);
-            return status;
-        } catch (IOException e) {
-            log.warn("demo.webhook_failed callId={} event={} error=\"{}\"", callId, event, e.toString());
-            return 0;
-        }
+        return sender.post(callId, event, body);
     }
 }

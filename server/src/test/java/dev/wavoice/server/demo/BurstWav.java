@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A tone burst followed by silence, as a 48 kHz mono 16-bit WAV for Chromium's fake microphone (which loops it):
- * a caller who speaks, then pauses, so a turn-taking agent hears the end of each utterance.
+ * A tone burst and silence, as a 48 kHz mono 16-bit WAV for Chromium's fake microphone (which loops it from the
+ * start each time a page opens the microphone): a caller who speaks, then pauses, so a turn-taking agent hears the
+ * end of each utterance. With {@code silenceFirst} the caller listens before speaking, so what the agent says the
+ * moment the call is up (its greeting) is not talked over.
  */
-record BurstWav(double frequencyHz, Duration tone, Duration silence, double amplitude) {
+record BurstWav(double frequencyHz, Duration tone, Duration silence, double amplitude, boolean silenceFirst) {
     static final int SAMPLE_RATE = 48_000;
 
     Path writeTo(Path file) {
@@ -28,7 +30,8 @@ record BurstWav(double frequencyHz, Duration tone, Duration silence, double ampl
                 .putInt(SAMPLE_RATE).putInt(SAMPLE_RATE * 2).putShort((short) 2).putShort((short) 16)
                 .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * samples);
         double step = 2 * Math.PI * frequencyHz / SAMPLE_RATE;
-        for (int i = 0; i < samples; i++) {
+        for (int n = 0; n < samples; n++) {
+            int i = silenceFirst ? (n + toneSamples) % samples : n; // the same loop, started at its pause
             double gain = i >= toneSamples ? 0 : Math.min(1, Math.min(i, toneSamples - i) / (double) fade);
             buf.putShort((short) Math.round(amplitude * gain * Short.MAX_VALUE * Math.sin(step * i)));
         }

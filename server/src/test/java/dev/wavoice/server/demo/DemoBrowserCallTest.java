@@ -49,8 +49,9 @@ class DemoBrowserCallTest {
 
     @BeforeAll
     static void startChromium() {
-        // The caller speaks for a second, then pauses: an agent that takes turns hears each utterance end.
-        Path wav = new BurstWav(TONE_HZ, Duration.ofMillis(1000), Duration.ofMillis(2500), 0.5)
+        // The caller listens first (the agent greets the moment the call is up), then speaks for a second and
+        // pauses: an agent that takes turns hears each utterance end.
+        Path wav = new BurstWav(TONE_HZ, Duration.ofMillis(1000), Duration.ofMillis(2500), 0.5, true)
                 .writeTo(dir.resolve("caller.wav"));
         chrome = ChromiumBrowser.start(wav);
     }
@@ -175,6 +176,103 @@ class DemoBrowserCallTest {
                     .contains("agent.leg", "agent.first_audio");
             assertThat(demo.server().metrics().scrape()).contains("wavoice_opus_frames_total{op=\"decode\"} 0.0");
         }
+    }
+
+    /**
+     * "Let the agent call me": the page asks for a call, the service dials through its own outbound flow (offer, Graph
+     * {@code connect} to the simulated Meta), the page rings (a RINGING status webhook) and answers with Chromium's
+     * own SDP (a business-initiated connect webhook). The local agent greets first: its chime (660 then 880 Hz) is the
+     * first tone the page hears; the caller's 440 Hz burst comes back after it as the parrot reply, so the agent hears
+     * the browser too. Hang-up is a terminate webhook; the row says BUSINESS_INITIATED, with its events in order.
+     */
+    @Test
+    void theAgentCallsTheBrowserWhichAnswersAndHearsTheGreetingFirst() throws Exception {
+        try (DemoServer demo = startDemo(AgentKind.LOCAL, "outbound")) {
+            ChromeDriver driver = chrome.openPage(demo.pageUrl() + "?processing=off");
+            driver.manage().window().setSize(new Dimension(1100, 1400));
+            driver.findElement(By.id("call-me")).click();
+
+            awaitPage(driver, "the page to ring", d -> "incoming".equals(attr(d, "state", "data-state")));
+            assertThat(driver.findElement(By.id("incoming")).isDisplayed()).isTrue();
+            String callId = driver.findElement(By.id("call-id")).getText();
+            assertThat(callId).startsWith("wv.");
+            CallRecord ringing = awaitRow(demo, callId, "RINGING");
+            assertThat(ringing.direction()).isEqualTo("BUSINESS_INITIATED");
+            assertThat(ringing.waCallId()).startsWith("wacid.demo-out-");
+            screenshot(driver, "demo-page-incoming.png");
+
+            driver.findElement(By.id("answer")).click();
+            awaitPage(driver, "the page to report the call connected", d -> "connected".equals(attr(d, "state", "data-state")));
+            CallRecord live = awaitRow(demo, callId, "CONNECTED");
+            assertThat(live.direction()).isEqualTo("BUSINESS_INITIATED");
+            assertThat(live.callerPhone()).isEqualTo(DemoWebhooks.CALLER_PHONE);
+            assertThat(live.callbackData()).isEqualTo(OutboundRinger.CALLBACK_DATA);
+
+            awaitPage(driver, "the caller's tone back from the agent, after its greeting",
+                    d -> heardIndex(d, TONE_HZ) >= 0);
+            int greeting = Math.max(heardIndex(driver, 880), heardIndex(driver, 660));
+            assertThat(greeting).as("the greeting chime among the tones heard: %s", attr(driver, "tones-heard", "data-hz"))
+                    .isGreaterThanOrEqualTo(0);
+            assertThat(greeting).as("the agent greets first: %s", attr(driver, "tones-heard", "data-hz"))
+                    .isLessThan(heardIndex(driver, TONE_HZ));
+            awaitPage(driver, "the agent's transcript of the caller",
+                    d -> d.findElements(By.cssSelector("#transcript p.caller")).size() >= 1);
+            assertThat(demo.server().repository().transcripts(callId)).extracting(TranscriptRecord::speaker)
+                    .as("the greeting is the call's first turn").first().isEqualTo("assistant");
+            assertThat(demo.server().repository().transcripts(callId).getFirst().text()).contains("greeting");
+            assertThat(driver.findElement(By.id("events")).getText()).contains("webhook.status",
+                    "webhook.connect", "media.connected", "call.connected");
+            screenshot(driver, "demo-page-outbound.png");
+
+            driver.findElement(By.id("hangup")).click();
+            awaitPage(driver, "the page to show the call ended", d -> "ended".equals(attr(d, "state", "data-state")));
+            assertThat(driver.findElement(By.id("detail")).getText()).contains("caller_hangup");
+            CallRecord ended = awaitRow(demo, callId, "ENDED");
+            assertThat(ended.endReason()).isEqualTo("caller_hangup");
+            assertThat(ended.direction()).isEqualTo("BUSINESS_INITIATED");
+            assertThat(demo.server().repository().events(callId)).extracting(CallEventRecord::type)
+                    .containsSubsequence("call.requested", "graph.connect", "webhook.status", "webhook.connect",
+                            "media.connected", "call.connected", "webhook.terminate", "call.ended");
+            assertThat(demo.server().repository().events(callId)).extracting(CallEventRecord::type)
+                    .as("the user hung up: nothing for the service to tell Graph").doesNotContain("graph.terminate");
+        }
+    }
+
+    /** Declining on the page is Meta's REJECTED status: the service ends the call, and says so on the page. */
+    @Test
+    void theBrowserDeclinesTheAgentsCall() throws Exception {
+        try (DemoServer demo = startDemo(AgentKind.LOCAL, "outbound-declined")) {
+            ChromeDriver driver = chrome.openPage(demo.pageUrl().toString());
+            driver.findElement(By.id("call-me")).click();
+            awaitPage(driver, "the page to ring", d -> "incoming".equals(attr(d, "state", "data-state")));
+            String callId = driver.findElement(By.id("call-id")).getText();
+            driver.findElement(By.id("decline")).click();
+            awaitPage(driver, "the page to show the call ended", d -> "ended".equals(attr(d, "state", "data-state")));
+            assertThat(driver.findElement(By.id("detail")).getText()).contains("rejected_remote", "declined");
+            assertThat(driver.findElement(By.id("incoming")).isDisplayed()).isFalse();
+            assertThat(driver.findElement(By.id("call-me")).isEnabled()).as("another call can be asked for").isTrue();
+            CallRecord ended = awaitRow(demo, callId, "ENDED");
+            assertThat(ended.endReason()).isEqualTo("rejected_remote");
+            assertThat(ended.connectedAt()).isNull();
+            assertThat(demo.server().repository().events(callId)).extracting(CallEventRecord::type)
+                    .containsSubsequence("graph.connect", "webhook.status", "webhook.status", "call.ended")
+                    .doesNotContain("webhook.connect", "media.connected");
+        }
+    }
+
+    /** The position of a tone (within 2 %) among the tones the page heard, in order; -1 when not heard. */
+    private static int heardIndex(WebDriver d, double hz) {
+        String heard = attr(d, "tones-heard", "data-hz");
+        if (heard == null || heard.isBlank()) {
+            return -1;
+        }
+        String[] tones = heard.trim().split(" ");
+        for (int i = 0; i < tones.length; i++) {
+            if (Math.abs(number(tones[i]) - hz) < 0.02 * hz) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
