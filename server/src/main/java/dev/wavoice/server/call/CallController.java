@@ -315,6 +315,11 @@ public final class CallController implements CallWebhookListener {
     }
 
     boolean transition(Call call, CallState next, String eventType) {
+        return transition(call, next, eventType, null);
+    }
+
+    /** Moves the call on, saves its row and logs {@code eventType}; false (nothing logged) for a backward move. */
+    boolean transition(Call call, CallState next, String eventType, String detail) {
         call.lock().lock();
         try {
             if (!call.moveTo(next)) {
@@ -324,7 +329,7 @@ public final class CallController implements CallWebhookListener {
         } finally {
             call.lock().unlock();
         }
-        callLog.event(call.callId(), eventType, null);
+        callLog.event(call.callId(), eventType, detail);
         return true;
     }
 

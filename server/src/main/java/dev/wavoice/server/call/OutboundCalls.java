@@ -435,7 +435,7 @@ public final class OutboundCalls {
         String s = status.status() == null ? "" : status.status().toUpperCase(Locale.ROOT);
         switch (s) {
             case "RINGING" -> {
-                if (!control.transition(call, CallState.RINGING, "webhook.status")) {
+                if (!control.transition(call, CallState.RINGING, "webhook.status", s)) {
                     callLog.event(call.callId(), "webhook.status", s);
                 }
             }
