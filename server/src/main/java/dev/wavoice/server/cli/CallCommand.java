@@ -3,6 +3,7 @@ package dev.wavoice.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +12,9 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code wavoice call --to …}: asks a running wavoice to place a call ({@code POST /api/calls}), prints what it answered
@@ -60,11 +63,16 @@ public final class CallCommand implements Callable<Integer> {
     @Option(names = "--wait-seconds", defaultValue = "600", description = "Give up following after this long (default ${DEFAULT-VALUE}).")
     int waitSeconds;
 
+    @Spec
+    CommandSpec spec;
+
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         ObjectNode body = json.createObjectNode().put("to", to);
         putIfSet(body, "phone_number_id", phoneNumberId);
         putIfSet(body, "callback_data", callbackData);
@@ -80,20 +88,22 @@ public final class CallCommand implements Callable<Integer> {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
-        System.out.println(placed.body());
+        out.println(placed.body());
+        out.flush();
         if (placed.statusCode() / 100 != 2) {
-            System.err.println("wavoice call: refused (HTTP " + placed.statusCode() + ")");
+            err.println("wavoice call: refused (HTTP " + placed.statusCode() + ")");
+            err.flush();
             return 1;
         }
         String callId = json.readTree(placed.body()).path("call_id").asText(null);
         if (!await || callId == null) {
             return 0;
         }
-        return follow(callId);
+        return follow(callId, out, err);
     }
 
     /** Polls the call's row, printing each new state, until it ends. */
-    private int follow(String callId) throws Exception {
+    private int follow(String callId, PrintWriter out, PrintWriter err) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
@@ -103,8 +113,9 @@ public final class CallCommand implements Callable<Integer> {
                 JsonNode call = json.readTree(r.body()).path("call");
                 String state = call.path("state").asText();
                 if (!state.equals(last)) {
-                    System.out.println(state + (FINAL.contains(state) ? " " + call.path("endReason").asText()
+                    out.println(state + (FINAL.contains(state) ? " " + call.path("endReason").asText()
                             + " " + call.path("endDetail").asText("") : ""));
+                    out.flush();
                     last = state;
                 }
                 if (FINAL.contains(state)) {
@@ -114,7 +125,8 @@ public final class CallCommand implements Callable<Integer> {
             }
             Thread.sleep(250);
         }
-        System.err.println("wavoice call: still " + last + " after " + waitSeconds + " s");
+        err.println("wavoice call: still " + last + " after " + waitSeconds + " s");
+        err.flush();
         return 1;
     }
 
