@@ -380,8 +380,8 @@ public final class CallController implements CallWebhookListener {
             EndReason reason = restarted ? EndReason.SERVER_RESTART : EndReason.INSTANCE_LOST;
             String told = restarted ? "after a restart" : "for lost instance " + row.ownerInstance();
             if (!Call.Direction.BUSINESS_INITIATED.name().equals(row.direction())) {
-                tellGraph(row.phoneNumberId(), row.callId(), row.callId(), CallState.CONNECTED.name().equals(row.state()),
-                        told);
+                boolean wasConnected = CallState.CONNECTED.name().equals(row.state());
+                tellGraph(row.phoneNumberId(), row.callId(), row.callId(), wasConnected, told);
             } else if (row.waCallId() != null) { // dialled: hang up; not dialled yet: WhatsApp knows nothing of it
                 tellGraph(row.phoneNumberId(), row.callId(), row.waCallId(), true, told);
             }
@@ -394,6 +394,11 @@ public final class CallController implements CallWebhookListener {
             metrics.counter("wavoice.calls", "outcome", reason.wireName()).increment();
             log.info("call.ended reason={} detail=\"{}\" state_before={}", reason.wireName(), detail, row.state());
         }
+    }
+
+    /** A business-initiated call that ended while its {@code connect} was in flight: WhatsApp rings it, so hang up. */
+    void hangUpDialled(Call call) {
+        tellGraph(call, true);
     }
 
     /**
@@ -410,7 +415,10 @@ public final class CallController implements CallWebhookListener {
         tellGraph(call.phoneNumberId(), call.callId(), call.callId(), wasConnected, null);
     }
 
-    /** {@code terminate} for a connected call, {@code reject} for one still ringing; a failure is logged, not thrown. */
+    /**
+     * {@code terminate} for a connected call, {@code reject} for one still ringing, by the id Graph knows the call by;
+     * a failure is logged, not thrown.
+     */
     private void tellGraph(String phoneNumberId, String callId, String graphCallId, boolean wasConnected,
             String eventDetail) {
         String action = wasConnected ? "terminate" : "reject";

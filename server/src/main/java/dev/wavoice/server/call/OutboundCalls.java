@@ -12,15 +12,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +34,6 @@ public final class OutboundCalls {
     /** A phone number in the digits Graph takes (E.164 without the plus), or a BSUID such as {@code US.1349…}. */
     private static final Pattern PHONE = Pattern.compile("\\+?[1-9][0-9]{6,14}");
     private static final Pattern BSUID = Pattern.compile("[A-Z]{2}\\.[0-9A-Za-z]{4,64}");
-    /** How long an answer webhook waits for a {@code connect} still in flight to say which call it answers. */
-    private static final Duration ANSWER_RACE_WAIT = Duration.ofSeconds(3);
 
     /**
      * What the business asks for.
@@ -103,16 +97,7 @@ public final class OutboundCalls {
     private final SecureRandom random = new SecureRandom();
     /** Calls waiting for the user's grant, by business number and user. */
     private final Map<String, List<Call>> awaitingGrant = new ConcurrentHashMap<>();
-    /** Answers that came before their call's {@code connect} returned, by WhatsApp call id. */
-    private final Map<String, CompletableFuture<Call>> dialled = new ConcurrentHashMap<>();
-    private final AtomicInteger connectsInFlight = new AtomicInteger();
-    /** Ended calls by WhatsApp id, the latest few thousand: a late answer for one is noted on its row. */
-    private final Map<String, String> ended = new LinkedHashMap<>(256, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > 4096;
-        }
-    };
+    private final DialledCalls dialled;
     /** What each call waiting for a grant asked for, to dial it as asked. */
     private final Map<String, DialRequest> pendingRequests = new ConcurrentHashMap<>();
 
@@ -130,6 +115,7 @@ public final class OutboundCalls {
         this.agentSettings = agentSettings;
         this.settings = settings;
         this.defaultPhoneNumberId = defaultPhoneNumberId;
+        this.dialled = new DialledCalls(registry);
         this.agentName = agentName;
         this.instanceId = instanceId;
     }
@@ -147,7 +133,8 @@ public final class OutboundCalls {
         String phoneNumberId = request.phoneNumberId() != null && !request.phoneNumberId().isBlank()
                 ? request.phoneNumberId().strip() : defaultPhoneNumberId;
         if (phoneNumberId == null) {
-            return refused(400, "no business number to call from: pass phone_number_id or set WHATSAPP_PHONE_NUMBER_ID");
+            return refused(400,
+                    "no business number to call from: pass phone_number_id or set WHATSAPP_PHONE_NUMBER_ID");
         }
         String callId = "wv." + HexFormat.of().formatHex(randomBytes());
         CallerIdentity user = phone ? new CallerIdentity(to, null, null) : new CallerIdentity(null, to, null);
@@ -195,7 +182,8 @@ public final class OutboundCalls {
                         + asked.refusal(), null, verdict.status(), null);
             }
             if ("already_granted".equals(asked.how())) { // granted between the check and the request
-                return place(newCall(callId, user, phoneNumberId, request, CallState.DIALLING), to, request, "already_granted");
+                Call call = newCall(callId, user, phoneNumberId, request, CallState.DIALLING);
+                return place(call, to, request, "already_granted");
             }
             sent = true;
         } else if (!request.dialOnGrant() || verdict.limited()) {
@@ -221,7 +209,8 @@ public final class OutboundCalls {
                 control.end(call, EndReason.NO_PERMISSION, "no grant within " + settings.grantWait(), null);
             }
         });
-        log.info("call.awaiting_permission user={} requestSent={} waitS={}", to, sent, settings.grantWait().toSeconds());
+        log.info("call.awaiting_permission user={} requestSent={} waitS={}", to, sent,
+                settings.grantWait().toSeconds());
         return new DialOutcome.PermissionRequested(callId, verdict.status(), sent, true);
     }
 
@@ -316,7 +305,7 @@ public final class OutboundCalls {
         session.ended().thenAccept(e -> work.execute(() -> control.end(call, e.reason(), e.detail(), null)));
 
         String waCallId;
-        connectsInFlight.incrementAndGet();
+        dialled.connecting();
         try {
             waCallId = graph.connect(call.phoneNumberId(), to, session.offerSdp(), request.callbackData());
         } catch (GraphApiException e) {
@@ -330,20 +319,19 @@ public final class OutboundCalls {
             control.end(call, reason, e.getMessage(), null);
             return refusedByGraph(e, call.callId(), permission);
         } finally {
-            connectsInFlight.decrementAndGet();
+            dialled.connectDone();
         }
+        boolean endedFirst;
         call.lock().lock();
         try {
+            // An end after this sees WhatsApp's id and hangs up through Graph itself; one before could not.
+            endedFirst = call.isEnded();
             call.dialled(waCallId);
-            registry.knownAs(waCallId, call);
             callLog.saveCall(call.snapshot());
         } finally {
             call.lock().unlock();
         }
-        CompletableFuture<Call> waiting = dialled.remove(waCallId);
-        if (waiting != null) {
-            waiting.complete(call);
-        }
+        dialled.named(waCallId, call);
         callLog.event(call.callId(), "graph.connect", "wa_call_id=" + waCallId);
         log.info("call.dialled waCallId={} setupMs={}", waCallId, call.elapsedMillis());
         control.schedule(call, settings.dialTimeout(), () -> {
@@ -351,8 +339,8 @@ public final class OutboundCalls {
                 control.end(call, EndReason.DIAL_TIMEOUT, "not answered within " + settings.dialTimeout(), null);
             }
         });
-        if (CallController.hasEnded(call)) { // ended while Graph answered (its media failed): hang up what was dialled
-            control.end(call, EndReason.GRAPH_ERROR, "ended while dialling", null);
+        if (endedFirst) { // ended while Graph placed it (its media failed): WhatsApp rings a call nobody carries
+            control.hangUpDialled(call);
         }
         return new DialOutcome.Dialled(call.callId(), waCallId);
     }
@@ -362,9 +350,9 @@ public final class OutboundCalls {
      * answer. The media connects; the agent greets first once it has.
      */
     void onAnswer(WebhookPayload.CallEvent event) {
-        Call call = findDialled(event.id());
+        Call call = dialled.find(event.id());
         if (call == null) {
-            String ended = recentlyEnded(event.id());
+            String ended = dialled.endedAs(event.id());
             if (ended != null) {
                 refuseAnswer(event.id(), "call_ended", "the call had ended already");
                 callLog.event(ended, "webhook.connect.refused", "answer for a call that had ended already");
@@ -447,39 +435,9 @@ public final class OutboundCalls {
         }
     }
 
-    /** The live call a WhatsApp id names; waits briefly when a {@code connect} is still in flight (it may be it). */
-    Call findDialled(String waCallId) {
-        var live = registry.find(waCallId);
-        if (live.isPresent()) {
-            return live.get();
-        }
-        if (connectsInFlight.get() == 0) {
-            return null;
-        }
-        CompletableFuture<Call> waiting = dialled.computeIfAbsent(waCallId, k -> new CompletableFuture<>());
-        live = registry.find(waCallId); // known between the first look and the wait
-        if (live.isPresent()) {
-            dialled.remove(waCallId);
-            return live.get();
-        }
-        try {
-            return waiting.get(ANSWER_RACE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            return null;
-        } finally {
-            dialled.remove(waCallId, waiting);
-        }
-    }
-
     private void refuseAnswer(String waCallId, String reason, String detail) {
         metrics.counter("wavoice.outbound.answers_refused", "reason", reason).increment();
         log.warn("call.answer_refused waCallId={} reason={} detail=\"{}\"", waCallId, reason, detail);
-    }
-
-    private String recentlyEnded(String waCallId) {
-        synchronized (ended) {
-            return ended.get(waCallId);
-        }
     }
 
     private DialOutcome refused(int status, String error) {
@@ -497,10 +455,6 @@ public final class OutboundCalls {
     void ended(Call call) {
         agentSettings.remove(call.callId());
         pendingRequests.remove(call.callId());
-        if (call.waCallId() != null) {
-            synchronized (ended) {
-                ended.put(call.waCallId(), call.callId());
-            }
-        }
+        dialled.ended(call);
     }
 }

@@ -191,4 +191,30 @@ class OutboundCallFlowTest {
                 .isEqualTo(400);
         assertThat(t.placeCall("{\"to\":15550000008}").statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void aCallWhoseMediaFailsWhileGraphPlacesItIsHungUpOnceGraphNamesIt() throws Exception {
+        t.permits("15550000009");
+        t.graph.then(new Reply(200, "{\"messaging_product\":\"whatsapp\",\"calls\":[{\"id\":\"wacid.SLOW-CONNECT\"}]}",
+                Duration.ofMillis(1500), false, null));
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> placing = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return t.placeCall("{\"to\":\"15550000009\"}");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> t.graph.requests(
+                r -> "15550000009".equals(r.body() == null ? null : r.body().path("to").asText(null))).size() == 1);
+        ScriptedMedia.Session session = media.sessions.getLast();
+        session.ended.complete(new CallMedia.MediaEnd(EndReason.MEDIA_FAILED, "ICE failed"));
+        HttpResponse<String> placed = placing.get();
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+        CallRecord row = t.awaitCall(session.callId, r -> r.state().equals("ENDED"));
+        assertThat(row.endReason()).isEqualTo("media_failed");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> t.graph.requests(
+                r -> "wacid.SLOW-CONNECT".equals(r.callId())).stream().map(r -> r.action()).toList()
+                .equals(java.util.List.of("terminate")));
+    }
 }
