@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * under {@code target/openaistandin/logs/}, quoted in every failure. {@link #close()} asks it to stop,
  * then destroys it if it does not; a JVM shutdown hook ends any stand-in a test forgot.
  */
-public final class OpenAiStandIn implements AutoCloseable {
+public final class OpenAiStandIn extends GoPeer<StandInEvent> {
 
     /**
      * What to start. Null, 0 and false leave a flag unset; {@code extraArgs} go to the program as they are
@@ -186,14 +186,11 @@ public final class OpenAiStandIn implements AutoCloseable {
             new GoPeerProcess.Kind<>("the stand-in", StandInEvent::parse, 20, Duration.ofSeconds(5));
 
     private final Options options;
-    private final String name;
-    private final GoPeerProcess<StandInEvent> process;
     private int port;
 
     private OpenAiStandIn(Options options, GoPeerProcess<StandInEvent> process) {
+        super(process);
         this.options = options;
-        this.name = process.name();
-        this.process = process;
     }
 
     /**
@@ -223,10 +220,6 @@ public final class OpenAiStandIn implements AutoCloseable {
         return options;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     // ---- addresses ----------------------------------------------------------------------------
 
     public int port() {
@@ -254,17 +247,12 @@ public final class OpenAiStandIn implements AutoCloseable {
 
     // ---- events -----------------------------------------------------------------------------
 
-    /** Every line so far. */
-    public List<StandInEvent> events() {
-        return process.events();
-    }
-
     /**
      * Waits for the first line (from the start, not only new ones) matching {@code wanted}; fails at once
      * on the stand-in's exit, or at the timeout, quoting its last lines and stderr.
      */
     public StandInEvent awaitEvent(Predicate<StandInEvent> wanted, String what, Duration timeout) {
-        return process.awaitLine(wanted, what, timeout, e -> false);
+        return awaitEvent(wanted, what, timeout, e -> false);
     }
 
     /** Waits for the line {@code event} about {@code callId} (any call when null). */
@@ -359,36 +347,6 @@ public final class OpenAiStandIn implements AutoCloseable {
 
     private void writeLine(String json) {
         process.writeLine(json);
-    }
-
-    /** Asks the stand-in to end every call and exit ({@code {"type":"close"}}, then end of input). */
-    public void requestClose() {
-        process.requestClose();
-    }
-
-    /** Waits for the process to end and returns its exit code (0 after a requested close). */
-    public int awaitExit(Duration timeout) {
-        return process.awaitExit(timeout);
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** Closes cleanly if the stand-in cooperates within 5 s, else kills it; always reaps the process. */
-    @Override
-    public void close() {
-        process.close();
-    }
-
-    /** The stand-in's stderr (Pion's log) so far. */
-    public String stderr() {
-        return process.stderr();
-    }
-
-    /** The command, the last lines and stderr, for failure messages. */
-    public String diagnostics() {
-        return process.diagnostics();
     }
 
     @Override

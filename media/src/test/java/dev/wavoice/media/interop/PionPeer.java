@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 /**
  * A running Pion test peer (see {@code src/test/go/pionpeer/main.go}): WhatsApp's ICE-lite edge (offering, or
@@ -37,7 +36,7 @@ import java.util.function.Predicate;
  * {@link #close()} asks the peer to stop, then destroys it if it does not; a JVM shutdown hook ends
  * any peer a test forgot, so no process outlives the test run.
  */
-public final class PionPeer implements AutoCloseable {
+public final class PionPeer extends GoPeer<PionEvent> {
 
     public enum Mode {
         /** WhatsApp's edge: ICE-lite offerer, actpass, one 127.0.0.1 host candidate, Opus 111, telephone-event 126. */
@@ -165,13 +164,10 @@ public final class PionPeer implements AutoCloseable {
             new GoPeerProcess.Kind<>("the peer", PionEvent::parse, 12, Duration.ofSeconds(3));
 
     private final Options options;
-    private final String name;
-    private final GoPeerProcess<PionEvent> process;
 
     private PionPeer(Options options, GoPeerProcess<PionEvent> process) {
+        super(process);
         this.options = options;
-        this.name = process.name();
-        this.process = process;
     }
 
     /**
@@ -195,10 +191,6 @@ public final class PionPeer implements AutoCloseable {
 
     public Options options() {
         return options;
-    }
-
-    public long pid() {
-        return process.pid();
     }
 
     // ---- signalling -------------------------------------------------------------------------
@@ -236,7 +228,7 @@ public final class PionPeer implements AutoCloseable {
     }
 
     private PionEvent awaitSignal(String type, Duration timeout) {
-        return awaitLine(e -> e.signal() && e.name().equals(type), "a \"" + type + "\" line", timeout);
+        return awaitEvent(e -> e.signal() && e.name().equals(type), "a \"" + type + "\" line", timeout, e -> false);
     }
 
     private void requireMode(Mode... modes) {
@@ -294,29 +286,6 @@ public final class PionPeer implements AutoCloseable {
         return PionEvent.RtpCounters.NONE;
     }
 
-    /** Every line so far. */
-    public List<PionEvent> events() {
-        return process.events();
-    }
-
-    /**
-     * Waits for the first line (from the start, not only new ones) matching {@code wanted}; fails
-     * at once on a line matching {@code fatal}, on the peer's exit, or at the timeout.
-     */
-    public PionEvent awaitEvent(Predicate<PionEvent> wanted, String what, Duration timeout,
-                                Predicate<PionEvent> fatal) {
-        return awaitLine(wanted, what, timeout, fatal);
-    }
-
-    private PionEvent awaitLine(Predicate<PionEvent> wanted, String what, Duration timeout) {
-        return awaitLine(wanted, what, timeout, e -> false);
-    }
-
-    private PionEvent awaitLine(Predicate<PionEvent> wanted, String what, Duration timeout,
-                                Predicate<PionEvent> fatal) {
-        return process.awaitLine(wanted, what, timeout, fatal);
-    }
-
     // ---- media ------------------------------------------------------------------------------
 
     /** The packets recorded so far ({@code withRecord}); complete once the peer has exited. */
@@ -328,33 +297,6 @@ public final class PionPeer implements AutoCloseable {
             return List.of();
         }
         return RecordedPacket.readAll(options.record());
-    }
-
-    // ---- lifecycle --------------------------------------------------------------------------
-
-    /** Asks the peer to close cleanly ({@code {"type":"close"}}, then end of input). */
-    public void requestClose() {
-        process.requestClose();
-    }
-
-    /** Waits for the process to end and returns its exit code (0: it connected and closed cleanly). */
-    public int awaitExit(Duration timeout) {
-        return process.awaitExit(timeout);
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** Closes cleanly if the peer cooperates within 3 s, else kills it; always reaps the process. */
-    @Override
-    public void close() {
-        process.close();
-    }
-
-    /** The peer's stderr (Pion's log) so far. */
-    public String stderr() {
-        return process.stderr();
     }
 
     @Override
