@@ -108,6 +108,9 @@ public interface CallMedia {
          * @throws MediaException with {@link EndReason#REJECTED_BAD_ANSWER} when the answer cannot be used
          */
         void applyAnswer(String answerSdp) throws MediaException;
+
+        /** Whether an answer has been applied (a second one is not). */
+        boolean answered();
     }
 
     /**

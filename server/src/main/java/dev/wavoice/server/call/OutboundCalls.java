@@ -366,31 +366,44 @@ public final class OutboundCalls {
                 refuseAnswer(event.id(), "call_ended", "the call had ended already");
                 return;
             }
-            callLog.event(call.callId(), "webhook.connect", "answer");
             String sdp = event.session() == null ? null : event.session().sdp();
             String type = event.session() == null ? null : event.session().sdpType();
-            if (sdp == null || sdp.isBlank() || !"answer".equalsIgnoreCase(type)) {
+            boolean hasAnswer = sdp != null && !sdp.isBlank() && "answer".equalsIgnoreCase(type);
+            CallMedia.OutboundSession session;
+            MediaException bad = null;
+            call.lock().lock();
+            try {
+                session = call.media() instanceof CallMedia.OutboundSession s ? s : null;
+                if (session != null && session.answered()) {
+                    // A redelivery that de-duplication could not tell (another timestamp): the call goes on.
+                    metrics.counter("wavoice.outbound.answers_refused", "reason", "answered_already").increment();
+                    log.info("call.answer_ignored reason=\"an answer was applied already\"");
+                    return;
+                }
+                if (session != null && hasAnswer) {
+                    try {
+                        session.applyAnswer(sdp); // quick: parses, then starts checks; once, under the lock
+                    } catch (MediaException e) {
+                        bad = e;
+                    }
+                }
+            } finally {
+                call.lock().unlock();
+            }
+            callLog.event(call.callId(), "webhook.connect", "answer");
+            if (!hasAnswer) {
                 metrics.counter("wavoice.outbound.answers_refused", "reason", "no_answer_sdp").increment();
                 control.end(call, EndReason.REJECTED_BAD_ANSWER, "connect without an SDP answer (sdp_type="
                         + type + ")", null);
                 return;
             }
-            CallMedia.OutboundSession session;
-            call.lock().lock();
-            try {
-                session = call.media() instanceof CallMedia.OutboundSession s ? s : null;
-            } finally {
-                call.lock().unlock();
-            }
             if (session == null) {
                 control.end(call, EndReason.REJECTED_BAD_ANSWER, "the call has no media to answer", null);
                 return;
             }
-            try {
-                session.applyAnswer(sdp);
-            } catch (MediaException e) {
+            if (bad != null) {
                 metrics.counter("wavoice.outbound.answers_refused", "reason", "bad_answer").increment();
-                control.end(call, e.reason(), e.getMessage(), null);
+                control.end(call, bad.reason(), bad.getMessage(), null);
                 return;
             }
             log.info("call.answered setupMs={}", call.elapsedMillis());

@@ -89,6 +89,11 @@ public final class WebRtcCallMedia implements CallMedia {
         }
 
         @Override
+        public boolean answered() {
+            return endpoint.negotiated() != null;
+        }
+
+        @Override
         public void applyAnswer(String answerSdp) throws MediaException {
             try {
                 endpoint.applyAnswer(answerSdp);

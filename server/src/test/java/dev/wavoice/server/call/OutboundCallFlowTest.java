@@ -77,6 +77,12 @@ class OutboundCallFlowTest {
         assertThat(live.callerBsuid()).isEqualTo("US.13491208655302741918");
         assertThat(live.callerPhone()).isNull();
         assertThat(((ScriptedMedia.Outbound) media.session(p.callId())).answer).isEqualTo(AUDIO_ANSWER);
+        // Meta redelivers the answer under another timestamp: the call goes on, the first answer stands.
+        t.postSigned(TestServer.answerWebhook(p.waCallId(), ts(), AUDIO_ANSWER.replace("3480", "3481")));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                counter("wavoice.outbound.answers_refused", "reason", "answered_already") >= 1);
+        assertThat(t.server.repository().findCall(p.callId()).orElseThrow().state()).isEqualTo("CONNECTED");
+        assertThat(((ScriptedMedia.Outbound) media.session(p.callId())).answer).isEqualTo(AUDIO_ANSWER);
         t.postSigned(TestServer.terminateWebhook(p.waCallId(), "COMPLETED", 3L));
         CallRecord ended = t.awaitCall(p.callId(), r -> r.state().equals("ENDED"));
         assertThat(ended.endReason()).isEqualTo("caller_hangup");

@@ -75,6 +75,11 @@ final class ScriptedMedia implements CallMedia {
         }
 
         @Override
+        public boolean answered() {
+            return answer != null;
+        }
+
+        @Override
         public void applyAnswer(String answerSdp) throws MediaException {
             if (!answerSdp.contains("m=audio")) {
                 throw new MediaException(EndReason.REJECTED_BAD_ANSWER, "cannot use the answer: no audio section");

@@ -49,6 +49,11 @@ class CallCommandTest {
                 }
 
                 @Override
+                public boolean answered() {
+                    return false;
+                }
+
+                @Override
                 public CompletableFuture<Void> connected() {
                     return new CompletableFuture<>();
                 }
