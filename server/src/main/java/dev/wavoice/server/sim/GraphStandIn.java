@@ -2,6 +2,7 @@ package dev.wavoice.server.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,14 +24,26 @@ import org.slf4j.LoggerFactory;
  * with {@code pre_accept}, {@code accept}, {@code reject} or {@code terminate}. Every action is answered
  * {@code {"success":true}} and handed to the simulated caller of that call id, which is how the answer SDP reaches
  * the caller (as Meta relays it to the phone).
+ *
+ * <p>A {@code connect} (the business places a call) names the user in {@code to}, not a call: it goes to the
+ * simulated user expecting calls on that number, is given a new call id, and is answered as Meta answers it,
+ * {@code {"messaging_product":"whatsapp","calls":[{"id":"wacid…"}]}}; later actions on that id reach the same user.
  */
 public final class GraphStandIn implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GraphStandIn.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] SUCCESS = "{\"success\":true}".getBytes(StandardCharsets.UTF_8);
 
-    /** One business-side action as received. */
-    public record Action(String action, String callId, String sdp, long receivedNanos) {}
+    /**
+     * One business-side action as received.
+     *
+     * @param callId        the call acted on; for a {@code connect}, the id this stand-in gave the new call
+     * @param to            the user a {@code connect} calls (null for other actions)
+     * @param callbackData  a {@code connect}'s {@code biz_opaque_callback_data}
+     * @param receivedNanos when the request reached this stand-in ({@link System#nanoTime()})
+     */
+    public record Action(String action, String callId, String sdp, String to, String callbackData,
+                         long receivedNanos) {}
 
     /** Receives the actions for one call id, on an HTTP worker (virtual) thread. */
     @FunctionalInterface
@@ -42,6 +56,10 @@ public final class GraphStandIn implements AutoCloseable {
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final LongAdder unknownCalls = new LongAdder();
     private final LongAdder floodCallActions = new LongAdder();
+    /** Simulated users waiting to be called, by the number (or BSUID) a {@code connect} names in {@code to}. */
+    private final Map<String, Listener> users = new ConcurrentHashMap<>();
+    private final AtomicLong placedCalls = new AtomicLong();
+    private final String runId = Long.toHexString(System.nanoTime() & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
 
     private GraphStandIn(HttpServer server) {
         this.server = server;
@@ -72,6 +90,15 @@ public final class GraphStandIn implements AutoCloseable {
         listeners.remove(callId);
     }
 
+    /** {@code listener} takes the {@code connect} that calls {@code to}, and every later action on that call. */
+    public void expectCall(String to, Listener listener) {
+        users.put(to, listener);
+    }
+
+    public void forgetUser(String to) {
+        users.remove(to);
+    }
+
     /** Actions that named a call id no simulated caller owns (a sign of a confused server). */
     public long unknownCalls() {
         return unknownCalls.sum();
@@ -98,8 +125,12 @@ public final class GraphStandIn implements AutoCloseable {
                 reply(ex, 400, "{\"error\":{\"message\":\"invalid JSON\",\"code\":100}}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            if ("connect".equals(body.path("action").asText(""))) {
+                placeCall(ex, body, now);
+                return;
+            }
             Action action = new Action(body.path("action").asText(""), body.path("call_id").asText(""),
-                    body.path("session").path("sdp").asText(null), now);
+                    body.path("session").path("sdp").asText(null), null, null, now);
             // Answer first, as Meta does: the caller's reaction (DTLS etc.) must not delay the business's request.
             reply(ex, 200, SUCCESS);
             Listener l = listeners.get(action.callId());
@@ -113,6 +144,27 @@ public final class GraphStandIn implements AutoCloseable {
             }
             l.onAction(action);
         }
+    }
+
+    /** A business-initiated call: a new call id for the user {@code to} names, who then hears about it. */
+    private void placeCall(HttpExchange ex, JsonNode body, long receivedNanos) throws IOException {
+        String to = body.path("to").asText("");
+        Listener user = users.get(to);
+        if (user == null) {
+            unknownCalls.increment();
+            log.debug("sim.graph_unknown_user to={}", to);
+            reply(ex, 400, ("{\"error\":{\"message\":\"(#100) no simulated user has the number or BSUID in to\","
+                    + "\"type\":\"OAuthException\",\"code\":100}}").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String callId = "wacid.SIMOUT-" + runId + "-" + placedCalls.incrementAndGet();
+        // Known before the business hears of it: its terminate may follow the answer at once.
+        listeners.put(callId, user);
+        ObjectNode answer = JSON.createObjectNode().put("messaging_product", "whatsapp");
+        answer.putArray("calls").addObject().put("id", callId);
+        reply(ex, 200, JSON.writeValueAsBytes(answer));
+        user.onAction(new Action("connect", callId, body.path("session").path("sdp").asText(null), to,
+                body.path("biz_opaque_callback_data").asText(null), receivedNanos));
     }
 
     private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
