@@ -122,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-flood", description = "First run the same calls without the floods, then with them, and compare late frames and holes in the audio.")
     boolean compareFlood;
 
-    @Option(names = "--outbound", description = "Measure calls the server places instead: POST /api/calls to simulated users who pick up; reports Graph connect after the request and media connected after the answer webhook (p50/p95/p99/max). The warm-up then places 5 calls.")
+    @Option(names = "--outbound", description = "Measure calls the server places instead: POST /api/calls to simulated users who pick up; reports Graph connect after the request and media connected after the answer webhook (p50/p95/p99/max). The warm-up then calls the same N users first, so a permission the server keeps is known.")
     boolean outbound;
 
     @Option(names = "--admin-token", defaultValue = "${env:WAVOICE_ADMIN_TOKEN}",

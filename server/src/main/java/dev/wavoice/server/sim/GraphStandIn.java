@@ -28,11 +28,23 @@ import org.slf4j.LoggerFactory;
  * <p>A {@code connect} (the business places a call) names the user in {@code to}, not a call: it goes to the
  * simulated user expecting calls on that number, is given a new call id, and is answered as Meta answers it,
  * {@code {"messaging_product":"whatsapp","calls":[{"id":"wacid…"}]}}; later actions on that id reach the same user.
+ * A call permission check ({@code GET /{version}/{phone-number-id}/call_permissions}) is answered for every user with
+ * a permanent permission and {@code start_call} allowed, so a server that asks before dialling may dial; the checks are
+ * counted, for a figure that must say whether a Graph round trip preceded the {@code connect}.
  */
 public final class GraphStandIn implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GraphStandIn.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] SUCCESS = "{\"success\":true}".getBytes(StandardCharsets.UTF_8);
+    /**
+     * Graph's answer to a call permission check for a user who granted permanent permission: {@code start_call}
+     * allowed, within a daily limit the simulation never reaches, and no permission request needed.
+     */
+    private static final byte[] PERMANENT_PERMISSION = ("{\"messaging_product\":\"whatsapp\","
+            + "\"permission\":{\"status\":\"permanent\"},\"actions\":["
+            + "{\"action_name\":\"send_call_permission_request\",\"can_perform_action\":false,\"limits\":[]},"
+            + "{\"action_name\":\"start_call\",\"can_perform_action\":true,\"limits\":[{\"time_period\":\"PT24H\","
+            + "\"max_allowed\":100000,\"current_usage\":0}]}]}").getBytes(StandardCharsets.UTF_8);
 
     /**
      * One business-side action as received.
@@ -59,6 +71,7 @@ public final class GraphStandIn implements AutoCloseable {
     /** Simulated users waiting to be called, by the number (or BSUID) a {@code connect} names in {@code to}. */
     private final Map<String, Listener> users = new ConcurrentHashMap<>();
     private final AtomicLong placedCalls = new AtomicLong();
+    private final LongAdder permissionChecks = new LongAdder();
     private final String runId = Long.toHexString(System.nanoTime() & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
 
     private GraphStandIn(HttpServer server) {
@@ -104,6 +117,11 @@ public final class GraphStandIn implements AutoCloseable {
         return unknownCalls.sum();
     }
 
+    /** Call permission checks received ({@code GET …/call_permissions}). */
+    public long permissionChecks() {
+        return permissionChecks.sum();
+    }
+
     /** Actions on a call a badly signed {@link WebhookFlood} webhook named: each one a forged call the server took. */
     public long floodCallActions() {
         return floodCallActions.sum();
@@ -114,6 +132,11 @@ public final class GraphStandIn implements AutoCloseable {
         try (ex) {
             byte[] raw = ex.getRequestBody().readAllBytes();
             String path = ex.getRequestURI().getPath();
+            if ("GET".equals(ex.getRequestMethod()) && path.matches("/v\\d+\\.\\d+/[^/]+/call_permissions")) {
+                permissionChecks.increment();
+                reply(ex, 200, PERMANENT_PERMISSION);
+                return;
+            }
             if (!"POST".equals(ex.getRequestMethod()) || !path.matches("/v\\d+\\.\\d+/[^/]+/calls")) {
                 reply(ex, 404, "{\"error\":{\"message\":\"unknown path\",\"code\":100}}".getBytes(StandardCharsets.UTF_8));
                 return;

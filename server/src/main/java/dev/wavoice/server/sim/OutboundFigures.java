@@ -16,13 +16,15 @@ import java.util.function.ToDoubleFunction;
  * @param mediaConnected answer webhook sent → ICE + DTLS connected at the user
  * @param firstAudio     answer webhook sent → first audio packet back
  * @param firstVoiced    answer webhook sent → first voiced packet back (the agent heard)
+ * @param permissionChecks call permission checks the server sent Graph during the run: when there were any, some
+ *                       connects waited for one, and {@code connectSent} is not the figure without a round trip
  */
 public record OutboundFigures(int calls, int passed, List<String> failures, Percentiles connectSent,
                               Percentiles apiAnswered, Percentiles mediaConnected, Percentiles firstAudio,
                               Percentiles firstVoiced, long packetsSent, long packetsReceived, long packetsLost,
-                              double elapsedSeconds) {
+                              double elapsedSeconds, long permissionChecks) {
 
-    static OutboundFigures of(List<OutboundCallResult> calls, double elapsedSeconds) {
+    static OutboundFigures of(List<OutboundCallResult> calls, double elapsedSeconds, long permissionChecks) {
         List<String> failures = calls.stream().filter(c -> !c.verdict().pass())
                 .map(c -> c.to() + ": " + c.verdict().reason()).toList();
         return new OutboundFigures(calls.size(), calls.size() - failures.size(), failures,
@@ -31,7 +33,7 @@ public record OutboundFigures(int calls, int passed, List<String> failures, Perc
                 of(calls, c -> c.media().firstVoicedMillis()),
                 calls.stream().mapToLong(c -> c.media().packetsSent()).sum(),
                 calls.stream().mapToLong(c -> c.media().packetsReceived()).sum(),
-                calls.stream().mapToLong(c -> c.media().packetsLost()).sum(), elapsedSeconds);
+                calls.stream().mapToLong(c -> c.media().packetsLost()).sum(), elapsedSeconds, permissionChecks);
     }
 
     private static Percentiles of(List<OutboundCallResult> calls, ToDoubleFunction<OutboundCallResult> step) {
@@ -51,6 +53,8 @@ public record OutboundFigures(int calls, int passed, List<String> failures, Perc
         long expected = packetsReceived + packetsLost;
         b.append(String.format("audio             sent %d, received %d, lost %d (%.2f %%)%n", packetsSent,
                 packetsReceived, packetsLost, expected == 0 ? 0 : 100.0 * packetsLost / expected));
+        b.append(String.format("graph             %d call permission checks during the calls%s%n", permissionChecks,
+                permissionChecks == 0 ? " (no round trip before any connect)" : ""));
         failures.stream().limit(10).forEach(f -> b.append("failed            ").append(f).append('\n'));
         return b.toString();
     }
@@ -66,7 +70,8 @@ public record OutboundFigures(int calls, int passed, List<String> failures, Perc
 
     public ObjectNode json(ObjectMapper mapper) {
         ObjectNode n = mapper.createObjectNode();
-        n.put("calls", calls).put("passed", passed).put("failed", failures.size()).put("elapsed_seconds", elapsedSeconds);
+        n.put("calls", calls).put("passed", passed).put("failed", failures.size()).put("elapsed_seconds", elapsedSeconds)
+                .put("graph_permission_checks", permissionChecks);
         n.putArray("failures").addAll(failures.stream().map(n::textNode).toList());
         ObjectNode setup = n.putObject("setup_ms");
         percentiles(setup.putObject("graph_connect_after_request"), connectSent);

@@ -28,10 +28,14 @@ public final class OutboundRun {
                        Duration connectTimeout, String firstNumber, String phoneNumberId, String callbackData,
                        String adminToken, boolean record) {}
 
-    /** What each call came to, in the order asked, and what the single user heard (when recorded). */
-    public record Outcome(List<OutboundCallResult> calls, short[] recording, double elapsedSeconds) {
+    /**
+     * What each call came to, in the order asked, what the single user heard (when recorded), and how many call
+     * permission checks the server sent Graph meanwhile.
+     */
+    public record Outcome(List<OutboundCallResult> calls, short[] recording, double elapsedSeconds,
+                          long permissionChecks) {
         public OutboundFigures figures() {
-            return OutboundFigures.of(calls, elapsedSeconds);
+            return OutboundFigures.of(calls, elapsedSeconds, permissionChecks);
         }
     }
 
@@ -39,6 +43,7 @@ public final class OutboundRun {
 
     public static Outcome run(SimulatedWhatsApp whatsapp, URI server, Plan plan) throws InterruptedException {
         long started = System.nanoTime();
+        long checksBefore = whatsapp.graph.permissionChecks();
         long gapNanos = plan.rampPerSecond() <= 0 ? 0 : (long) (1e9 / plan.rampPerSecond());
         // A bench's many users replay one encoding; a single user encodes as it talks (and can play a recording).
         EncodedVoice encoded = plan.calls() > 1 ? whatsapp.encode(plan.voice(), 200) : null;
@@ -64,7 +69,8 @@ public final class OutboundRun {
                 }
             }
             short[] heard = plan.record() && !users.isEmpty() ? users.getFirst().recording() : new short[0];
-            return new Outcome(List.copyOf(done), heard, (System.nanoTime() - started) / 1e9);
+            return new Outcome(List.copyOf(done), heard, (System.nanoTime() - started) / 1e9,
+                    whatsapp.graph.permissionChecks() - checksBefore);
         }
     }
 

@@ -55,6 +55,8 @@ class BenchOutboundCommandTest {
         assertThat(setup.path("first_audio_back").path("p50").asDouble())
                 .isGreaterThan(setup.path("media_connected_after_answer").path("p50").asDouble());
         JsonNode goals = report.path("goals");
+        assertThat(goals.path("graph_connect_after_request").path("graph_permission_checks").asLong())
+                .isEqualTo(r.path("graph_permission_checks").asLong()).isNotNegative();
         for (String goal : new String[] {"graph_connect_after_request", "media_connected_after_answer"}) {
             JsonNode g = goals.path(goal);
             assertThat(g.path("n").asInt()).as(goal).isEqualTo(3);
