@@ -1,6 +1,7 @@
 'use strict';
 // The dashboard: /api/dashboard for the history and totals, /api/live (server-sent events) for live calls
-// (a "live" snapshot every second) and for each call row, event and transcript line as wavoice writes it.
+// (a "live" snapshot every second) and for each call row, event and transcript line as wavoice writes it;
+// /api/permissions for the users' WhatsApp call permissions (refreshed with the history, and every 15 s).
 // Both need the admin login when a token is configured: the login form trades the token for a session cookie
 // (HttpOnly, opaque, expiring); the token itself stays out of the browser's storage.
 
@@ -50,7 +51,30 @@ async function load() {
   const elsewhere = data.elsewhere || [];
   $('elsewhere').textContent = elsewhere.length === 0 ? 'none'
     : elsewhere.map(c => c.callId + ' (' + c.state + ' on ' + c.ownerInstance + ')').join(', ');
+  loadPermissions();
   return true;
+}
+
+// status is as of now (an expired temporary grant reads no_permission); "Calls today" is Meta's start_call limit
+// as of the last permission check (current_usage / max_allowed), when there was one.
+async function loadPermissions() {
+  const response = await fetch('/api/permissions', { credentials: 'same-origin' });
+  if (!response.ok) return;
+  const rows = (await response.json()).permissions || [];
+  const body = $('permissions');
+  body.replaceChildren();
+  $('permissions-empty').classList.toggle('hidden', rows.length > 0);
+  for (const p of rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.status = p.status;
+    const limit = p.startCallLimit;
+    tr.append(text('td', /^\d+$/.test(p.user) ? '+' + p.user : p.user), text('td', p.status),
+      text('td', p.status === 'temporary' ? time(p.expiresAt) : p.status === 'permanent' ? 'no expiry' : '–'),
+      text('td', limit ? limit.currentUsage + ' / ' + limit.maxAllowed : '–', 'num'),
+      text('td', p.serviceWindowOpen ? 'open' : 'closed'), text('td', p.source), text('td', time(p.updatedAt)));
+    tr.title = p.storedStatus !== p.status ? 'stored as ' + p.storedStatus : '';
+    body.append(tr);
+  }
 }
 
 // What the service last learned of its agent: a refused key or an unknown model shows here with what to fix.
@@ -104,7 +128,9 @@ function showHistory(calls) {
     tr.className = 'clickable' + (c.callId === selected ? ' selected' : '');
     tr.dataset.callId = c.callId;
     tr.dataset.state = c.state;
-    tr.append(text('td', time(c.startedAt)), text('td', (c.callerName ? c.callerName + ' ' : '') + '+' + (c.callerPhone || c.callerBsuid)),
+    // Calls the business placed show an outgoing arrow: the "caller" is then the user it called.
+    const way = c.direction === 'BUSINESS_INITIATED' ? '\u2197 ' : '';
+    tr.append(text('td', time(c.startedAt)), text('td', way + (c.callerName ? c.callerName + ' ' : '') + '+' + (c.callerPhone || c.callerBsuid)),
       text('td', c.agent), text('td', c.state), text('td', c.endReason || ''), text('td', clock(c.durationMs), 'num'),
       text('td', c.ownerInstance || ''));
     tr.title = c.endDetail || '';
@@ -123,7 +149,9 @@ async function showDetails(callId) {
   $('details-id').textContent = callId;
   const c = data.call;
   $('details-summary').textContent = c.state + (c.endReason ? ' · ' + c.endReason : '') + (c.endDetail ? ' (' + c.endDetail + ')' : '')
-      + ' · ' + clock(c.durationMs) + ' · agent ' + c.agent;
+      + ' · ' + clock(c.durationMs) + ' · agent ' + c.agent
+      + (c.direction === 'BUSINESS_INITIATED' ? ' · placed by the business' + (c.waCallId ? ' as ' + c.waCallId : '')
+        + (c.graphErrorCode ? ' · Graph error ' + c.graphErrorCode : '') : '');
   $('details-transcript').replaceChildren();
   $('details-events').replaceChildren();
   data.transcripts.forEach(addTranscript);
@@ -162,4 +190,9 @@ function connect() {
   feed.addEventListener('event', e => { const ev = JSON.parse(e.data); if (ev.callId === selected) addEvent(ev); });
 }
 
-load().then(ok => { if (ok) connect(); });
+load().then(ok => {
+  if (ok) {
+    connect();
+    setInterval(loadPermissions, 15000);
+  }
+});

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.wavoice.media.dtls.DtlsWarmup;
 import dev.wavoice.server.agent.CallAgentSettings;
 import dev.wavoice.server.call.CallController;
-import dev.wavoice.server.call.CallPermissionGate;
+import dev.wavoice.server.call.Callbacks;
 import dev.wavoice.server.call.OutboundCalls;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.CallRegistry;
@@ -16,7 +16,11 @@ import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.metrics.Metrics;
+import dev.wavoice.server.permission.CallPermissionService;
+import dev.wavoice.server.permission.PermissionGate;
+import dev.wavoice.server.permission.CallPermissionStore;
 import dev.wavoice.server.store.CallLogRepository;
+import dev.wavoice.server.store.CallbackStore;
 import dev.wavoice.server.store.Database;
 import dev.wavoice.server.store.QueuedCallLog;
 import dev.wavoice.server.web.ExtraRoutes;
@@ -40,6 +44,7 @@ import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -68,6 +73,9 @@ public final class WavoiceServer implements AutoCloseable {
     private final ExecutorService work;
     private final ScheduledExecutorService timers;
     private final HttpApi http;
+    private final CallPermissionService permissions;
+    private final CallbackStore callbackStore;
+    private final Callbacks callbacks;
     private final AutoCloseable mediaResources;
     private final AgentHealth agentHealth;
     private final PeerClient peers;
@@ -161,24 +169,33 @@ public final class WavoiceServer implements AutoCloseable {
         ClusterStore clusterStore = new ClusterStore(database.dataSource());
         this.peers = new PeerClient(config.instanceId(), config.effectiveClusterSecret().isPresent()
                 ? config.effectiveClusterSecret().reveal() : null, Duration.ofSeconds(1), Duration.ofSeconds(3));
+        this.permissions = new CallPermissionService(new CallPermissionStore(database.dataSource(), json), graph,
+                config.permissions(), json, Clock.systemUTC(), metrics);
+        PermissionGate permissionGate = new PermissionGate(permissions);
         // Each needs the other: call control asks whether the instance drains, the cluster ends a lost peer's calls
         // through call control. The draining check reads the field when a call comes, long after both exist.
         this.controller = new CallController(calls, media, graph, live, metrics, timers, work,
                 new CallController.Limits(config.ringTimeout(), config.mediaConnectTimeout(), config.maxCallDuration()),
                 config.phoneNumberId(), agentName(config), config.instanceId(), this::draining,
-                CallPermissionGate.UNCHECKED, agentSettings,
-                new OutboundCalls.Settings(config.dialTimeout(), OutboundCalls.Settings.DEFAULT.grantWait()));
+                permissionGate, agentSettings,
+                new OutboundCalls.Settings(config.dialTimeout(), config.grantWait()));
+        permissionGate.notify(controller.outbound());
+        this.callbackStore = new CallbackStore(database.dataSource());
+        this.callbacks = new Callbacks(calls, callbackStore, controller.outbound(), live, metrics, work,
+                Clock.systemUTC(), config.instanceId());
+        agentSettings.bindCallbacks(callbacks);
         this.cluster = new Cluster(new Cluster.Self(config.instanceId(), Instant.now(), database.kind().equals("h2")),
                 clusterStore, repository, calls, peers, controller::endLostCall, timers, work);
         // The embedded H2 database has one instance by construction: memory de-duplicates for it, with no write
         // per webhook (which cost H2 three quarters of its webhook throughput).
         Deliveries deliveries = database.kind().equals("h2") ? new EventDeduplicator(50_000)
                 : new SharedDeliveries(clusterStore, metrics);
-        WebhookProcessor processor = new WebhookProcessor(json, controller, deliveries, cluster, work, metrics);
+        WebhookProcessor processor = new WebhookProcessor(json, controller, permissions, deliveries, cluster, work,
+                metrics);
         this.warmup = new StartupWarmup(opened.selfCall(), processor, graph, this::ownUrl, config.appSecret(),
                 StartupWarmup.Limits.DEFAULT);
         this.http = new HttpApi(config, processor, metrics, callLog, repository, calls, json, live, agentHealth,
-                cluster, extraRoutes, warmedUp::isDone, controller.outbound());
+                cluster, extraRoutes, warmedUp::isDone, permissions, controller.outbound());
     }
 
     /** What a call row names as its agent: the kind, and the transport when it is not the default WebSocket. */
@@ -202,6 +219,7 @@ public final class WavoiceServer implements AutoCloseable {
                 database.kind(), agentName(config), config.maxCalls(), config.graphUrl(), config.graphVersion());
         agentCheck.run();
         cluster.start(internalUrl());
+        callbacks.start(timers);
         if (config.warmup()) {
             // Ready once the self-calls are done and the background DTLS handshakes too: a load measured right after
             // /ready would otherwise share the core with them (still bounded by WARMUP_LIMIT).
@@ -311,6 +329,16 @@ public final class WavoiceServer implements AutoCloseable {
         return agentHealth;
     }
 
+    /** Call backs the agents promised. */
+    public CallbackStore callbackStore() {
+        return callbackStore;
+    }
+
+    /** WhatsApp call permissions: check before dialling, ask the user, hear the user's answer. */
+    public CallPermissionService permissions() {
+        return permissions;
+    }
+
     /** Undoes a half-built server (the media port could not be opened): nothing was started yet. */
     private void closeQuietly() {
         work.close();
@@ -321,6 +349,7 @@ public final class WavoiceServer implements AutoCloseable {
     @Override
     public void close() {
         log.info("wavoice.stopping activeCalls={}", calls.size());
+        callbacks.close();
         controller.endAll(EndReason.SHUTDOWN, "service shutting down");
         cluster.close();
         peers.close();

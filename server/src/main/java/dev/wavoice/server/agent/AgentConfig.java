@@ -32,6 +32,8 @@ public record AgentConfig(
     public static final String DEFAULT_VOICE = "marin";
     public static final String DEFAULT_GREETING = "Greet the caller in one short sentence and ask how you can help.";
     public static final String DEFAULT_TRANSCRIPTION_MODEL = "gpt-4o-mini-transcribe";
+    /** Env var: {@code on} gives every agent the built-in {@code schedule_callback} tool (off by default). */
+    public static final String CALLBACK_TOOL_ENV = "WAVOICE_CALLBACK_TOOL";
     /** Env var naming the optional JSON agent config file. */
     public static final String CONFIG_FILE_ENV = "WAVOICE_AGENT_CONFIG";
 
@@ -48,6 +50,10 @@ public record AgentConfig(
         for (AgentTool tool : tools) {
             if (tool.name().equals(AgentTool.END_CALL)) {
                 throw new ConfigException("tool name end_call is built in; choose another name");
+            }
+            if (tool.name().equals(AgentTool.SCHEDULE_CALLBACK) && tool.url() != null) {
+                throw new ConfigException("tool name schedule_callback is built in (" + CALLBACK_TOOL_ENV
+                        + "=on); choose another name");
             }
         }
     }
@@ -75,6 +81,9 @@ public record AgentConfig(
                 DEFAULT_VOICE, DEFAULT_GREETING, TurnDetection.SERVER_VAD, DEFAULT_TRANSCRIPTION_MODEL, List.of());
         String file = env.get(CONFIG_FILE_ENV);
         AgentConfig config = file == null || file.isBlank() ? base : AgentConfigFile.apply(base, Path.of(file.trim()));
+        if (callbackToolOn(env.get(CALLBACK_TOOL_ENV))) {
+            config = config.withTool(AgentTool.scheduleCallback());
+        }
         ToolHosts.parse(env.get(ToolHosts.ENV)).check(config.tools());
         return config;
     }
@@ -99,5 +108,24 @@ public record AgentConfig(
     public AgentConfig withPersona(String newInstructions, String newVoice, String newGreeting) {
         return new AgentConfig(url, model, apiKey, newInstructions, newVoice, newGreeting, turnDetection,
                 transcriptionModel, tools);
+    }
+
+    /** The same agent with one more tool. */
+    public AgentConfig withTool(AgentTool tool) {
+        List<AgentTool> more = new java.util.ArrayList<>(tools);
+        more.add(tool);
+        return new AgentConfig(url, model, apiKey, instructions, voice, greeting, turnDetection, transcriptionModel,
+                more);
+    }
+
+    private static boolean callbackToolOn(String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "1", "yes" -> true;
+            case "off", "false", "0", "no" -> false;
+            default -> throw new ConfigException(CALLBACK_TOOL_ENV + " must be on or off (got '" + value + "')");
+        };
     }
 }

@@ -1,14 +1,51 @@
 package dev.wavoice.server.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per-call agent settings, by call id: set by whoever places a call before its agent session opens, read by the
- * connector when it opens one, dropped when the call ends. Calls without an entry get the configured agent.
+ * What call control gives the agent side, which is built before it: per-call agent settings, by call id (set by
+ * whoever places a call before its agent session opens, read by the connector when it opens one, dropped when the call
+ * ends; calls without an entry get the configured agent), and the scheduler behind the built-in
+ * {@code schedule_callback} tool.
  */
 public final class CallAgentSettings {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A week: a promise further out than that is not a call back. */
+    private static final double MAX_MINUTES = 7 * 24 * 60;
+
     private final Map<String, AgentOverrides> byCall = new ConcurrentHashMap<>();
+    private volatile CallbackScheduler callbacks = CallbackScheduler.UNAVAILABLE;
+
+    /** Call control, once it exists, makes the call backs the agents promise. */
+    public void bindCallbacks(CallbackScheduler scheduler) {
+        this.callbacks = scheduler;
+    }
+
+    /** Runs a {@code schedule_callback} tool call: its output for the agent, errors included. */
+    public String scheduleCallback(String callId, String argumentsJson) {
+        double minutes;
+        String reason;
+        try {
+            JsonNode args = JSON.readTree(argumentsJson == null ? "{}" : argumentsJson);
+            JsonNode m = args.path("minutes");
+            if (!m.isNumber() || m.asDouble() < 0 || m.asDouble() > MAX_MINUTES || Double.isNaN(m.asDouble())) {
+                return "{\"error\":\"minutes must be a number from 0 to " + (long) MAX_MINUTES + "\"}";
+            }
+            minutes = m.asDouble();
+            reason = args.path("reason").isTextual() ? args.path("reason").asText() : "";
+        } catch (IOException e) {
+            return "{\"error\":\"arguments are not JSON\"}";
+        }
+        if (reason.length() > 1000) {
+            reason = reason.substring(0, 1000);
+        }
+        return callbacks.schedule(callId, Duration.ofMillis(Math.round(minutes * 60_000)), reason);
+    }
 
     public void put(String callId, AgentOverrides overrides) {
         if (overrides != null && !overrides.isEmpty()) {

@@ -28,8 +28,24 @@ public interface CallPermissionGate {
     /** Decides for one user ({@code user}: a phone number or a BSUID) of one business number. */
     Verdict check(String phoneNumberId, String user) throws GraphApiException;
 
+    /**
+     * What became of a permission request: sent (as {@code how}: an interactive message, a template, or nothing
+     * because the user had granted it meanwhile), or refused before Graph was asked.
+     *
+     * @param limited the refusal is a limit (requests per period), not a missing setting
+     */
+    record RequestOutcome(boolean sent, String how, String refusal, boolean limited) {
+        public static RequestOutcome sent(String how) {
+            return new RequestOutcome(true, how, null, false);
+        }
+
+        public static RequestOutcome refused(String why, boolean limited) {
+            return new RequestOutcome(false, null, why, limited);
+        }
+    }
+
     /** Sends the user a call permission request (an interactive message, or a template outside the service window). */
-    void request(String phoneNumberId, String user) throws GraphApiException;
+    RequestOutcome request(String phoneNumberId, String user) throws GraphApiException;
 
     /** Asks nothing before dialling: Graph's answer to {@code connect} says whether the permission was there. */
     CallPermissionGate UNCHECKED = new CallPermissionGate() {
@@ -39,9 +55,8 @@ public interface CallPermissionGate {
         }
 
         @Override
-        public void request(String phoneNumberId, String user) throws GraphApiException {
-            throw new GraphApiException("send_call_permission_request", 0, null, null, null,
-                    "no permission service configured", null, 0, null);
+        public RequestOutcome request(String phoneNumberId, String user) {
+            return RequestOutcome.refused("no permission service configured", false);
         }
     };
 }

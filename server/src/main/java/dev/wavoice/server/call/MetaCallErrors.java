@@ -11,8 +11,11 @@ import java.util.Set;
 final class MetaCallErrors {
     /** No approved call permission from the user. */
     static final int NO_PERMISSION = 138006;
-    /** Limits on calls or permission requests per business and user pair, or per business number. */
-    static final Set<Integer> LIMITS = Set.of(138005, 138009, 138012, 138013);
+    /**
+     * Limits: connected calls per 24 h for the pair (138012), permission requests (138009), permission checks too
+     * frequent (613).
+     */
+    static final Set<Integer> LIMITS = Set.of(138012, 138009, 613);
 
     private MetaCallErrors() {
     }

@@ -85,9 +85,7 @@ public final class OutboundCalls {
      * @param dialTimeout an unanswered call is ended (Graph {@code terminate}) after this
      * @param grantWait   how long a {@code dial_on_grant} call waits for the user's grant
      */
-    public record Settings(Duration dialTimeout, Duration grantWait) {
-        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(60), Duration.ofHours(1));
-    }
+    public record Settings(Duration dialTimeout, Duration grantWait) {}
 
     private final CallController control;
     private final CallRegistry registry;
@@ -185,13 +183,21 @@ public final class OutboundCalls {
         }
         boolean sent = false;
         if (verdict.mayRequest()) {
+            CallPermissionGate.RequestOutcome asked;
             try {
-                permissions.request(phoneNumberId, to);
-                sent = true;
+                asked = permissions.request(phoneNumberId, to);
             } catch (GraphApiException e) {
                 log.warn("call.permission_request_failed error=\"{}\"", e.getMessage());
                 return refusedByGraph(e, null, verdict.status());
             }
+            if (!asked.sent()) {
+                return new DialOutcome.Refused(asked.limited() ? 429 : 409, "cannot ask for call permission: "
+                        + asked.refusal(), null, verdict.status(), null);
+            }
+            if ("already_granted".equals(asked.how())) { // granted between the check and the request
+                return place(newCall(callId, user, phoneNumberId, request, CallState.DIALLING), to, request, "already_granted");
+            }
+            sent = true;
         } else if (!request.dialOnGrant() || verdict.limited()) {
             return new DialOutcome.Refused(429, "a call permission request cannot be sent now"
                     + (verdict.reason() == null ? "" : ": " + verdict.reason()), null, verdict.status(), null);
@@ -227,7 +233,7 @@ public final class OutboundCalls {
         }
         for (Call call : waiting) {
             DialRequest request = pendingRequests.remove(call.callId());
-            if (request == null || control.hasEnded(call)) {
+            if (request == null || CallController.hasEnded(call)) {
                 continue;
             }
             work.execute(() -> {
@@ -345,7 +351,7 @@ public final class OutboundCalls {
                 control.end(call, EndReason.DIAL_TIMEOUT, "not answered within " + settings.dialTimeout(), null);
             }
         });
-        if (control.hasEnded(call)) { // ended while Graph answered (its media failed): hang up what was dialled
+        if (CallController.hasEnded(call)) { // ended while Graph answered (its media failed): hang up what was dialled
             control.end(call, EndReason.GRAPH_ERROR, "ended while dialling", null);
         }
         return new DialOutcome.Dialled(call.callId(), waCallId);
@@ -368,7 +374,7 @@ public final class OutboundCalls {
             return;
         }
         try (var ignored = MDC.putCloseable("callId", call.callId())) {
-            if (control.hasEnded(call)) {
+            if (CallController.hasEnded(call)) {
                 refuseAnswer(event.id(), "call_ended", "the call had ended already");
                 return;
             }

@@ -6,6 +6,7 @@ import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
+import dev.wavoice.server.config.PermissionSettings;
 import dev.wavoice.server.config.WavoiceConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -64,6 +65,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--graph-version", description = "Graph API version (env WHATSAPP_GRAPH_VERSION, default v23.0).")
     String graphVersion;
 
+    @Option(names = "--permission-template", description = "Approved template with a call permission request component, sent outside the 24 h customer-service window (env WAVOICE_PERMISSION_TEMPLATE; unset: no request outside the window).")
+    String permissionTemplate;
+
+    @Option(names = "--permission-template-language", description = "Language code of that template (env WAVOICE_PERMISSION_TEMPLATE_LANGUAGE, default en).")
+    String permissionTemplateLanguage;
+
+    @Option(names = "--permission-cache-seconds", description = "How long a stored call permission grant is used before Graph is asked again (env WAVOICE_PERMISSION_CACHE_SECONDS, default 60).")
+    Integer permissionCacheSeconds;
+
     @Option(names = "--agent", description = "local | echo | pcm-echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
     String agent;
 
@@ -87,6 +97,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--dial-timeout", description = "Seconds a call the business places may ring unanswered before it is ended (env WAVOICE_DIAL_TIMEOUT_SECONDS, default 60).")
     Integer dialTimeoutSeconds;
+
+    @Option(names = "--grant-wait", description = "Seconds a call placed with dial_on_grant waits for the user's call permission (env WAVOICE_GRANT_WAIT_SECONDS, default 3600).")
+    Integer grantWaitSeconds;
 
     @Option(names = "--max-call-duration", description = "Seconds after which a call is hung up (env WAVOICE_MAX_CALL_SECONDS, default 14400).")
     Integer maxCallSeconds;
@@ -137,6 +150,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .phoneNumberId(in.text(phoneNumberId, "WHATSAPP_PHONE_NUMBER_ID", null))
                 .graphUrl(in.uri(graphUrl, "WHATSAPP_GRAPH_URL", WavoiceConfig.DEFAULT_GRAPH_URL))
                 .graphVersion(in.text(graphVersion, "WHATSAPP_GRAPH_VERSION", WavoiceConfig.DEFAULT_GRAPH_VERSION))
+                .permissions(new PermissionSettings(in.text(permissionTemplate, "WAVOICE_PERMISSION_TEMPLATE", null),
+                        in.text(permissionTemplateLanguage, "WAVOICE_PERMISSION_TEMPLATE_LANGUAGE", "en"),
+                        Duration.ofSeconds(in.number(permissionCacheSeconds, "WAVOICE_PERMISSION_CACHE_SECONDS", 60))))
                 .agent(AgentKind.resolve(in.text(agent, "WAVOICE_AGENT", null),
                         in.text(null, "OPENAI_API_KEY", null) != null))
                 .agentUnavailable(AgentUnavailable.parse(in.text(agentUnavailable, "WAVOICE_AGENT_UNAVAILABLE", "auto")))
@@ -146,6 +162,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .adminToken(in.text(adminToken, "WAVOICE_ADMIN_TOKEN", null))
                 .ringTimeout(Duration.ofSeconds(in.number(ringTimeoutSeconds, "WAVOICE_RING_TIMEOUT_SECONDS", 60)))
                 .dialTimeout(Duration.ofSeconds(in.number(dialTimeoutSeconds, "WAVOICE_DIAL_TIMEOUT_SECONDS", 60)))
+                .grantWait(Duration.ofSeconds(in.number(grantWaitSeconds, "WAVOICE_GRANT_WAIT_SECONDS", 3600)))
                 .maxCallDuration(Duration.ofSeconds(in.number(maxCallSeconds, "WAVOICE_MAX_CALL_SECONDS", 14400)))
                 .mediaConnectTimeout(Duration.ofSeconds(
                         in.number(mediaConnectSeconds, "WAVOICE_MEDIA_CONNECT_TIMEOUT_SECONDS", 10)))

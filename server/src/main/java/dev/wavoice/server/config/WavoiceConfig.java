@@ -24,11 +24,13 @@ public record WavoiceConfig(
         URI graphUrl,
         String graphVersion,
         Duration graphTimeout,
+        PermissionSettings permissions,
         AgentKind agent,
         int maxCalls,
         Secret adminToken,
         Duration ringTimeout,
         Duration dialTimeout,
+        Duration grantWait,
         Duration maxCallDuration,
         Duration mediaConnectTimeout,
         AgentUnavailable agentUnavailable,
@@ -61,6 +63,9 @@ public record WavoiceConfig(
         if (maxCalls < 1) {
             throw new ConfigException("WAVOICE_MAX_CALLS must be at least 1 (got " + maxCalls + ")");
         }
+        if (grantWait.isNegative() || grantWait.isZero()) {
+            throw new ConfigException("WAVOICE_GRANT_WAIT_SECONDS must be positive (got " + grantWait.toSeconds() + ")");
+        }
         if (dialTimeout.isNegative() || dialTimeout.isZero()) {
             throw new ConfigException("WAVOICE_DIAL_TIMEOUT_SECONDS must be positive (got " + dialTimeout.toSeconds() + ")");
         }
@@ -92,6 +97,7 @@ public record WavoiceConfig(
             }
         }
         Objects.requireNonNull(agentTransport, "agentTransport");
+        Objects.requireNonNull(permissions, "permissions");
         if (agentFallback == agentTransport) { // falling back to what failed is no fallback
             agentFallback = null;
         }
@@ -154,12 +160,15 @@ public record WavoiceConfig(
         private String graphVersion = DEFAULT_GRAPH_VERSION;
         /** Per HTTP attempt; the client retries up to its policy's attempts, so a dead Graph costs several of these. */
         private Duration graphTimeout = Duration.ofSeconds(10);
+        private PermissionSettings permissions = PermissionSettings.DEFAULT;
         private AgentKind agent = AgentKind.LOCAL;
         private int maxCalls = DEFAULT_MAX_CALLS;
         private Secret adminToken = Secret.none();
         private Duration ringTimeout = Duration.ofSeconds(60);
         /** How long a call the business placed may ring unanswered ({@code WAVOICE_DIAL_TIMEOUT_SECONDS}). */
         private Duration dialTimeout = Duration.ofSeconds(60);
+        /** How long a {@code dial_on_grant} call waits for the user's grant ({@code WAVOICE_GRANT_WAIT_SECONDS}). */
+        private Duration grantWait = Duration.ofHours(1);
         private Duration maxCallDuration = Duration.ofHours(4);
         private Duration mediaConnectTimeout = Duration.ofSeconds(10);
         private AgentUnavailable agentUnavailable = AgentUnavailable.AUTO;
@@ -181,9 +190,9 @@ public record WavoiceConfig(
                 mediaHost = from.mediaHost; publicIp = from.publicIp; stunServer = from.stunServer; dbUrl = from.dbUrl; appSecret = from.appSecret;
                 verifyToken = from.verifyToken; accessToken = from.accessToken; phoneNumberId = from.phoneNumberId;
                 graphUrl = from.graphUrl; graphVersion = from.graphVersion;
-                graphTimeout = from.graphTimeout; agent = from.agent;
+                graphTimeout = from.graphTimeout; permissions = from.permissions; agent = from.agent;
                 maxCalls = from.maxCalls; adminToken = from.adminToken; ringTimeout = from.ringTimeout;
-                dialTimeout = from.dialTimeout;
+                dialTimeout = from.dialTimeout; grantWait = from.grantWait;
                 maxCallDuration = from.maxCallDuration; mediaConnectTimeout = from.mediaConnectTimeout;
                 agentUnavailable = from.agentUnavailable;
                 agentTransport = from.agentTransport; agentFallback = from.agentFallback;
@@ -207,11 +216,13 @@ public record WavoiceConfig(
         public Builder graphUrl(URI v) { graphUrl = v; return this; }
         public Builder graphVersion(String v) { graphVersion = v; return this; }
         public Builder graphTimeout(Duration v) { graphTimeout = v; return this; }
+        public Builder permissions(PermissionSettings v) { permissions = v; return this; }
         public Builder agent(AgentKind v) { agent = v; return this; }
         public Builder maxCalls(int v) { maxCalls = v; return this; }
         public Builder adminToken(String v) { adminToken = Secret.of(v); return this; }
         public Builder ringTimeout(Duration v) { ringTimeout = v; return this; }
         public Builder dialTimeout(Duration v) { dialTimeout = v; return this; }
+        public Builder grantWait(Duration v) { grantWait = v; return this; }
         public Builder maxCallDuration(Duration v) { maxCallDuration = v; return this; }
         public Builder mediaConnectTimeout(Duration v) { mediaConnectTimeout = v; return this; }
         public Builder agentUnavailable(AgentUnavailable v) { agentUnavailable = v; return this; }
@@ -228,9 +239,9 @@ public record WavoiceConfig(
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
                     blankToNull(stunServer), dbUrl, appSecret,
-                    verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, graphTimeout, agent,
+                    verifyToken, accessToken, blankToNull(phoneNumberId), graphUrl, graphVersion, graphTimeout, permissions, agent,
                     maxCalls,
-                    adminToken, ringTimeout, dialTimeout, maxCallDuration, mediaConnectTimeout, agentUnavailable,
+                    adminToken, ringTimeout, dialTimeout, grantWait, maxCallDuration, mediaConnectTimeout, agentUnavailable,
                     agentTransport, agentFallback, agentStallTimeout,
                     instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
                     clusterSecret, drainTimeout, blankToNull(mediaPorts), warmup);

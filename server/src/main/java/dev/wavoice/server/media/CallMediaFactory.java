@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -104,7 +105,7 @@ public final class CallMediaFactory {
                             : AgentKeepAlive.fromEnvironment(System.getenv());
                     RealtimeConnector connector = connector(config.agent(), agent, health, resources,
                             webrtc ? opus.codec() : null, connectTimeout, keepAlive, perCall);
-                    AgentRoute.ToolRunner tools = httpTools(connector, resources); // one for both routes
+                    AgentRoute.ToolRunner tools = tools(connector, resources, perCall); // one for both routes
                     AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
                             ? audioRoute(config.agent(), connector::open, tools, callLog, timers, resources,
                                     config.agentUnavailable(), codec, opus.reason(), metrics)
@@ -170,12 +171,20 @@ public final class CallMediaFactory {
         return connector;
     }
 
-    /** Runs the agent's HTTP tools (from its config) through one invoker, closed with the server. */
-    private static AgentRoute.ToolRunner httpTools(RealtimeConnector connector, List<AutoCloseable> resources) {
+    /**
+     * Runs the agent's tools: {@code schedule_callback} by call control, the HTTP tools of its config through one
+     * invoker, closed with the server.
+     */
+    private static AgentRoute.ToolRunner tools(RealtimeConnector connector, List<AutoCloseable> resources,
+            CallAgentSettings perCall) {
         HttpToolInvoker invoker = HttpToolInvoker.fromEnvironment(System.getenv());
         resources.add(invoker);
         List<AgentTool> tools = connector.config().tools();
-        return (callId, call) -> invoker.invoke(callId, tools, call);
+        boolean callbacks = tools.stream().anyMatch(t -> t.name().equals(AgentTool.SCHEDULE_CALLBACK) && t.url() == null);
+        return (callId, call) -> callbacks && call.name().equals(AgentTool.SCHEDULE_CALLBACK)
+                ? CompletableFuture.supplyAsync(() -> perCall.scheduleCallback(callId, call.argumentsJson()),
+                        task -> Thread.ofVirtual().name("callback-tool").start(task))
+                : invoker.invoke(callId, tools, call);
     }
 
     /**

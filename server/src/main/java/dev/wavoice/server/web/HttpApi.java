@@ -7,6 +7,7 @@ import dev.wavoice.server.call.OutboundCalls;
 import dev.wavoice.server.cluster.Cluster;
 import dev.wavoice.server.cluster.PeerClient;
 import dev.wavoice.server.config.WavoiceConfig;
+import dev.wavoice.server.permission.CallPermissionService;
 import dev.wavoice.server.store.CallLogRepository;
 import dev.wavoice.server.store.QueuedCallLog;
 import dev.wavoice.server.whatsapp.WebhookProcessor;
@@ -30,13 +31,14 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(WavoiceConfig config, WebhookProcessor processor, PrometheusMeterRegistry metrics,
             QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json, LiveFeed live,
             AgentHealth agent, Cluster cluster, ExtraRoutes extraRoutes, BooleanSupplier warmedUp,
-            OutboundCalls outbound) {
+            CallPermissionService permissions, OutboundCalls outbound) {
         WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(),
                 config.effectiveClusterSecret(), processor, new DurableWebhookAck(callLog, metrics), metrics);
         AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly(),
                 new AdminSessions(java.time.Clock.systemUTC()));
         CallLogApi callLogApi = new CallLogApi(repo, json);
         OutboundApi outboundApi = new OutboundApi(outbound, json);
+        PermissionApi permissionApi = new PermissionApi(permissions, json);
         this.stream = new LiveStream(live, json, Duration.ofSeconds(1));
         DashboardApi dashboard = new DashboardApi(calls, repo, stream, admin,
                 agent, config.instanceId(), json);
@@ -77,6 +79,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/calls", admin.guard(callLogApi::list));
             cfg.routes.get("/api/calls/{callId}", admin.guard(callLogApi::one));
             cfg.routes.post("/api/calls", admin.guard(outboundApi::place));
+            cfg.routes.get("/api/permissions", admin.guard(permissionApi::list));
             dashboard.addRoutes(cfg.routes);
             extraRoutes.addTo(cfg.routes, live, stream);
             cfg.routes.exception(Exception.class, (e, ctx) -> {

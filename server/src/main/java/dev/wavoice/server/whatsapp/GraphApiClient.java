@@ -14,6 +14,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * WhatsApp Cloud API call actions over the JDK {@link HttpClient}. Blocking by design: callers run on virtual
+ * WhatsApp Cloud API requests (call actions, the call permission check, messages) over the JDK {@link HttpClient}. Blocking by design: callers run on virtual
  * threads. Retries 5xx, 429 and I/O failures with jittered backoff; never retries other 4xx. The access token
  * goes into the Authorization header and nowhere else: no log line or exception message carries it.
  */
@@ -111,6 +113,55 @@ public final class GraphApiClient {
 
     private JsonNode send(String phoneNumberId, GraphCallAction action, ObjectNode body) throws GraphApiException {
         String name = action.wireName();
+        ready(name, phoneNumberId);
+        return exchange(name, action.idempotent(), post(edgeUri(phoneNumberId, "calls"), body),
+                "callId=" + body.path("call_id").asText(null));
+    }
+
+    /**
+     * {@code GET /<PHONE_NUMBER_ID>/call_permissions} for one user: a phone number goes in {@code user_wa_id}, a
+     * business-scoped user id (BSUID, e.g. {@code US.13491208655302741918}) in {@code recipient}. Returns Meta's
+     * answer as it came ({@code permission}, {@code actions[]}); parsing it is the caller's business.
+     */
+    public JsonNode callPermissions(String phoneNumberId, String user) throws GraphApiException {
+        String name = "call_permissions";
+        ready(name, phoneNumberId);
+        if (user == null || user.isBlank()) {
+            throw new GraphApiException(name, 0, null, null, null, "no user (phone number or BSUID) to ask about", null, 0,
+                    null);
+        }
+        String query = (isBsuid(user) ? "recipient=" : "user_wa_id=") + URLEncoder.encode(user.trim(), StandardCharsets.UTF_8);
+        HttpRequest request = authorized(edgeUri(phoneNumberId, "call_permissions?" + query)).GET().build();
+        return exchange(name, true, request, "user=" + user);
+    }
+
+    /**
+     * {@code POST /<PHONE_NUMBER_ID>/messages} with a ready-made message body; returns the id Meta gave the message
+     * ({@code messages[0].id}). {@code kind} names the message in metrics and logs (e.g. {@code call_permission_request}).
+     */
+    public String sendMessage(String phoneNumberId, String kind, ObjectNode body) throws GraphApiException {
+        String name = "messages." + kind;
+        ready(name, phoneNumberId);
+        // Not repeated after an unknown outcome: the user would get the message twice.
+        JsonNode answer = exchange(name, false, post(edgeUri(phoneNumberId, "messages"), body),
+                "to=" + body.path("to").asText(null));
+        JsonNode id = answer.path("messages").path(0).path("id");
+        if (!id.isTextual()) {
+            throw new GraphApiException(name, 200, null, null, null, "success response without messages[0].id", null, 1,
+                    null);
+        }
+        return id.asText();
+    }
+
+    /**
+     * A BSUID is a country code, a dot and digits ({@code US.134…}, or {@code US.ENT.…} for a parent id); a phone
+     * number is digits, perhaps with a leading + or spaces.
+     */
+    public static boolean isBsuid(String user) {
+        return user != null && user.chars().anyMatch(Character::isLetter);
+    }
+
+    private void ready(String name, String phoneNumberId) throws GraphApiException {
         if (phoneNumberId == null || phoneNumberId.isBlank()) {
             throw new GraphApiException(name, 0, null, null, null,
                     "no phone number id (webhook metadata lacked it and WHATSAPP_PHONE_NUMBER_ID is unset)", null, 0, null);
@@ -118,19 +169,35 @@ public final class GraphApiClient {
         if (!accessToken.isPresent()) {
             throw new GraphApiException(name, 0, null, null, null, "WHATSAPP_ACCESS_TOKEN is not set", null, 0, null);
         }
+    }
+
+    private HttpRequest.Builder authorized(URI uri) {
+        return HttpRequest.newBuilder(uri)
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + accessToken.reveal());
+    }
+
+    private HttpRequest post(URI uri, ObjectNode body) {
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        HttpRequest request = HttpRequest.newBuilder(callsUri(phoneNumberId))
-                .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + accessToken.reveal())
+        return authorized(uri)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
                 .build();
-        String callId = body.path("call_id").asText(null);
+    }
+
+    /**
+     * Sends one request with this client's retry policy: 5xx, 429 and I/O failures are retried with jittered
+     * backoff (honouring Retry-After up to the policy's longest delay); other 4xx are not. A request that is not
+     * {@code idempotent} is retried only when it certainly was not acted on (connection refused, connect timeout,
+     * 429). {@code subject} says in the logs what the request was about (a call id, a user).
+     */
+    private JsonNode exchange(String name, boolean idempotent, HttpRequest request, String subject)
+            throws GraphApiException {
         for (int attempt = 1; ; attempt++) {
             long start = System.nanoTime();
             String outcome;
@@ -141,14 +208,14 @@ public final class GraphApiClient {
                 int status = response.statusCode();
                 if (status / 100 == 2) {
                     record(name, "ok", start);
-                    log.info("graph.{} ok callId={} status={} attempt={}", name, callId, status, attempt);
+                    log.info("graph.{} ok {} status={} attempt={}", name, subject, status, attempt);
                     return parseOrEmpty(response.body());
                 }
                 outcome = status == 429 ? "http_429" : "http_" + (status / 100) + "xx";
                 failure = errorFrom(name, status, response.body(), attempt);
-                if (!RetryPolicy.retryableStatus(status) || (!action.idempotent() && status != 429)) {
+                if (!RetryPolicy.retryableStatus(status) || (!idempotent && status != 429)) {
                     record(name, outcome, start);
-                    log.warn("graph.{} failed callId={} status={} error=\"{}\" retry=no", name, callId, status,
+                    log.warn("graph.{} failed {} status={} error=\"{}\" retry=no", name, subject, status,
                             failure.getMessage());
                     throw failure;
                 }
@@ -156,15 +223,15 @@ public final class GraphApiClient {
             } catch (HttpTimeoutException e) {
                 outcome = "timeout";
                 failure = new GraphApiException(name, 0, null, null, null, "timed out: " + e.getMessage(), null, attempt, e);
-                if (!action.idempotent() && !(e instanceof HttpConnectTimeoutException)) {
+                if (!idempotent && !(e instanceof HttpConnectTimeoutException)) {
                     record(name, outcome, start);
-                    throw failure; // Graph may have placed the call: a retry could ring the user twice
+                    throw failure; // it may have been done (a call placed, a message sent): a retry would do it twice
                 }
             } catch (IOException e) {
                 outcome = "io_error";
                 failure = new GraphApiException(name, 0, null, null, null, e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, attempt, e);
-                if (!action.idempotent() && !(e instanceof ConnectException)) {
+                if (!idempotent && !(e instanceof ConnectException)) {
                     record(name, outcome, start);
                     throw failure; // the request may have reached Graph
                 }
@@ -174,15 +241,15 @@ public final class GraphApiClient {
             }
             record(name, outcome, start);
             if (attempt >= retry.maxAttempts()) {
-                log.warn("graph.{} failed callId={} outcome={} attempts={} error=\"{}\" retry=exhausted", name,
-                        callId, outcome, attempt, failure.getMessage());
+                log.warn("graph.{} failed {} outcome={} attempts={} error=\"{}\" retry=exhausted", name,
+                        subject, outcome, attempt, failure.getMessage());
                 throw failure;
             }
             Duration delay = retry.delayAfter(attempt);
             if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
                 delay = retryAfter.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : retryAfter;
             }
-            log.info("graph.{} retry callId={} outcome={} attempt={} delayMs={}", name, callId, outcome, attempt,
+            log.info("graph.{} retry {} outcome={} attempt={} delayMs={}", name, subject, outcome, attempt,
                     delay.toMillis());
             metrics.counter("wavoice.graph.retries", "action", name).increment();
             try {
@@ -212,14 +279,14 @@ public final class GraphApiClient {
         return response.statusCode();
     }
 
-    URI callsUri(String phoneNumberId) {
+    private URI edgeUri(String phoneNumberId, String edge) {
         String base = baseUrl.toString().replaceAll("/+$", "");
-        return URI.create(base + "/" + version + "/" + phoneNumberId + "/calls");
+        return URI.create(base + "/" + version + "/" + phoneNumberId + "/" + edge);
     }
 
     private void record(String action, String outcome, long startNanos) {
         Timer.builder("wavoice.graph.request")
-                .description("Graph API call action requests, one per HTTP attempt")
+                .description("Graph API requests (call actions, permission checks, messages), one per HTTP attempt")
                 .tag("action", action)
                 .tag("outcome", outcome)
                 .register(metrics)

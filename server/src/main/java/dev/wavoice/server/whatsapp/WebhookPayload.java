@@ -116,6 +116,59 @@ public record WebhookPayload(String object, List<Entry> entry) {
         }
     }
 
+    /**
+     * The value of a {@code messages} change: what users sent the business. wavoice reads two things from it: that
+     * a user wrote (the customer-service window) and a user's {@code call_permission_reply}.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record MessagesValue(
+            @JsonProperty("messaging_product") String messagingProduct,
+            Metadata metadata,
+            List<Contact> contacts,
+            List<InboundMessage> messages) {
+
+        public List<Contact> contactList() {
+            return present(contacts);
+        }
+
+        /** Null elements kept, so that each can be counted as malformed. */
+        public List<InboundMessage> messageList() {
+            return messages == null ? List.of() : messages;
+        }
+    }
+
+    /** One entry of {@code messages[]}; since the 2026 username change {@code from} may be empty beside a BSUID. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record InboundMessage(
+            String id,
+            String from,
+            @JsonProperty("from_user_id") String fromUserId,
+            String timestamp,
+            String type,
+            MessageContext context,
+            Interactive interactive) {}
+
+    /** The message a reply answers ({@code context.id}: the call permission request's message id). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record MessageContext(String from, String id) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Interactive(
+            String type,
+            @JsonProperty("call_permission_reply") CallPermissionReply callPermissionReply) {}
+
+    /**
+     * The user's answer to a call permission request: {@code response} accept or reject, {@code is_permanent},
+     * {@code expiration_timestamp} (Unix seconds, for a temporary grant), {@code response_source} user_action or
+     * automatic (the user called the business).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CallPermissionReply(
+            String response,
+            @JsonProperty("is_permanent") Boolean isPermanent,
+            @JsonProperty("expiration_timestamp") Long expirationTimestamp,
+            @JsonProperty("response_source") String responseSource) {}
+
     /** A list without its null elements (a body may hold {@code [null]} where Meta sends objects). */
     private static <T> List<T> present(List<T> list) {
         return list == null ? List.of() : list.stream().filter(java.util.Objects::nonNull).toList();

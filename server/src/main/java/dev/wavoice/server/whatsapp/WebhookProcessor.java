@@ -19,14 +19,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Walks a verified webhook and hands its call events to the listener, once each, on the instance that must handle
  * them ({@link WebhookRouting}: a call's events go where its media is; a peer's events arrive here as a forwarded
- * webhook of that one call). Unknown {@code field} values and unknown call events are tolerated and logged once
- * each (Meta sends {@code messages} and more to the same URL).
+ * webhook of that one call). User messages ({@code field: messages}) go to the messages listener (the customer-service
+ * window, call permission replies). Other {@code field} values and unknown call events are tolerated and logged
+ * once each (Meta sends more to the same URL).
  */
 public final class WebhookProcessor {
     private static final Logger log = LoggerFactory.getLogger(WebhookProcessor.class);
 
     private final ObjectMapper json;
     private final CallWebhookListener listener;
+    private final MessagesWebhookListener messages;
     private final Deliveries dedup;
     private final WebhookRouting routing;
     private final Executor work;
@@ -35,8 +37,14 @@ public final class WebhookProcessor {
 
     public WebhookProcessor(ObjectMapper json, CallWebhookListener listener, Deliveries dedup,
             WebhookRouting routing, Executor work, MeterRegistry metrics) {
+        this(json, listener, MessagesWebhookListener.NONE, dedup, routing, work, metrics);
+    }
+
+    public WebhookProcessor(ObjectMapper json, CallWebhookListener listener, MessagesWebhookListener messages,
+            Deliveries dedup, WebhookRouting routing, Executor work, MeterRegistry metrics) {
         this.json = json;
         this.listener = listener;
+        this.messages = messages;
         this.dedup = dedup;
         this.routing = routing;
         this.work = work;
@@ -102,6 +110,11 @@ public final class WebhookProcessor {
         for (WebhookPayload.Entry entry : payload.entries()) {
             for (WebhookPayload.Change change : entry.changeList()) {
                 String field = change.field() == null ? "" : change.field();
+                if (field.equals("messages") && !forwarded) {
+                    metrics.counter("wavoice.webhook.changes", "field", "messages").increment();
+                    processMessages(change.value(), here);
+                    continue;
+                }
                 if (!field.equals("calls")) {
                     logOnce("field:" + field, "webhook.field_ignored field={} (not a call event)", field);
                     metrics.counter("wavoice.webhook.changes", "field", "other").increment();
@@ -183,6 +196,43 @@ public final class WebhookProcessor {
             }
         }
         return taken;
+    }
+
+    /**
+     * A {@code messages} change: each user message goes to the messages listener once. Nothing here is routed, since
+     * any instance can record it in the shared database; nothing odd in it is ever answered to Meta with an error
+     * (it would only redeliver the same body): it is counted and logged instead.
+     */
+    private void processMessages(JsonNode raw, List<Runnable> here) {
+        WebhookPayload.MessagesValue value;
+        try {
+            value = raw == null || raw.isNull() ? null : json.treeToValue(raw, WebhookPayload.MessagesValue.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            malformedMessage("value", e.getMessage());
+            return;
+        }
+        if (value == null) {
+            malformedMessage("value", "no value");
+            return;
+        }
+        String phoneNumberId = value.metadata() == null ? null : value.metadata().phoneNumberId();
+        for (WebhookPayload.InboundMessage message : value.messageList()) {
+            if (message == null || message.id() == null || (message.from() == null && message.fromUserId() == null)) {
+                malformedMessage("message", "message without id or sender");
+                continue;
+            }
+            if (!dedup.firstTime(EventDeduplicator.key(message.id(), "message", message.timestamp()))) {
+                metrics.counter("wavoice.webhook.duplicates").increment();
+                log.info("webhook.duplicate messageId={} type={}", message.id(), message.type());
+                continue;
+            }
+            here.add(() -> messages.onMessage(phoneNumberId, value, message));
+        }
+    }
+
+    private void malformedMessage(String part, String why) {
+        metrics.counter("wavoice.webhook.messages_malformed", "part", part).increment();
+        log.warn("webhook.messages_malformed part={} error=\"{}\"", part, why);
     }
 
     /** What becomes of one event. */

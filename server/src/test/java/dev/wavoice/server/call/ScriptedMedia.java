@@ -14,7 +14,7 @@ final class ScriptedMedia implements CallMedia {
     final List<Session> sessions = new CopyOnWriteArrayList<>();
     volatile Behaviour behaviour = Behaviour.CONNECT;
 
-    static final class Session implements MediaSession {
+    static class Session implements MediaSession {
         final String callId;
         final CompletableFuture<Void> connected = new CompletableFuture<>();
         final CompletableFuture<MediaEnd> ended = new CompletableFuture<>();
@@ -52,6 +52,40 @@ final class ScriptedMedia implements CallMedia {
             throw new MediaException(EndReason.REJECTED_BAD_OFFER, "offer has no audio m-line");
         }
         Session s = new Session(callId);
+        sessions.add(s);
+        switch (behaviour) {
+            case CONNECT -> s.connected.complete(null);
+            case FAIL_TO_CONNECT -> s.connected.completeExceptionally(new IllegalStateException("DTLS fingerprint mismatch"));
+            default -> { }
+        }
+        return s;
+    }
+
+    /** A call the business places: applying an answer without an audio section fails as the real media does. */
+    static final class Outbound extends Session implements OutboundSession {
+        volatile String answer;
+
+        Outbound(String callId) {
+            super(callId);
+        }
+
+        @Override
+        public String offerSdp() {
+            return "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=setup:actpass\r\n";
+        }
+
+        @Override
+        public void applyAnswer(String answerSdp) throws MediaException {
+            if (!answerSdp.contains("m=audio")) {
+                throw new MediaException(EndReason.REJECTED_BAD_ANSWER, "cannot use the answer: no audio section");
+            }
+            answer = answerSdp;
+        }
+    }
+
+    @Override
+    public OutboundSession offer(String callId) {
+        Outbound s = new Outbound(callId);
         sessions.add(s);
         switch (behaviour) {
             case CONNECT -> s.connected.complete(null);

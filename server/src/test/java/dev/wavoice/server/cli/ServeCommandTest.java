@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
+import dev.wavoice.server.config.PermissionSettings;
 import dev.wavoice.server.config.WavoiceConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -91,6 +92,22 @@ class ServeCommandTest {
         assertThat(parse(Map.of("WAVOICE_AGENT", "pcm-echo")).agent()).isEqualTo(AgentKind.PCM_ECHO);
         assertThatThrownBy(() -> parse(Map.of("WAVOICE_HTTP_PORT", "eighty"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("WAVOICE_HTTP_PORT");
+    }
+
+    @Test
+    void callPermissionSettingsComeFromTheEnvironmentOrFlags() {
+        assertThat(parse().permissions()).isEqualTo(PermissionSettings.DEFAULT);
+        assertThat(parse().permissions().template()).as("no template unless configured").isNull();
+        PermissionSettings env = parse(Map.of("WAVOICE_PERMISSION_TEMPLATE", "sample_cpr_template",
+                "WAVOICE_PERMISSION_TEMPLATE_LANGUAGE", "en_US", "WAVOICE_PERMISSION_CACHE_SECONDS", "0")).permissions();
+        assertThat(env).isEqualTo(new PermissionSettings("sample_cpr_template", "en_US", Duration.ZERO));
+        assertThat(parse(Map.of("WAVOICE_PERMISSION_TEMPLATE", "a"), "--permission-template=callback_cpr",
+                "--permission-cache-seconds=120").permissions())
+                .isEqualTo(new PermissionSettings("callback_cpr", "en", Duration.ofSeconds(120)));
+        assertThatThrownBy(() -> parse(Map.of("WAVOICE_PERMISSION_TEMPLATE", "Call Me!")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("WAVOICE_PERMISSION_TEMPLATE");
+        assertThatThrownBy(() -> parse("--permission-cache-seconds=-1"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("WAVOICE_PERMISSION_CACHE_SECONDS");
     }
 
     @Test

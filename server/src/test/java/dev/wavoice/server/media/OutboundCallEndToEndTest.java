@@ -53,6 +53,7 @@ class OutboundCallEndToEndTest {
         try (TestServer t = new TestServer(dir, null, b -> b.agent(AgentKind.LOCAL).phoneNumberId("110000000000001"));
              PionPeer whatsapp = PionPeer.start(PionPeer.Options.edgeAnswerer(edgeRole).withSendOpusFile(says)
                      .withRecord(rec).withDuration(Duration.ofSeconds(30)))) {
+            t.permits("15557654321");
             HttpResponse<String> placed = t.placeCall("""
                     {"to": "+15557654321", "callback_data": "order-8812",
                      "agent": {"instructions": "You call to confirm an appointment.", "first_message": "Hi, it is the clinic."}}""");

@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * A local stand-in for the Graph API: records every request and answers from a script of responses (status and
  * body, a delay, or a dropped connection); unscripted requests get Meta's success body. Faults can be aimed at one
  * call's action ({@link #failing}), so a healthy call beside it is answered normally, and its port can be shut
- * so that connections are refused ({@link #refuseConnections}).
+ * so that connections are refused ({@link #refuseConnections}). Permission checks and messages are answered per user
+ * ({@link #permissionAnswer}, {@link #messageAnswer}): by default no permission, and a message accepted.
  */
 public final class FakeGraphApi implements AutoCloseable {
     /** One scripted answer. */
@@ -58,8 +59,9 @@ public final class FakeGraphApi implements AutoCloseable {
         }
     }
 
-    /** One request as received. */
-    public record Request(String method, String path, String authorization, JsonNode body, long receivedNanos) {
+    /** One request as received; {@code query} is the raw query string (the permission check's user), or null. */
+    public record Request(String method, String path, String authorization, JsonNode body, long receivedNanos,
+            String query) {
         public String action() {
             return body == null ? null : body.path("action").asText(null);
         }
@@ -72,7 +74,41 @@ public final class FakeGraphApi implements AutoCloseable {
         public String callId() {
             return body == null ? null : body.path("call_id").asText(null);
         }
+
+        /** A permission check ({@code GET …/call_permissions}). */
+        public boolean isPermissionCheck() {
+            return "GET".equals(method) && path.endsWith("/call_permissions");
+        }
+
+        /** A message send ({@code POST …/messages}). */
+        public boolean isMessage() {
+            return "POST".equals(method) && path.endsWith("/messages");
+        }
+
+        /** The user a permission check or a message is about: user_wa_id or recipient, to or recipient. */
+        public String user() {
+            if (isPermissionCheck() && query != null) {
+                for (String pair : query.split("&")) {
+                    int eq = pair.indexOf('=');
+                    String key = eq < 0 ? pair : pair.substring(0, eq);
+                    if (key.equals("user_wa_id") || key.equals("recipient")) {
+                        return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    }
+                }
+                return null;
+            }
+            if (body == null) {
+                return null;
+            }
+            return body.hasNonNull("to") ? body.path("to").asText() : body.path("recipient").asText(null);
+        }
     }
+
+    /** Meta's answer for a user nobody scripted: no permission, a request may be sent. */
+    public static final String NO_PERMISSION_ANSWER = "{\"messaging_product\":\"whatsapp\",\"permission\":"
+            + "{\"status\":\"no_permission\"},\"actions\":[{\"action_name\":\"send_call_permission_request\","
+            + "\"can_perform_action\":true,\"limits\":[]},{\"action_name\":\"start_call\",\"can_perform_action\":false,"
+            + "\"limits\":[]}]}";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A fault aimed at one call's action: the next {@code left} such requests get {@code reply}. */
@@ -86,6 +122,10 @@ public final class FakeGraphApi implements AutoCloseable {
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     /** Calls placed through {@code connect}: the n-th is answered as {@code wacid.FAKE-n}. */
     private final AtomicInteger connects = new AtomicInteger();
+    /** Per user: the answer to every permission check about them, and to every message sent to them. */
+    private final Map<String, Reply> permissionAnswers = new ConcurrentHashMap<>();
+    private final Map<String, Reply> messageAnswers = new ConcurrentHashMap<>();
+    private final AtomicInteger messageIds = new AtomicInteger();
 
     public FakeGraphApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -105,6 +145,18 @@ public final class FakeGraphApi implements AutoCloseable {
      */
     public FakeGraphApi failing(String callId, String action, int times, Reply reply) {
         faults.put(callId + "/" + action, new Fault(reply, new AtomicInteger(times)));
+        return this;
+    }
+
+    /** Answers every permission check about {@code user} (phone number or BSUID, as sent) with {@code reply}. */
+    public FakeGraphApi permissionAnswer(String user, Reply reply) {
+        permissionAnswers.put(user, reply);
+        return this;
+    }
+
+    /** Answers every message sent to {@code user} with {@code reply} (by default: accepted, a new wamid). */
+    public FakeGraphApi messageAnswer(String user, Reply reply) {
+        messageAnswers.put(user, reply);
         return this;
     }
 
@@ -150,8 +202,20 @@ public final class FakeGraphApi implements AutoCloseable {
         } catch (IOException ignored) {
             // recorded as null
         }
-        requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(),
-                ex.getRequestHeaders().getFirst("Authorization"), body, System.nanoTime()));
+        Request received = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                ex.getRequestHeaders().getFirst("Authorization"), body, System.nanoTime(), ex.getRequestURI().getRawQuery());
+        requests.add(received);
+        if (received.isPermissionCheck() || received.isMessage()) {
+            // Scripted per user, never from the shared script, so that call actions keep their scripted answers.
+            Reply answer = received.isPermissionCheck()
+                    ? permissionAnswers.getOrDefault(String.valueOf(received.user()), Reply.status(200, NO_PERMISSION_ANSWER))
+                    : messageAnswers.getOrDefault(String.valueOf(received.user()), Reply.status(200,
+                            "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"" + received.user()
+                                    + "\",\"wa_id\":\"" + received.user() + "\"}],\"messages\":[{\"id\":\"wamid.FAKE"
+                                    + messageIds.incrementAndGet() + "\"}]}"));
+            respond(ex, answer);
+            return;
+        }
         Fault fault = faults.get(callIdOf(body) + "/" + (body == null ? null : body.path("action").asText(null)));
         Reply reply = fault != null && fault.left().getAndDecrement() > 0 ? fault.reply() : script.pollFirst();
         if (reply == null) {
@@ -160,6 +224,10 @@ public final class FakeGraphApi implements AutoCloseable {
                             + connects.incrementAndGet() + "\"}]}")
                     : Reply.ok();
         }
+        respond(ex, reply);
+    }
+
+    private static void respond(HttpExchange ex, Reply reply) throws IOException {
         try {
             if (!reply.delay().isZero()) {
                 Thread.sleep(reply.delay());

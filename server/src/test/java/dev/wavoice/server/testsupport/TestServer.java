@@ -169,6 +169,14 @@ public final class TestServer implements AutoCloseable {
         return JSON.writeValueAsString(root);
     }
 
+    /** The fake Graph answers every permission check about {@code user} with a permanent grant (Meta's shape). */
+    public void permits(String user) throws IOException {
+        try (var in = TestServer.class.getResourceAsStream("/whatsapp/permissions/check-permanent.json")) {
+            graph.permissionAnswer(user, FakeGraphApi.Reply.status(200,
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        }
+    }
+
     /** {@code POST /api/calls} with {@code json}: the business places a call. */
     public HttpResponse<String> placeCall(String json) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri("/api/calls")).header("Content-Type", "application/json")

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Fuzzed webhook bodies, each signed with the app secret as Meta would sign it so that the bytes reach the parser,
  * and each also sent under wrong signatures. Invariants: a wrong signature never verifies; a signed body is parsed
  * or refused with {@link MalformedWebhookException} and nothing else; every event handed to the controller or to a
- * peer carries what the next step needs (an id, and a connect/terminate event; a connect's caller is readable);
+ * peer carries what the next step needs (an id, and a connect/terminate event; a connect's caller is readable; a user
+ * message's id and sender);
  * what is handed to a peer is itself a webhook of exactly that one event; a repeat is never handled twice.
  */
 class WebhookFuzzTest {
@@ -47,7 +48,7 @@ class WebhookFuzzTest {
         }
 
         Handled handled = new Handled();
-        WebhookProcessor processor = new WebhookProcessor(JSON, handled, new EventDeduplicator(1000), handled,
+        WebhookProcessor processor = new WebhookProcessor(JSON, handled, handled, new EventDeduplicator(1000), handled,
                 Runnable::run, new SimpleMeterRegistry());
         WebhookPayload payload;
         try {
@@ -71,10 +72,11 @@ class WebhookFuzzTest {
         }
         if (taken) {
             // Meta redelivers: every event is now a repeat, so nothing is handled or handed over a second time.
-            int here = handled.here.size(), forwarded = handled.forwarded.size();
+            int here = handled.here.size(), forwarded = handled.forwarded.size(), messages = handled.messages.size();
             assertThat(processor.process(payload)).isTrue();
             assertThat(handled.here).hasSize(here);
             assertThat(handled.forwarded).hasSize(forwarded);
+            assertThat(handled.messages).hasSize(messages);
         }
     }
 
@@ -116,8 +118,10 @@ class WebhookFuzzTest {
      * The controller and the cluster as the processor sees them: calls whose id hashes odd belong to a peer, which
      * takes every other hand-over. What the controller reads of an event is read here too.
      */
-    static final class Handled implements CallWebhookListener, WebhookRouting {
+    static final class Handled implements CallWebhookListener, WebhookRouting, MessagesWebhookListener {
         final List<String> here = new ArrayList<>();
+        /** User messages ({@code field: messages}): each has an id and a sender, and comes once. */
+        final List<String> messages = new ArrayList<>();
         final List<byte[]> forwarded = new ArrayList<>();
         final Set<String> keys = new HashSet<>();
         private int offers;
@@ -147,6 +151,17 @@ class WebhookFuzzTest {
         public void onStatus(WebhookPayload.CallStatus status) {
             assertThat(status.id()).isNotNull();
             once("status:" + status.status(), status.id(), status.timestamp());
+        }
+
+        @Override
+        public void onMessage(String phoneNumberId, WebhookPayload.MessagesValue value,
+                WebhookPayload.InboundMessage message) {
+            assertThat(value).isNotNull();
+            assertThat(message.id()).isNotNull();
+            assertThat(message.from() != null || message.fromUserId() != null).as("a sender").isTrue();
+            assertThat(keys.add(EventDeduplicator.key(message.id(), "message", message.timestamp())))
+                    .as("handled twice").isTrue();
+            messages.add(message.id());
         }
 
         private void once(String event, String id, String timestamp) {
