@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wavoice.server.sim.Floods;
 import dev.wavoice.server.sim.LoadFigures;
 import dev.wavoice.server.sim.LoadRun;
+import dev.wavoice.server.sim.OutboundFigures;
 import dev.wavoice.server.sim.ServerUnderTest;
 import dev.wavoice.server.sim.SimulatedWhatsApp;
 import java.io.IOException;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code wavoice bench}: N simulated WhatsApp callers against a server in its own process (started here, or at
  * {@code --url}), reporting setup latency, server CPU per call, frame timing, loss and heap per call. Everything
- * binds loopback; a server started here is stopped and deleted at the end, on failure, and on Ctrl-C.
+ * binds loopback; a server started here is stopped and deleted at the end, on failure, and on Ctrl-C. With {@code
+ * --outbound}, the server places the calls instead ({@link OutboundBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Load test: N simulated WhatsApp calls against a wavoice in its own JVM (or any server at --url",
@@ -120,6 +122,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-flood", description = "First run the same calls without the floods, then with them, and compare late frames and holes in the audio.")
     boolean compareFlood;
 
+    @Option(names = "--outbound", description = "Measure calls the server places instead: POST /api/calls to simulated users who pick up; reports Graph connect after the request and media connected after the answer webhook (p50/p95/p99/max). The warm-up then calls the same N users first, so a permission the server keeps is known.")
+    boolean outbound;
+
+    @Option(names = "--admin-token", defaultValue = "${env:WAVOICE_ADMIN_TOKEN}",
+            description = "With --outbound and --url: the server's admin token for POST /api/calls (env WAVOICE_ADMIN_TOKEN).")
+    String adminToken;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -172,6 +181,9 @@ public final class BenchCommand implements Callable<Integer> {
                         separateAgent == null ? "" : " (its own JVM, pid " + separateAgent.pid() + ")",
                         calls, seconds, ramp);
                 out.flush();
+                if (outbound) {
+                    return outbound(whatsapp, server, mapper, out);
+                }
                 if (warmupSeconds > 0) {
                     LoadRun.run(whatsapp, server, http, plan(1, warmupSeconds, false));
                 }
@@ -223,6 +235,24 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private int outbound(SimulatedWhatsApp whatsapp, ServerUnderTest server, ObjectMapper mapper, PrintWriter out)
+            throws IOException, InterruptedException {
+        ObjectNode report = header(mapper, server);
+        ((ObjectNode) report.path("settings")).put("outbound", true);
+        OutboundFigures f = OutboundBench.run(whatsapp, server, new OutboundBench.Settings(calls,
+                Duration.ofSeconds(seconds), ramp, toneHz, Duration.ofSeconds(connectTimeoutSeconds),
+                Duration.ofSeconds(warmupSeconds), url != null ? adminToken : null), mapper, report, out);
+        if (!f.failures().isEmpty() && server.started()) {
+            out.println("server log tail:\n" + server.tail());
+        }
+        if (json != null) {
+            Files.writeString(json, mapper.writeValueAsString(report));
+            out.printf("JSON written to %s%n", json);
+        }
+        out.flush();
+        return f.failures().isEmpty() ? 0 : 1;
     }
 
     /** {@code taskset -a -p -c cpus <this pid>}: threads started later inherit the mask of the one starting them. */

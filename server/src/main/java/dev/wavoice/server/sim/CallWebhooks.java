@@ -7,7 +7,8 @@ import java.time.Instant;
 
 /**
  * The call webhooks a simulated Meta delivers, in WhatsApp's shape (the fields of the captured
- * {@code connect.json} and {@code terminate-completed.json} fixtures), for one simulated business number. Shared by
+ * {@code connect.json}, {@code terminate-completed.json}, {@code status-ringing.json} and
+ * {@code business-initiated-connect.json} fixtures), for one simulated business number. Shared by
  * {@code wavoice simulate}/{@code bench} and the demo, so both speak exactly what the service parses.
  */
 public final class CallWebhooks {
@@ -44,19 +45,68 @@ public final class CallWebhooks {
     }
 
     /**
+     * {@code statuses[]} of a call the business placed ({@code type: call}): {@code RINGING}, {@code ACCEPTED} or
+     * {@code REJECTED}, for the user it calls.
+     */
+    public static byte[] status(String callId, String userPhone, String status, Instant at) {
+        ObjectNode root = JSON.createObjectNode();
+        envelope(root).putArray("statuses").addObject()
+                .put("id", callId)
+                .put("timestamp", String.valueOf(at.getEpochSecond()))
+                .put("type", "call")
+                .put("status", status)
+                .put("recipient_id", userPhone);
+        return bytes(root);
+    }
+
+    /**
+     * {@code event=connect, direction=BUSINESS_INITIATED}: the user picked up a call the business placed, and
+     * {@code session} carries the user's answer to the business's offer. The call goes from the business number
+     * to the user, and echoes the {@code biz_opaque_callback_data} the business gave (when it gave one).
+     */
+    public static byte[] answer(String callId, Caller user, String answerSdp, String callbackData, Instant at) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode value = envelope(root);
+        ObjectNode contact = value.putArray("contacts").addObject();
+        contact.putObject("profile").put("name", user.name());
+        contact.put("wa_id", user.phone());
+        if (user.userId() != null) {
+            contact.put("user_id", user.userId());
+        }
+        ObjectNode call = businessCallEntry(value, callId, user, "connect", at);
+        if (callbackData != null) {
+            call.put("biz_opaque_callback_data", callbackData);
+        }
+        call.putObject("session").put("sdp_type", "answer").put("sdp", answerSdp);
+        return bytes(root);
+    }
+
+    /** {@code event=terminate, status=COMPLETED} of a call the business placed: the user hung up. */
+    public static byte[] userHungUp(String callId, Caller user, Instant acceptedAt, Instant at) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode call = businessCallEntry(envelope(root), callId, user, "terminate", at);
+        completed(call, acceptedAt, at);
+        return bytes(root);
+    }
+
+    /**
      * {@code event=terminate, status=COMPLETED}: the caller hung up. With {@code acceptedAt}, the talk time in
      * whole seconds, as WhatsApp reports it; without (never answered), no times.
      */
     public static byte[] terminate(String callId, Caller caller, Instant acceptedAt, Instant at) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode call = callEntry(envelope(root), callId, caller, "terminate", at);
+        completed(call, acceptedAt, at);
+        return bytes(root);
+    }
+
+    private static void completed(ObjectNode call, Instant acceptedAt, Instant at) {
         call.put("status", "COMPLETED");
         if (acceptedAt != null) {
             call.put("start_time", String.valueOf(acceptedAt.getEpochSecond()));
             call.put("end_time", String.valueOf(at.getEpochSecond()));
             call.put("duration", Math.round((at.toEpochMilli() - acceptedAt.toEpochMilli()) / 1000.0));
         }
-        return bytes(root);
     }
 
     private static ObjectNode envelope(ObjectNode root) {
@@ -77,6 +127,20 @@ public final class CallWebhooks {
                 .put("event", event)
                 .put("timestamp", String.valueOf(at.getEpochSecond()))
                 .put("direction", "USER_INITIATED");
+    }
+
+    /** A call the business placed: from the business number to the user (and the user's BSUID, when known). */
+    private static ObjectNode businessCallEntry(ObjectNode value, String callId, Caller user, String event, Instant at) {
+        ObjectNode call = value.putArray("calls").addObject()
+                .put("id", callId)
+                .put("from", BUSINESS_NUMBER)
+                .put("to", user.phone());
+        if (user.userId() != null) {
+            call.put("to_user_id", user.userId());
+        }
+        return call.put("event", event)
+                .put("timestamp", String.valueOf(at.getEpochSecond()))
+                .put("direction", "BUSINESS_INITIATED");
     }
 
     private static byte[] bytes(ObjectNode root) {

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * WhatsApp's side for any number of simulated calls in one process: one outbound clock ({@link Pacer}), codec and
- * DTLS certificate for every caller, the Graph API stand-in and the webhook sender. Each caller has its own UDP
+ * DTLS certificate for every caller, the Graph API stand-in and the webhook sender; and the users the server calls
+ * ({@link SimulatedUser}). Each caller has its own UDP
  * port ({@link WebRtcTransport}, a socket and two small threads), as each WhatsApp call comes from its own
  * address: a wavoice media port ties a remote address to one call, so callers sharing a port could not be told
  * apart.
@@ -90,6 +91,20 @@ public final class SimulatedWhatsApp implements AutoCloseable {
     /** The Graph API base URL the server under test must be configured with. */
     public URI graphUrl() {
         return graph.url();
+    }
+
+    /**
+     * A new WhatsApp user for the server to call, at {@code number} (null: a unique one), who answers from {@code
+     * phoneNumberId}'s calls with {@code callbackData}; {@link SimulatedUser#callAndPickUp} asks the server to call.
+     */
+    public SimulatedUser user(String number, String phoneNumberId, String callbackData, VoiceSource source,
+            EncodedVoice encoded, boolean record) {
+        if (webhooks == null) {
+            throw new IllegalStateException("target(serverUrl, appSecret) first");
+        }
+        long n = sequence.incrementAndGet();
+        String to = number != null ? number : "1556" + String.format("%07d", n % 10_000_000);
+        return new SimulatedUser(this, webhooks, to, phoneNumberId, callbackData, source, encoded, record);
     }
 
     /** A new caller with a unique call id and number; {@link SimulatedCaller#dial()} places the call. */

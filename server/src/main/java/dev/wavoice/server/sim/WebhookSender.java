@@ -10,7 +10,8 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Meta's webhook deliveries for simulated calls: connect (carrying the caller's offer) and terminate, built by
+ * Meta's webhook deliveries for simulated calls: connect (carrying the caller's offer, or for a call the business
+ * placed the user's answer), the status of a call the business placed, and terminate, built by
  * {@link CallWebhooks}, signed {@code X-Hub-Signature-256: sha256=HMAC(app secret,
  * raw body)}, POSTed to {@code <server>/webhook}.
  */
@@ -34,6 +35,26 @@ public final class WebhookSender {
     public CompletableFuture<Integer> terminate(String callId, String callerNumber, long durationSeconds) {
         Instant end = nowInSeconds();
         return post(CallWebhooks.terminate(callId, caller(callerNumber), end.minusSeconds(durationSeconds), end));
+    }
+
+    /** POSTs a status of a call the business placed ({@code RINGING}, {@code ACCEPTED}, {@code REJECTED}). */
+    public CompletableFuture<Integer> status(String callId, String userNumber, String status) {
+        return post(CallWebhooks.status(callId, userNumber, status, nowInSeconds()));
+    }
+
+    /** POSTs the business-initiated connect: the user picked up, with {@code answerSdp}. */
+    public CompletableFuture<Integer> answer(String callId, String userNumber, String answerSdp, String callbackData) {
+        return post(CallWebhooks.answer(callId, user(userNumber), answerSdp, callbackData, nowInSeconds()));
+    }
+
+    /** POSTs the terminate of a call the business placed: the user hung up after {@code durationSeconds}. */
+    public CompletableFuture<Integer> userHungUp(String callId, String userNumber, long durationSeconds) {
+        Instant end = nowInSeconds();
+        return post(CallWebhooks.userHungUp(callId, user(userNumber), end.minusSeconds(durationSeconds), end));
+    }
+
+    private static CallWebhooks.Caller user(String number) {
+        return new CallWebhooks.Caller(number, null, "Simulated User");
     }
 
     private static CallWebhooks.Caller caller(String number) {
