@@ -140,6 +140,7 @@ public final class OutboundCalls {
         CallerIdentity user = phone ? new CallerIdentity(to, null, null) : new CallerIdentity(null, to, null);
         try (var ignored = MDC.putCloseable("callId", callId)) {
             CallPermissionGate.Verdict verdict;
+            long checkStarted = System.nanoTime();
             try {
                 verdict = permissions.check(phoneNumberId, to);
             } catch (GraphApiException e) {
@@ -147,6 +148,8 @@ public final class OutboundCalls {
                 return refusedByGraph(e, null, null);
             }
             if (verdict.mayCall()) {
+                log.debug("call.permission_checked status={} checkUs={}", verdict.status(),
+                        (System.nanoTime() - checkStarted) / 1000);
                 Call call = newCall(callId, user, phoneNumberId, request, CallState.DIALLING);
                 return place(call, to, request, verdict.status());
             }
@@ -290,6 +293,7 @@ public final class OutboundCalls {
         }
         agentSettings.put(call.callId(), request.agent());
         CallMedia.OutboundSession session;
+        long offerStarted = System.nanoTime();
         try {
             session = media.offer(call.callId());
         } catch (MediaException e) {
@@ -305,6 +309,7 @@ public final class OutboundCalls {
         session.ended().thenAccept(e -> work.execute(() -> control.end(call, e.reason(), e.detail(), null)));
 
         String waCallId;
+        long connectStarted = System.nanoTime();
         dialled.connecting();
         try {
             waCallId = graph.connect(call.phoneNumberId(), to, session.offerSdp(), request.callbackData());
@@ -333,7 +338,8 @@ public final class OutboundCalls {
         }
         dialled.named(waCallId, call);
         callLog.event(call.callId(), "graph.connect", "wa_call_id=" + waCallId);
-        log.info("call.dialled waCallId={} setupMs={}", waCallId, call.elapsedMillis());
+        log.info("call.dialled waCallId={} setupMs={} offerUs={} graphUs={}", waCallId, call.elapsedMillis(),
+                (connectStarted - offerStarted) / 1000, (System.nanoTime() - connectStarted) / 1000);
         control.schedule(call, settings.dialTimeout(), () -> {
             if (call.state() != CallState.CONNECTED) {
                 control.end(call, EndReason.DIAL_TIMEOUT, "not answered within " + settings.dialTimeout(), null);
