@@ -8,6 +8,7 @@ import dev.wavoice.server.whatsapp.GraphApiClient;
 import dev.wavoice.server.whatsapp.GraphApiException;
 import dev.wavoice.server.whatsapp.WebhookPayload;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +100,7 @@ public final class OutboundCalls {
     /** Calls waiting for the user's grant, by business number and user. */
     private final Map<String, List<Call>> awaitingGrant = new ConcurrentHashMap<>();
     private final DialledCalls dialled;
+    private final Timer connectDelay;
     /** What each call waiting for a grant asked for, to dial it as asked. */
     private final Map<String, DialRequest> pendingRequests = new ConcurrentHashMap<>();
 
@@ -116,12 +119,16 @@ public final class OutboundCalls {
         this.settings = settings;
         this.defaultPhoneNumberId = defaultPhoneNumberId;
         this.dialled = new DialledCalls(registry);
+        this.connectDelay = Timer.builder("wavoice.outbound.connect.delay")
+                .description("A call the business asked for: from the request to Graph connect going out")
+                .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
         this.agentName = agentName;
         this.instanceId = instanceId;
     }
 
     /** Checks permission, then dials, asks for permission, or refuses; returns once Graph has answered. */
     public DialOutcome dial(DialRequest request) {
+        long asked = System.nanoTime();
         String to = request.to() == null ? "" : request.to().strip();
         boolean phone = PHONE.matcher(to).matches();
         if (!phone && !BSUID.matcher(to).matches()) {
@@ -151,9 +158,9 @@ public final class OutboundCalls {
                 log.debug("call.permission_checked status={} checkUs={}", verdict.status(),
                         (System.nanoTime() - checkStarted) / 1000);
                 Call call = newCall(callId, user, phoneNumberId, request, CallState.DIALLING);
-                return place(call, to, request, verdict.status());
+                return place(call, to, request, verdict.status(), asked);
             }
-            return withoutPermission(callId, user, phoneNumberId, to, request, verdict);
+            return withoutPermission(callId, user, phoneNumberId, to, request, verdict, asked);
         }
     }
 
@@ -164,7 +171,7 @@ public final class OutboundCalls {
     }
 
     private DialOutcome withoutPermission(String callId, CallerIdentity user, String phoneNumberId, String to,
-            DialRequest request, CallPermissionGate.Verdict verdict) {
+            DialRequest request, CallPermissionGate.Verdict verdict, long asked) {
         metrics.counter("wavoice.outbound.no_permission", "status", verdict.status()).increment();
         if (!request.requestPermission() && !request.dialOnGrant()) {
             return new DialOutcome.Refused(verdict.limited() ? 429 : 403, "no call permission from the user ("
@@ -173,20 +180,20 @@ public final class OutboundCalls {
         }
         boolean sent = false;
         if (verdict.mayRequest()) {
-            CallPermissionGate.RequestOutcome asked;
+            CallPermissionGate.RequestOutcome requested;
             try {
-                asked = permissions.request(phoneNumberId, to);
+                requested = permissions.request(phoneNumberId, to);
             } catch (GraphApiException e) {
                 log.warn("call.permission_request_failed error=\"{}\"", e.getMessage());
                 return refusedByGraph(e, null, verdict.status());
             }
-            if (!asked.sent()) {
-                return new DialOutcome.Refused(asked.limited() ? 429 : 409, "cannot ask for call permission: "
-                        + asked.refusal(), null, verdict.status(), null);
+            if (!requested.sent()) {
+                return new DialOutcome.Refused(requested.limited() ? 429 : 409, "cannot ask for call permission: "
+                        + requested.refusal(), null, verdict.status(), null);
             }
-            if ("already_granted".equals(asked.how())) { // granted between the check and the request
+            if ("already_granted".equals(requested.how())) { // granted between the check and the request
                 Call call = newCall(callId, user, phoneNumberId, request, CallState.DIALLING);
-                return place(call, to, request, "already_granted");
+                return place(call, to, request, "already_granted", asked);
             }
             sent = true;
         } else if (!request.dialOnGrant() || verdict.limited()) {
@@ -237,7 +244,7 @@ public final class OutboundCalls {
                     } finally {
                         call.lock().unlock();
                     }
-                    place(call, user, request, "granted");
+                    place(call, user, request, "granted", System.nanoTime());
                 }
             });
         }
@@ -274,8 +281,11 @@ public final class OutboundCalls {
                 instanceId, request.callbackData(), first);
     }
 
-    /** Offer, {@code connect}, dial timeout. */
-    private DialOutcome place(Call call, String to, DialRequest request, String permission) {
+    /**
+     * Offer, {@code connect}, dial timeout. {@code asked} is when the business asked (the dial's own clock starts
+     * there: how long until {@code connect} goes out is {@code wavoice_outbound_connect_delay_seconds}).
+     */
+    private DialOutcome place(Call call, String to, DialRequest request, String permission, long asked) {
         switch (registry.register(call)) {
             case DUPLICATE -> throw new IllegalStateException("call id " + call.callId() + " already live");
             case OVER_CAPACITY -> {
@@ -310,6 +320,7 @@ public final class OutboundCalls {
 
         String waCallId;
         long connectStarted = System.nanoTime();
+        connectDelay.record(connectStarted - asked, TimeUnit.NANOSECONDS);
         dialled.connecting();
         try {
             waCallId = graph.connect(call.phoneNumberId(), to, session.offerSdp(), request.callbackData());
@@ -338,8 +349,9 @@ public final class OutboundCalls {
         }
         dialled.named(waCallId, call);
         callLog.event(call.callId(), "graph.connect", "wa_call_id=" + waCallId);
-        log.info("call.dialled waCallId={} setupMs={} offerUs={} graphUs={}", waCallId, call.elapsedMillis(),
-                (connectStarted - offerStarted) / 1000, (System.nanoTime() - connectStarted) / 1000);
+        log.info("call.dialled waCallId={} setupMs={} toConnectUs={} offerUs={} graphUs={}", waCallId,
+                call.elapsedMillis(), (connectStarted - asked) / 1000, (connectStarted - offerStarted) / 1000,
+                (System.nanoTime() - connectStarted) / 1000);
         control.schedule(call, settings.dialTimeout(), () -> {
             if (call.state() != CallState.CONNECTED) {
                 control.end(call, EndReason.DIAL_TIMEOUT, "not answered within " + settings.dialTimeout(), null);
