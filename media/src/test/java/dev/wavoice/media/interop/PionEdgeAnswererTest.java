@@ -12,7 +12,7 @@ import dev.wavoice.media.playout.PacerConfig;
 import dev.wavoice.media.sdp.SdpNegotiationException;
 import dev.wavoice.media.stream.AudioStream;
 import dev.wavoice.media.stream.AudioStreamConfig;
-import dev.wavoice.media.stream.AudioStreamListener;
+import dev.wavoice.media.stream.PcmRecorder;
 import dev.wavoice.media.webrtc.EndpointEvent;
 import dev.wavoice.media.webrtc.EndpointFailureStats;
 import dev.wavoice.media.webrtc.MediaListener;
@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -68,35 +67,6 @@ class PionEdgeAnswererTest {
         transport.close();
     }
 
-    /** What our side of the call heard: PCM, digits and transport events. */
-    static final class Heard implements AudioStreamListener {
-        private final short[] pcm = new short[PCM_RATE * 20];
-        private volatile int length;
-        final List<Character> digits = new CopyOnWriteArrayList<>();
-        final List<EndpointEvent> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public synchronized void onPcm(short[] frame, int off, int len) {
-            int n = Math.min(len, pcm.length - length);
-            System.arraycopy(frame, off, pcm, length, n);
-            length += n;
-        }
-
-        @Override
-        public void onDtmf(char digit) {
-            digits.add(digit);
-        }
-
-        @Override
-        public void onEvent(EndpointEvent event) {
-            events.add(event);
-        }
-
-        synchronized short[] samples() {
-            return Arrays.copyOf(pcm, length);
-        }
-    }
-
     @ParameterizedTest(name = "edge is DTLS {0}")
     @EnumSource(DtlsRole.class)
     void ourOfferIsAnsweredByTheLiteEdgeAndAudioAndDtmfFlowBothWays(DtlsRole edgeRole) throws Exception {
@@ -107,7 +77,7 @@ class PionEdgeAnswererTest {
         PionPeer.Options options = PionPeer.Options.edgeAnswerer(edgeRole)
                 .withSendOpusFile(TestAudio.toneFileWithFec(dir, edgeSaysHz, 100)).withRecord(rec)
                 .withDtmf("7*3").withArgs("-dtmf-delay=2300ms");
-        Heard heard = new Heard();
+        PcmRecorder heard = new PcmRecorder(PCM_RATE * 20);
         AudioStream stream = new AudioStream(AudioStreamConfig.speech(PCM_RATE), TestAudio.CODEC, pacer, heard);
         try (PionPeer edge = PionPeer.start(options);
              WebRtcEndpoint endpoint = transport.offer("biz-" + edgeRole, stream)) {

@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Collects what an {@link AudioStream} delivers, for frequency and gap checks. */
-final class PcmRecorder implements AudioStreamListener {
+public final class PcmRecorder implements AudioStreamListener {
     private final short[] pcm;
     private volatile int length;
-    final List<Character> digits = new CopyOnWriteArrayList<>();
-    final List<EndpointEvent> events = new CopyOnWriteArrayList<>();
+    public final List<Character> digits = new CopyOnWriteArrayList<>();
+    public final List<EndpointEvent> events = new CopyOnWriteArrayList<>();
     final java.util.concurrent.atomic.AtomicInteger opusPackets = new java.util.concurrent.atomic.AtomicInteger();
 
-    PcmRecorder(int capacitySamples) {
+    public PcmRecorder(int capacitySamples) {
         this.pcm = new short[capacitySamples];
     }
 
@@ -44,7 +44,7 @@ final class PcmRecorder implements AudioStreamListener {
         return length;
     }
 
-    synchronized short[] samples() {
+    public synchronized short[] samples() {
         return java.util.Arrays.copyOf(pcm, length);
     }
 

@@ -1,6 +1,7 @@
 package dev.wavoice.server.sim;
 
 import dev.wavoice.media.playout.Pacer;
+import dev.wavoice.media.rtp.RtpPacket;
 import dev.wavoice.media.stream.AudioStream;
 import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.media.stream.AudioStreamListener;
@@ -278,6 +279,9 @@ public final class SimulatedCaller {
     // ---- the endpoint: events and media, on the shared receive thread ----
 
     private final class Media implements MediaListener {
+        /** A view over each packet heard, reused: onRtp runs on the one receive thread. */
+        private final RtpPacket rtp = new RtpPacket();
+
         @Override
         public void onEvent(EndpointEvent event) {
             switch (event) {
@@ -304,7 +308,7 @@ public final class SimulatedCaller {
         @Override
         public void onRtp(byte[] buf, int off, int len) {
             long now = System.nanoTime();
-            int payload = len >= 12 ? payloadLength(buf, off, len) : 0;
+            int payload = rtp.wrap(buf, off, len) ? rtp.payloadLength() : 0;
             if (payload > 2) { // 1-2 byte payloads are DTX, not audio
                 if (firstAudioNanos == 0) {
                     firstAudioNanos = now;
@@ -322,11 +326,10 @@ public final class SimulatedCaller {
                         replyMillis.add((now - paused) / 1e6);
                     }
                 }
-                int sequence = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
-                long timestamp = ((buf[off + 4] & 0xFFL) << 24) | ((buf[off + 5] & 0xFF) << 16)
-                        | ((buf[off + 6] & 0xFF) << 8) | (buf[off + 7] & 0xFF);
+                int sequence = rtp.sequence();
+                long timestamp = rtp.timestamp();
                 if (echoClock && anchorTimestamp < 0 && lastCycleStartTick >= 0
-                        && encoded.isCycleStart(buf, off + len - payload, payload)) {
+                        && encoded.isCycleStart(buf, rtp.payloadOffset(), payload)) {
                     anchorTick = lastCycleStartTick;
                     anchorTimestamp = timestamp;
                 }
@@ -340,16 +343,6 @@ public final class SimulatedCaller {
         public void onRtcp(byte[] buf, int off, int len) {
             audio.onRtcp(buf, off, len);
         }
-    }
-
-    /** RFC 3550 §5.1: the payload follows 12 bytes, the CSRCs and an optional extension; padding trails it. */
-    static int payloadLength(byte[] buf, int off, int len) {
-        int header = 12 + 4 * (buf[off] & 0x0F);
-        if ((buf[off] & 0x10) != 0 && len >= header + 4) {
-            header += 4 + 4 * (((buf[off + header + 2] & 0xFF) << 8) | (buf[off + header + 3] & 0xFF));
-        }
-        int padding = (buf[off] & 0x20) != 0 ? buf[off + len - 1] & 0xFF : 0;
-        return len - header - padding;
     }
 
     // ---- the caller's voice, on the shared pacer thread ----

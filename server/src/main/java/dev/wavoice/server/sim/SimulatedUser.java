@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wavoice.media.playout.Pacer;
+import dev.wavoice.media.rtp.RtpPacket;
 import dev.wavoice.media.stream.AudioStream;
 import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.media.stream.AudioStreamListener;
@@ -313,6 +314,9 @@ public final class SimulatedUser {
     // ---- the endpoint: events and media, on the transport's receive thread ----
 
     private final class Media implements MediaListener {
+        /** A view over each packet heard, reused: onRtp runs on the one receive thread. */
+        private final RtpPacket rtp = new RtpPacket();
+
         @Override
         public void onEvent(EndpointEvent event) {
             switch (event) {
@@ -336,7 +340,7 @@ public final class SimulatedUser {
         @Override
         public void onRtp(byte[] buf, int off, int len) {
             long now = System.nanoTime();
-            int payload = len >= 12 ? SimulatedCaller.payloadLength(buf, off, len) : 0;
+            int payload = rtp.wrap(buf, off, len) ? rtp.payloadLength() : 0;
             if (payload > 2) { // 1-2 byte payloads are DTX, not audio
                 if (firstAudioNanos == 0) {
                     firstAudioNanos = now;
@@ -344,9 +348,8 @@ public final class SimulatedUser {
                 if (firstVoicedNanos == 0 && payload > VOICED_PAYLOAD_BYTES) {
                     firstVoicedNanos = now;
                 }
-                int sequence = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
-                long timestamp = ((buf[off + 4] & 0xFFL) << 24) | ((buf[off + 5] & 0xFF) << 16)
-                        | ((buf[off + 6] & 0xFF) << 8) | (buf[off + 7] & 0xFF);
+                int sequence = rtp.sequence();
+                long timestamp = rtp.timestamp();
                 arrivals.onPacket(sequence, timestamp, now, !side.timingPaused(), null);
             }
             audio.onRtp(buf, off, len);

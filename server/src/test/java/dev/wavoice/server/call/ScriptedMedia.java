@@ -51,14 +51,7 @@ final class ScriptedMedia implements CallMedia {
         if (behaviour == Behaviour.BAD_OFFER) {
             throw new MediaException(EndReason.REJECTED_BAD_OFFER, "offer has no audio m-line");
         }
-        Session s = new Session(callId);
-        sessions.add(s);
-        switch (behaviour) {
-            case CONNECT -> s.connected.complete(null);
-            case FAIL_TO_CONNECT -> s.connected.completeExceptionally(new IllegalStateException("DTLS fingerprint mismatch"));
-            default -> { }
-        }
-        return s;
+        return started(new Session(callId));
     }
 
     /** A call the business places: applying an answer without an audio section fails as the real media does. */
@@ -90,7 +83,11 @@ final class ScriptedMedia implements CallMedia {
 
     @Override
     public OutboundSession offer(String callId) {
-        Outbound s = new Outbound(callId);
+        return started(new Outbound(callId));
+    }
+
+    /** Keeps the session and connects it, or fails it, or leaves it waiting, as the current behaviour says. */
+    private <S extends Session> S started(S s) {
         sessions.add(s);
         switch (behaviour) {
             case CONNECT -> s.connected.complete(null);
