@@ -3,15 +3,6 @@ package dev.wavoice.server.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wavoice.media.playout.Pacer;
-import dev.wavoice.media.rtp.RtpPacket;
-import dev.wavoice.media.stream.AudioStream;
-import dev.wavoice.media.stream.AudioStreamConfig;
-import dev.wavoice.media.stream.AudioStreamListener;
-import dev.wavoice.media.webrtc.EndpointEvent;
-import dev.wavoice.media.webrtc.MediaListener;
-import dev.wavoice.media.webrtc.WebRtcEndpoint;
-import dev.wavoice.media.webrtc.WebRtcTransport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -34,60 +25,29 @@ import org.slf4j.LoggerFactory;
  * <p>The answer is a full ICE agent's (controlled: the server offered), not ICE-lite as WhatsApp's edge answers: the
  * media module has no lite mode. Both sides run checks, where toward the real edge only the server does.
  */
-public final class SimulatedUser {
+public final class SimulatedUser extends SimulatedPhone {
     private static final Logger log = LoggerFactory.getLogger(SimulatedUser.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Opus silence and comfort noise take a few bytes a frame; a tone or a voice at 32 kbit/s takes 40 or more. */
-    private static final int VOICED_PAYLOAD_BYTES = 20;
-
-    private final SimulatedWhatsApp side;
     private final WebhookSender webhooks;
     private final String number;
     private final String phoneNumberId;
     private final String callbackData;
-    private final VoiceSource source;
-    private final EncodedVoice encoded;
-    private final HeardAudio heard;
-    private final ArrivalStats arrivals = new ArrivalStats();
-    private final AudioStream audio;
-    private final short[] frame = new short[VoiceSource.FRAME];
     private final CompletableFuture<GraphStandIn.Action> dialled = new CompletableFuture<>();
-    private final CompletableFuture<Void> connected = new CompletableFuture<>();
-    private final Object feederLock = new Object();
-    private long fed;
-    private WebRtcTransport transport;
-    private WebRtcEndpoint endpoint;
-    private Pacer.Registration feeder;
     private volatile String callId;
     private volatile String waCallId;
     private volatile long requestSentNanos;
     private volatile long connectReceivedNanos;
     private volatile long apiAnsweredNanos;
     private volatile long answerSentNanos;
-    private volatile long connectedNanos;
-    private volatile long firstAudioNanos;
-    private volatile long firstVoicedNanos;
-    private volatile long playUntilNanos;
-    private volatile String failure;
-    private volatile boolean serverHungUp;
     private volatile CompletableFuture<Integer> answerDelivery = CompletableFuture.completedFuture(0);
 
     SimulatedUser(SimulatedWhatsApp side, WebhookSender webhooks, String number, String phoneNumberId,
             String callbackData, VoiceSource source, EncodedVoice encoded, boolean record) {
-        this.side = side;
+        super(side, source, encoded, record);
         this.webhooks = webhooks;
         this.number = number;
         this.phoneNumberId = phoneNumberId;
         this.callbackData = callbackData;
-        this.source = source;
-        this.encoded = encoded;
-        this.heard = new HeardAudio(source.frequency(), record, encoded == null ? 40 : 2);
-        this.audio = new AudioStream(AudioStreamConfig.speech(48_000), side.codec, side.pacer, new AudioStreamListener() {
-            @Override
-            public void onPcm(short[] pcm, int off, int len) {
-                heard.onPcm(pcm, off, len);
-            }
-        });
     }
 
     /** The user's phone number, the {@code to} of the call. */
@@ -130,7 +90,7 @@ public final class SimulatedUser {
             return false;
         }
         try {
-            endpoint = transport.answer(waCallId, connect.sdp(), new Media());
+            endpoint = transport.answer(waCallId, connect.sdp(), media());
             audio.start(endpoint);
         } catch (Exception e) {
             fail("the server's offer is unusable: " + e.getMessage());
@@ -207,62 +167,20 @@ public final class SimulatedUser {
         return false;
     }
 
-    /** Talks for {@code duration} from now. */
-    public void play(Duration duration) {
-        playUntilNanos = System.nanoTime() + duration.toNanos();
-    }
-
-    /** Whether the server has already ended the call (its Graph {@code terminate}). */
-    public boolean serverHungUp() {
-        return serverHungUp;
-    }
-
     /** Hangs up (the terminate webhook, unless the server ended the call or it was never placed), frees the media. */
     public OutboundCallResult hangUp() {
         long hangUpNanos = System.nanoTime();
-        Pacer.Registration f;
-        synchronized (feederLock) {
-            f = feeder;
-            feeder = null;
-        }
-        if (f != null) {
-            f.close();
-        }
-        try {
-            answerDelivery.get(10, TimeUnit.SECONDS); // a terminate must not overtake the answer
-        } catch (ExecutionException | TimeoutException ignored) {
-            // reported through fail() already
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stopTalking();
+        awaitDelivered(answerDelivery); // a terminate must not overtake the answer
         if (waCallId != null && !serverHungUp) {
-            try {
-                long seconds = connectedNanos == 0 ? 0 : Math.round((hangUpNanos - connectedNanos) / 1e9);
-                int status = webhooks.userHungUp(waCallId, number, seconds).get(10, TimeUnit.SECONDS);
-                if (status != 200) {
-                    log.warn("sim.terminate_rejected call_id={} status={}", waCallId, status);
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                log.warn("sim.terminate_failed call_id={} error=\"{}\"", waCallId, e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            long seconds = connectedNanos == 0 ? 0 : Math.round((hangUpNanos - connectedNanos) / 1e9);
+            awaitHangUp(waCallId, webhooks.userHungUp(waCallId, number, seconds));
         }
         side.graph.forgetUser(number);
         if (waCallId != null) {
             side.graph.unregister(waCallId);
         }
-        audio.close();
-        if (endpoint != null) {
-            endpoint.close();
-        }
-        if (transport != null) {
-            try {
-                transport.close();
-            } catch (IOException e) {
-                log.debug("sim.transport_close_failed call_id={} error=\"{}\"", waCallId, e.toString());
-            }
-        }
+        freeMedia(waCallId);
         CallResult media = new CallResult(waCallId, failure, Double.NaN, Double.NaN, sinceAnswer(connectedNanos),
                 sinceAnswer(firstAudioNanos), sinceAnswer(firstVoicedNanos), List.of(),
                 connectedNanos == 0 ? 0 : (hangUpNanos - connectedNanos) / 1e9, audio.stats().framesEncoded(),
@@ -270,11 +188,6 @@ public final class SimulatedUser {
                 heard.detectedHz(), heard.voicedWindows(), heard.toneWindows(), heard.frequenciesHeard(), serverHungUp);
         return new OutboundCallResult(callId, number, sinceRequest(connectReceivedNanos),
                 sinceRequest(apiAnsweredNanos), media);
-    }
-
-    /** Everything heard, 48 kHz mono (empty unless the user was created to record). */
-    public short[] recording() {
-        return heard.recording();
     }
 
     private double sinceRequest(long nanos) {
@@ -285,12 +198,9 @@ public final class SimulatedUser {
         return nanos == 0 || answerSentNanos == 0 ? Double.NaN : (nanos - answerSentNanos) / 1e6;
     }
 
-    private void fail(String reason) {
-        if (failure == null) {
-            failure = reason;
-            log.info("sim.outbound_call_failed to={} call_id={} reason=\"{}\"", number, waCallId, reason);
-        }
-        connected.completeExceptionally(new IllegalStateException(reason));
+    @Override
+    void logFailure(String reason) {
+        log.info("sim.outbound_call_failed to={} call_id={} reason=\"{}\"", number, waCallId, reason);
     }
 
     // ---- what the business did, relayed by the Graph stand-in on its worker thread ----
@@ -308,69 +218,6 @@ public final class SimulatedUser {
                 }
             }
             default -> fail("the server sent Graph " + action.action() + " for a call it placed");
-        }
-    }
-
-    // ---- the endpoint: events and media, on the transport's receive thread ----
-
-    private final class Media implements MediaListener {
-        /** A view over each packet heard, reused: onRtp runs on the one receive thread. */
-        private final RtpPacket rtp = new RtpPacket();
-
-        @Override
-        public void onEvent(EndpointEvent event) {
-            switch (event) {
-                case EndpointEvent.Connected c -> {
-                    connectedNanos = System.nanoTime();
-                    synchronized (feederLock) {
-                        feeder = side.pacer.register(SimulatedUser.this::feed);
-                    }
-                    connected.complete(null);
-                }
-                case EndpointEvent.Failed f -> fail("media failed: " + f.reason());
-                case EndpointEvent.Closed c -> {
-                    if (connectedNanos == 0) {
-                        fail("media closed before connecting: " + c.reason());
-                    }
-                }
-            }
-            audio.onEvent(event);
-        }
-
-        @Override
-        public void onRtp(byte[] buf, int off, int len) {
-            long now = System.nanoTime();
-            int payload = rtp.wrap(buf, off, len) ? rtp.payloadLength() : 0;
-            if (payload > 2) { // 1-2 byte payloads are DTX, not audio
-                if (firstAudioNanos == 0) {
-                    firstAudioNanos = now;
-                }
-                if (firstVoicedNanos == 0 && payload > VOICED_PAYLOAD_BYTES) {
-                    firstVoicedNanos = now;
-                }
-                int sequence = rtp.sequence();
-                long timestamp = rtp.timestamp();
-                arrivals.onPacket(sequence, timestamp, now, !side.timingPaused(), null);
-            }
-            audio.onRtp(buf, off, len);
-        }
-
-        @Override
-        public void onRtcp(byte[] buf, int off, int len) {
-            audio.onRtcp(buf, off, len);
-        }
-    }
-
-    // ---- the user's voice, on the shared pacer thread ----
-
-    private void feed(long tickIndex, long nowNanos) {
-        boolean talking = nowNanos < playUntilNanos;
-        if (encoded != null) {
-            byte[] f = talking ? encoded.frame(fed++) : encoded.pause();
-            audio.sendOpus(f, 0, f.length);
-        } else if (talking) {
-            source.next(frame);
-            audio.send(frame, 0, VoiceSource.FRAME);
         }
     }
 }
