@@ -76,6 +76,7 @@ public final class WavoiceServer implements AutoCloseable {
     private final CallPermissionService permissions;
     private final CallbackStore callbackStore;
     private final Callbacks callbacks;
+    private final CallAgentSettings agentSettings;
     private final AutoCloseable mediaResources;
     private final AgentHealth agentHealth;
     private final PeerClient peers;
@@ -184,6 +185,7 @@ public final class WavoiceServer implements AutoCloseable {
         this.callbacks = new Callbacks(calls, callbackStore, controller.outbound(), live, metrics, work,
                 Clock.systemUTC(), config.instanceId());
         agentSettings.bindCallbacks(callbacks);
+        this.agentSettings = agentSettings;
         this.cluster = new Cluster(new Cluster.Self(config.instanceId(), Instant.now(), database.kind().equals("h2")),
                 clusterStore, repository, calls, peers, controller::endLostCall, timers, work);
         // The embedded H2 database has one instance by construction: memory de-duplicates for it, with no write
@@ -219,7 +221,9 @@ public final class WavoiceServer implements AutoCloseable {
                 database.kind(), agentName(config), config.maxCalls(), config.graphUrl(), config.graphVersion());
         agentCheck.run();
         cluster.start(internalUrl());
-        callbacks.start(timers);
+        if (agentSettings.callbacksOffered()) { // else nothing promises call backs: no query a second for them
+            callbacks.start(timers);
+        }
         if (config.warmup()) {
             // Ready once the self-calls are done and the background DTLS handshakes too: a load measured right after
             // /ready would otherwise share the core with them (still bounded by WARMUP_LIMIT).

@@ -20,6 +20,16 @@ public final class CallAgentSettings {
 
     private final Map<String, AgentOverrides> byCall = new ConcurrentHashMap<>();
     private volatile CallbackScheduler callbacks = CallbackScheduler.UNAVAILABLE;
+    private volatile boolean callbacksOffered;
+
+    /** The agents were given the {@code schedule_callback} tool: call backs will be promised, so someone dials them. */
+    public void offerCallbacks() {
+        callbacksOffered = true;
+    }
+
+    public boolean callbacksOffered() {
+        return callbacksOffered;
+    }
 
     /** Call control, once it exists, makes the call backs the agents promise. */
     public void bindCallbacks(CallbackScheduler scheduler) {
@@ -61,9 +71,5 @@ public final class CallAgentSettings {
     public AgentConfig effective(String callId, AgentConfig base) {
         AgentOverrides o = byCall.get(callId);
         return o == null ? base : o.applyTo(base);
-    }
-
-    public int size() {
-        return byCall.size();
     }
 }

@@ -406,13 +406,11 @@ public final class CallController implements CallWebhookListener {
      * terminated once dialled (WhatsApp's reject is for incoming calls), and needs nothing before.
      */
     private void tellGraph(Call call, boolean wasConnected) {
-        if (call.direction() == Call.Direction.BUSINESS_INITIATED) {
-            if (call.waCallId() != null) {
-                tellGraph(call.phoneNumberId(), call.callId(), call.waCallId(), true, null);
-            }
-            return;
+        String graphCallId = call.graphCallId();
+        if (graphCallId != null) {
+            boolean placedByUs = call.direction() == Call.Direction.BUSINESS_INITIATED;
+            tellGraph(call.phoneNumberId(), call.callId(), graphCallId, placedByUs || wasConnected, null);
         }
-        tellGraph(call.phoneNumberId(), call.callId(), call.callId(), wasConnected, null);
     }
 
     /**

@@ -20,9 +20,6 @@ public interface CallPermissionGate {
      */
     record Verdict(boolean mayCall, String status, Instant expiresAt, boolean mayRequest, String reason,
                    boolean limited) {
-        public static Verdict allowed(String status, Instant expiresAt) {
-            return new Verdict(true, status, expiresAt, false, null, false);
-        }
     }
 
     /** Decides for one user ({@code user}: a phone number or a BSUID) of one business number. */
@@ -47,16 +44,4 @@ public interface CallPermissionGate {
     /** Sends the user a call permission request (an interactive message, or a template outside the service window). */
     RequestOutcome request(String phoneNumberId, String user) throws GraphApiException;
 
-    /** Asks nothing before dialling: Graph's answer to {@code connect} says whether the permission was there. */
-    CallPermissionGate UNCHECKED = new CallPermissionGate() {
-        @Override
-        public Verdict check(String phoneNumberId, String user) {
-            return Verdict.allowed("unchecked", null);
-        }
-
-        @Override
-        public RequestOutcome request(String phoneNumberId, String user) {
-            return RequestOutcome.refused("no permission service configured", false);
-        }
-    };
 }

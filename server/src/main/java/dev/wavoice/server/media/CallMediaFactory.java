@@ -181,6 +181,9 @@ public final class CallMediaFactory {
         resources.add(invoker);
         List<AgentTool> tools = connector.config().tools();
         boolean callbacks = tools.stream().anyMatch(t -> t.name().equals(AgentTool.SCHEDULE_CALLBACK) && t.url() == null);
+        if (callbacks) {
+            perCall.offerCallbacks();
+        }
         return (callId, call) -> callbacks && call.name().equals(AgentTool.SCHEDULE_CALLBACK)
                 ? CompletableFuture.supplyAsync(() -> perCall.scheduleCallback(callId, call.argumentsJson()),
                         task -> Thread.ofVirtual().name("callback-tool").start(task))
