@@ -8,7 +8,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,16 +126,12 @@ public final class CallLogRepository {
         });
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
     /**
      * Inserts a row whose id may already be stored by an earlier attempt whose acknowledgement was lost. Alone
      * (auto-commit), a unique violation means exactly that: done. Inside a batch it is rethrown: PostgreSQL has
      * aborted the transaction by then, so the writer rolls the batch back and applies it one write at a time.
      */
-    private static void insertOnce(StatementCache s, String sql, Binder binder) throws SQLException {
+    private static void insertOnce(StatementCache s, String sql, Queries.Binder binder) throws SQLException {
         PreparedStatement ps = s.prepare(sql);
         binder.bind(ps);
         try {
@@ -164,17 +159,8 @@ public final class CallLogRepository {
         return calls("SELECT * FROM calls ORDER BY started_at DESC LIMIT ?", ps -> ps.setInt(1, limit));
     }
 
-    private List<CallRecord> calls(String sql, Binder binder) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            List<CallRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(readCall(rs));
-                }
-            }
-            return out;
-        }
+    private List<CallRecord> calls(String sql, Queries.Binder binder) throws SQLException {
+        return Queries.list(dataSource, sql, binder, CallLogRepository::readCall);
     }
 
     public List<CallEventRecord> events(String callId) throws SQLException {
@@ -197,21 +183,8 @@ public final class CallLogRepository {
                         rs.getLong("input_audio_tokens"), rs.getLong("output_audio_tokens")));
     }
 
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> byCall(String sql, String callId, RowReader<T> reader) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, callId);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(reader.read(rs));
-                }
-            }
-            return out;
-        }
+    private <T> List<T> byCall(String sql, String callId, Queries.RowReader<T> reader) throws SQLException {
+        return Queries.list(dataSource, sql, ps -> ps.setString(1, callId), reader);
     }
 
     public long countCalls() throws SQLException {

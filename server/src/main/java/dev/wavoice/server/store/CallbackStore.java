@@ -2,10 +2,8 @@ package dev.wavoice.server.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -28,7 +26,8 @@ public final class CallbackStore {
     public void insert(Callback c) throws SQLException {
         try (Connection conn = dataSource.getConnection();
              PreparedStatement ps = conn.prepareStatement("INSERT INTO callbacks (callback_id, origin_call_id,"
-                     + " phone_number_id, user_handle, reason, requested_at, due_at, state) VALUES (?,?,?,?,?,?,?,?)")) {
+                     + " phone_number_id, user_handle, reason, requested_at, due_at, state)"
+                     + " VALUES (?,?,?,?,?,?,?,?)")) {
             ps.setString(1, c.callbackId());
             ps.setString(2, c.originCallId());
             ps.setString(3, c.phoneNumberId());
@@ -79,24 +78,11 @@ public final class CallbackStore {
                 ps -> ps.setString(1, originCallId));
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    private List<Callback> query(String sql, Binder binder) throws SQLException {
-        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
-            binder.bind(ps);
-            List<Callback> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Callback(rs.getString("callback_id"), rs.getString("origin_call_id"),
-                            rs.getString("phone_number_id"), rs.getString("user_handle"), rs.getString("reason"),
-                            CallLogRepository.time(rs, "requested_at"), CallLogRepository.time(rs, "due_at"),
-                            rs.getString("state"), rs.getString("claimed_by"), rs.getString("placed_call_id"),
-                            rs.getString("outcome")));
-                }
-            }
-            return out;
-        }
+    private List<Callback> query(String sql, Queries.Binder binder) throws SQLException {
+        return Queries.list(dataSource, sql, binder, rs -> new Callback(rs.getString("callback_id"),
+                rs.getString("origin_call_id"), rs.getString("phone_number_id"), rs.getString("user_handle"),
+                rs.getString("reason"), CallLogRepository.time(rs, "requested_at"),
+                CallLogRepository.time(rs, "due_at"), rs.getString("state"), rs.getString("claimed_by"), rs.getString("placed_call_id"),
+                rs.getString("outcome")));
     }
 }
