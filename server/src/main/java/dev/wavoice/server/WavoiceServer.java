@@ -39,6 +39,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.wavoice.server.media.CallMediaFactory;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentDirectory;
+import dev.wavoice.server.agent.AgentProfile;
 import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.store.CallLog;
 import java.io.IOException;
@@ -50,6 +52,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -115,6 +118,14 @@ public final class WavoiceServer implements AutoCloseable {
                 extraRoutes, perCall);
     }
 
+    /** The service with its agents given: the default one, and one per WhatsApp number the directory maps. */
+    public static WavoiceServer create(WavoiceConfig config, AgentDirectory agents, ExtraRoutes extraRoutes) {
+        CallAgentSettings perCall = new CallAgentSettings();
+        return new WavoiceServer(config, (MediaProvider) (callLog, timers, health, registry) ->
+                CallMediaFactory.open(config, agents, perCall, callLog, timers, health, registry),
+                extraRoutes, perCall);
+    }
+
     public WavoiceServer(WavoiceConfig config, CallMedia media) {
         this(config, media, () -> { });
     }
@@ -162,6 +173,8 @@ public final class WavoiceServer implements AutoCloseable {
         this.mediaResources = opened.resources();
         this.agentCheck = opened.agentCheck();
         this.dtlsWarmup = opened.dtlsWarmup();
+        String configured = agentName(config);
+        Function<String, String> agentNames = opened.agentNames() != null ? opened.agentNames() : id -> configured;
         // Connecting never gets longer than a whole request may take.
         Duration graphConnectTimeout = config.graphTimeout().compareTo(Duration.ofSeconds(3)) < 0
                 ? config.graphTimeout() : Duration.ofSeconds(3);
@@ -177,7 +190,7 @@ public final class WavoiceServer implements AutoCloseable {
         // through call control. The draining check reads the field when a call comes, long after both exist.
         this.controller = new CallController(calls, media, graph, live, metrics, timers, work,
                 new CallController.Limits(config.ringTimeout(), config.mediaConnectTimeout(), config.maxCallDuration()),
-                config.phoneNumberId(), agentName(config), config.instanceId(), this::draining,
+                config.phoneNumberId(), agentNames, config.instanceId(), this::draining,
                 permissionGate, agentSettings,
                 new OutboundCalls.Settings(config.dialTimeout(), config.grantWait()));
         permissionGate.notify(controller.outbound());
@@ -202,9 +215,7 @@ public final class WavoiceServer implements AutoCloseable {
 
     /** What a call row names as its agent: the kind, and the transport when it is not the default WebSocket. */
     static String agentName(WavoiceConfig config) {
-        boolean realtime = config.agent() == AgentKind.LOCAL || config.agent() == AgentKind.OPENAI;
-        return config.agent().configName()
-                + (realtime && config.agentTransport() == AgentTransport.WEBRTC ? "/webrtc" : "");
+        return AgentProfile.defaultName(config.agent(), config.agentTransport());
     }
 
     public static ObjectMapper objectMapper() {

@@ -90,7 +90,7 @@ class StartupWarmupTest {
             return new CallMediaFactory.Opened(opened.media(), opened.resources(), opened.agentCheck(), (id, t) -> {
                 release.await();
                 return opened.selfCall().run(id, t);
-            }, opened.dtlsWarmup());
+            }, opened.dtlsWarmup(), opened.agentNames());
         });
     }
 

@@ -225,6 +225,19 @@ public final class OutboundQueue {
         return (int) Math.max(0, tail - head);
     }
 
+    /** How many frames were ever queued: the position the next frame queued gets. Any thread. */
+    public long queuedPosition() {
+        return tail;
+    }
+
+    /**
+     * How many frames have left the queue, sent, cleared or dropped: every frame queued before this position is gone.
+     * Any thread; compare with {@link #queuedPosition()} read when something was queued to know it has played.
+     */
+    public long leftPosition() {
+        return head;
+    }
+
     public OutboundQueueStats stats() {
         return new OutboundQueueStats(queuedFrames(), enqueued, sent, idleTicks, overflowDropped, cleared.get(),
                 clears.get(), grownSlots);

@@ -226,6 +226,25 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         return outbound.playedMillis(utteranceId);
     }
 
+    /** Caller-bound frames waiting in the queue now (no allocation: polled while waiting for a goodbye to play). */
+    public int queuedFrames() {
+        return outbound.queuedFrames();
+    }
+
+    /**
+     * Flushes a partial frame (padded with silence) and returns the queue position after the audio sent so far:
+     * once {@link #leftPosition()} reaches it, all of that audio has been played (or cleared).
+     */
+    public long markPosition() {
+        endUtterance();
+        return outbound.queuedPosition();
+    }
+
+    /** Frames that have left the outbound queue (sent, cleared or dropped) since the stream began. */
+    public long leftPosition() {
+        return outbound.leftPosition();
+    }
+
     /** Barge-in: drops everything queued; effective on the next tick (at most the frame being sent goes out). */
     public void clear() {
         frameFill = 0; // a half-built frame from before the barge-in must not play either

@@ -19,8 +19,12 @@ import java.util.List;
  * {"instructions": "...", "voice": "marin", "greeting": "...", "turn_detection": "semantic_vad",
  *  "transcription_model": "gpt-4o-mini-transcribe",
  *  "tools": [{"name": "lookup_order", "description": "...", "parameters": {...JSON schema...},
- *             "url": "https://example.internal/tools/lookup_order"}]}
+ *             "url": "https://example.internal/tools/lookup_order"}],
+ *  "recording": "on",
+ *  "numbers": {"<phone number id>": {"name": "sales", "agent": "stream", "stream_url": "wss://...", ...}}}
  * }</pre>
+ *
+ * The agent per WhatsApp number ({@code numbers}) is read by {@link AgentDirectory}.
  */
 public final class AgentConfigFile {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,17 +33,16 @@ public final class AgentConfigFile {
     }
 
     public static AgentConfig apply(AgentConfig base, Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException("agent config file " + file + " is not readable UTF-8: " + e.getMessage());
-        }
-        return apply(base, text, file);
+        return apply(base, readText(file), file);
     }
 
     /** The file's text over {@code base}; {@code file} only names it in errors. */
     static AgentConfig apply(AgentConfig base, String text, Path file) {
+        return applyObject(base, read(text, file), file, "");
+    }
+
+    /** The file's JSON object; {@code file} only names it in errors. */
+    static JsonNode read(String text, Path file) {
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -49,12 +52,29 @@ public final class AgentConfigFile {
         if (root == null || !root.isObject()) {
             throw new ConfigException("agent config file " + file + " must hold a JSON object");
         }
+        return root;
+    }
+
+    static String readText(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("agent config file " + file + " is not readable UTF-8: " + e.getMessage());
+        }
+    }
+
+    /**
+     * One agent's object (the file's top level, or a number's entry, {@code where} naming it in errors) over
+     * {@code base}: its tools are added to the base's.
+     */
+    static AgentConfig applyObject(AgentConfig base, JsonNode root, Path file, String where) {
         List<AgentTool> tools = new ArrayList<>(base.tools());
         for (JsonNode t : root.path("tools")) {
             AgentTool tool = tool(file, t);
             // The agent calls a tool by name: a second one of the same name could never be called.
             if (tools.stream().anyMatch(other -> other.name().equals(tool.name()))) {
-                throw new ConfigException("agent config file " + file + ": tool " + tool.name() + " is declared twice");
+                throw new ConfigException("agent config file " + file + where + ": tool " + tool.name()
+                        + " is declared twice");
             }
             tools.add(tool);
         }

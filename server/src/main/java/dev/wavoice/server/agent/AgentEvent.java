@@ -9,7 +9,10 @@ public sealed interface AgentEvent {
     /** Who spoke a transcript line. */
     enum Speaker { CALLER, ASSISTANT }
 
-    /** Assistant audio to play: PCM16 mono at 24 kHz, for the assistant item {@code itemId}. */
+    /**
+     * Assistant audio to play: PCM16 mono at the session's rate (24 kHz for Realtime agents, the stream's rate for a
+     * Media Streams bot), for the assistant item {@code itemId}.
+     */
     record AudioDelta(String itemId, short[] pcm24k) implements AgentEvent {
         @Override
         public String toString() {
@@ -41,6 +44,24 @@ public sealed interface AgentEvent {
     }
 
     enum PlayoutState { STARTED, STOPPED, CLEARED }
+
+    /**
+     * A Media Streams bot's {@code mark}: answer with {@link AgentSession#markPlayed} once the audio the bot sent
+     * before it has been played to the caller (at once if nothing is queued, or when it is cleared).
+     */
+    record Mark(String name) implements AgentEvent {
+    }
+
+    /** A Media Streams bot's {@code clear}: drop its queued audio at once (the bot's own barge-in). */
+    record ClearAudio() implements AgentEvent {
+    }
+
+    /**
+     * The agent ends the call itself with {@code reason} (a bot's hang-up message, or its closing the stream): the
+     * call ends once what it said has been heard. A {@link Closed} follows when the session closes.
+     */
+    record HungUp(String reason) implements AgentEvent {
+    }
 
     /** Token usage of one finished response, for cost accounting. */
     record Usage(long inputTokens, long outputTokens, long inputAudioTokens, long outputAudioTokens)

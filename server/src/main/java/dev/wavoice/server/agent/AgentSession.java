@@ -2,7 +2,8 @@ package dev.wavoice.server.agent;
 
 /**
  * One conversation with a voice agent, as the call bridge sees it: caller PCM in, {@link AgentEvent}s out.
- * Audio is PCM16 mono at 24 kHz both ways. Methods do not block on the network; sends are queued in order.
+ * Audio is PCM16 mono at the session's rate both ways (24 kHz for Realtime agents; a Media Streams bot's stream
+ * format says its rate). Methods do not block on the network; sends are queued in order.
  */
 public interface AgentSession extends AutoCloseable {
 
@@ -29,6 +30,18 @@ public interface AgentSession extends AutoCloseable {
      * as a text turn of the caller's and answers.
      */
     default void callerKeys(String digits) {
+    }
+
+    /**
+     * Whether {@link #callerKeys} wants each key as it is pressed (a Media Streams bot's {@code dtmf} events) rather
+     * than the keys typed before a pause, as one turn.
+     */
+    default boolean keysOneByOne() {
+        return false;
+    }
+
+    /** The audio the agent sent before its {@link AgentEvent.Mark} {@code name} has been played (or cleared). */
+    default void markPlayed(String name) {
     }
 
     /** Answers a {@link AgentEvent.ToolCall} and lets the agent continue. */

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What call control gives the agent side, which is built before it: per-call agent settings, by call id (set by
  * whoever places a call before its agent session opens, read by the connector when it opens one, dropped when the call
- * ends; calls without an entry get the configured agent), and the scheduler behind the built-in
+ * ends; calls without an entry get the configured agent), each call's {@link CallFacts} (which number it is on, who
+ * calls), and the scheduler behind the built-in
  * {@code schedule_callback} tool.
  */
 public final class CallAgentSettings {
@@ -19,6 +20,7 @@ public final class CallAgentSettings {
     private static final double MAX_MINUTES = 7 * 24 * 60;
 
     private final Map<String, AgentOverrides> byCall = new ConcurrentHashMap<>();
+    private final Map<String, CallFacts> facts = new ConcurrentHashMap<>();
     private volatile CallbackScheduler callbacks = CallbackScheduler.UNAVAILABLE;
     private volatile boolean callbacksOffered;
 
@@ -63,8 +65,19 @@ public final class CallAgentSettings {
         }
     }
 
+    /** What the call's agent may know of it; set before the call's media opens, replaced as it learns more. */
+    public void describe(String callId, CallFacts callFacts) {
+        facts.put(callId, callFacts);
+    }
+
+    /** The call's facts, or null for a call call control did not describe (a self-call, a test's). */
+    public CallFacts facts(String callId) {
+        return facts.get(callId);
+    }
+
     public void remove(String callId) {
         byCall.remove(callId);
+        facts.remove(callId);
     }
 
     /** The agent configuration a call's session opens with. */

@@ -83,6 +83,11 @@ public final class Call {
         return direction;
     }
 
+    /** The business's display number, when WhatsApp named it (null for a placed call until then). */
+    public String businessNumber() {
+        return businessNumber;
+    }
+
     public String waCallId() {
         return waCallId;
     }

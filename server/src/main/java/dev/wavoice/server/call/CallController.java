@@ -1,6 +1,7 @@
 package dev.wavoice.server.call;
 
 import dev.wavoice.server.agent.CallAgentSettings;
+import dev.wavoice.server.agent.CallFacts;
 import dev.wavoice.server.store.CallLog;
 import dev.wavoice.server.store.CallRecord;
 import dev.wavoice.server.whatsapp.CallWebhookListener;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -46,18 +48,20 @@ public final class CallController implements CallWebhookListener {
     private final Executor work;
     private final Limits limits;
     private final String defaultPhoneNumberId;
-    private final String agentName;
+    private final Function<String, String> agentNames;
+    private final CallAgentSettings agentSettings;
     private final String instanceId;
     private final BooleanSupplier draining;
     private final OutboundCalls outbound;
 
     /**
      * @param permissions   asked before a business-initiated call is dialled
-     * @param agentSettings where a placed call's own agent settings wait for its agent session
+     * @param agentNames    the name of the agent that answers calls on a WhatsApp phone number id
+     * @param agentSettings where a call's facts and a placed call's own agent settings wait for its agent session
      */
     public CallController(CallRegistry registry, CallMedia media, GraphApiClient graph, CallLog callLog,
             MeterRegistry metrics, ScheduledExecutorService timers, Executor work, Limits limits,
-            String defaultPhoneNumberId, String agentName, String instanceId, BooleanSupplier draining,
+            String defaultPhoneNumberId, Function<String, String> agentNames, String instanceId, BooleanSupplier draining,
             CallPermissionGate permissions, CallAgentSettings agentSettings, OutboundCalls.Settings dialling) {
         this.registry = registry;
         this.media = media;
@@ -68,11 +72,12 @@ public final class CallController implements CallWebhookListener {
         this.work = work;
         this.limits = limits;
         this.defaultPhoneNumberId = defaultPhoneNumberId;
-        this.agentName = agentName;
+        this.agentNames = agentNames;
+        this.agentSettings = agentSettings;
         this.instanceId = instanceId;
         this.draining = draining;
         this.outbound = new OutboundCalls(this, registry, media, graph, callLog, metrics, work, permissions,
-                agentSettings, dialling, defaultPhoneNumberId, agentName, instanceId);
+                agentSettings, dialling, defaultPhoneNumberId, agentNames, instanceId);
     }
 
     /** Calls the business places. */
@@ -95,7 +100,7 @@ public final class CallController implements CallWebhookListener {
             String phoneNumberId = phoneNumberId(value);
             String businessNumber = value.metadata() != null ? value.metadata().displayPhoneNumber() : event.to();
             Call call = new Call(event.id(), Call.Direction.USER_INITIATED, CallerIdentity.ofCaller(event, value),
-                    businessNumber, phoneNumberId, agentName, instanceId);
+                    businessNumber, phoneNumberId, agentNames.apply(phoneNumberId), instanceId);
             if (draining.getAsBoolean()) { // routed here only because no peer had room
                 refuse(call, "instance draining and no peer has room");
                 return;
@@ -138,6 +143,8 @@ public final class CallController implements CallWebhookListener {
             end(call, EndReason.REJECTED_BAD_OFFER, "connect without an SDP offer", null);
             return;
         }
+        agentSettings.describe(call.callId(), new CallFacts("inbound", call.caller().handle(), call.businessNumber(),
+                call.phoneNumberId(), call.callId()));
         CallMedia.MediaSession session;
         try {
             session = media.answer(call.callId(), offer);
@@ -353,6 +360,7 @@ public final class CallController implements CallWebhookListener {
             if (session != null) {
                 session.close();
             }
+            agentSettings.remove(call.callId());
             if (reason.endedByUs()) {
                 tellGraph(call, before == CallState.CONNECTED);
             }

@@ -2,6 +2,7 @@ package dev.wavoice.server.call;
 
 import dev.wavoice.server.agent.AgentOverrides;
 import dev.wavoice.server.agent.CallAgentSettings;
+import dev.wavoice.server.agent.CallFacts;
 import dev.wavoice.server.store.CallLog;
 import dev.wavoice.server.whatsapp.CallerIdentity;
 import dev.wavoice.server.whatsapp.GraphApiClient;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.slf4j.Logger;
@@ -95,7 +97,7 @@ public final class OutboundCalls {
     private final CallAgentSettings agentSettings;
     private final Settings settings;
     private final String defaultPhoneNumberId;
-    private final String agentName;
+    private final Function<String, String> agentNames;
     private final String instanceId;
     private final SecureRandom random = new SecureRandom();
     /** Calls waiting for the user's grant, by business number and user. */
@@ -111,7 +113,7 @@ public final class OutboundCalls {
 
     OutboundCalls(CallController control, CallRegistry registry, CallMedia media, GraphApiClient graph, CallLog callLog,
             MeterRegistry metrics, Executor work, CallPermissionGate permissions, CallAgentSettings agentSettings,
-            Settings settings, String defaultPhoneNumberId, String agentName, String instanceId) {
+            Settings settings, String defaultPhoneNumberId, Function<String, String> agentNames, String instanceId) {
         this.control = control;
         this.registry = registry;
         this.media = media;
@@ -129,7 +131,7 @@ public final class OutboundCalls {
                 // Buckets, not percentiles: a reader can take the difference of two scrapes (a bench after its
                 // warm-up) and get the quantiles of just the calls between them.
                 .serviceLevelObjectives(CONNECT_DELAY_BUCKETS).register(metrics);
-        this.agentName = agentName;
+        this.agentNames = agentNames;
         this.instanceId = instanceId;
     }
 
@@ -284,7 +286,8 @@ public final class OutboundCalls {
     private Call newCall(String callId, CallerIdentity user, String phoneNumberId, DialRequest request,
             CallState first) {
         // The business's display number is not known until WhatsApp's first webhook for the call names it.
-        return new Call(callId, Call.Direction.BUSINESS_INITIATED, user, null, phoneNumberId, agentName,
+        return new Call(callId, Call.Direction.BUSINESS_INITIATED, user, null, phoneNumberId,
+                agentNames.apply(phoneNumberId),
                 instanceId, request.callbackData(), first);
     }
 
@@ -309,6 +312,8 @@ public final class OutboundCalls {
             callLog.event(call.callId(), "call.requested", "to=" + to);
         }
         agentSettings.put(call.callId(), request.agent());
+        CallFacts facts = new CallFacts("outbound", to, null, call.phoneNumberId(), null);
+        agentSettings.describe(call.callId(), facts);
         CallMedia.OutboundSession session;
         long offerStarted = System.nanoTime();
         try {
@@ -350,6 +355,7 @@ public final class OutboundCalls {
             // An end after this sees WhatsApp's id and hangs up through Graph itself; one before could not.
             endedFirst = call.isEnded();
             call.dialled(waCallId);
+            agentSettings.describe(call.callId(), facts.withWaCallId(waCallId));
             callLog.saveCall(call.snapshot());
         } finally {
             call.lock().unlock();

@@ -1,7 +1,8 @@
 package dev.wavoice.server.cli;
 
 import dev.wavoice.server.WavoiceServer;
-import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentDirectory;
+import dev.wavoice.server.web.ExtraRoutes;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.AgentUnavailable;
@@ -74,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--permission-cache-seconds", description = "How long a stored call permission grant is used before Graph is asked again (env WAVOICE_PERMISSION_CACHE_SECONDS, default 60).")
     Integer permissionCacheSeconds;
 
-    @Option(names = "--agent", description = "local | echo | pcm-echo | openai (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local).")
+    @Option(names = "--agent", description = "local | echo | pcm-echo | openai | stream (env WAVOICE_AGENT; default openai when OPENAI_API_KEY is set, else local; stream: a Media Streams bot at WAVOICE_STREAM_URL).")
     String agent;
 
     @Option(names = "--agent-unavailable", description = "auto | apology | reject: when the agent fails while the call rings, answer with a short apology tone then hang up, or reject the call; auto rejects when the failure is permanent (a refused key, no quota, an unknown model) and apologises otherwise (env WAVOICE_AGENT_UNAVAILABLE, default auto).")
@@ -180,7 +181,8 @@ public final class ServeCommand implements Callable<Integer> {
         WavoiceServer server;
         try {
             config = config();
-            server = WavoiceServer.create(config, AgentConfig.fromEnvironment(System.getenv())).start();
+            server = WavoiceServer.create(config, AgentDirectory.fromEnvironment(System.getenv(), config.agent(),
+                    config.agentTransport()), ExtraRoutes.NONE).start();
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("wavoice: " + e.getMessage());
             return 2;

@@ -14,7 +14,9 @@ public enum AgentKind {
      * No agent, but the agent's audio path: the caller's audio is decoded, resampled to 24 kHz and handed back as
      * if an agent had said it, then encoded again. The transcoding cost of a call, for load tests.
      */
-    PCM_ECHO;
+    PCM_ECHO,
+    /** A voice bot of the business's own, over Twilio's Media Streams WebSocket protocol ({@code WAVOICE_STREAM_URL}). */
+    STREAM;
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -31,7 +33,7 @@ public enum AgentKind {
         try {
             return valueOf(configured.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("WAVOICE_AGENT must be one of local, echo, pcm-echo, openai (got '" + configured + "')");
+            throw new ConfigException("WAVOICE_AGENT must be one of local, echo, pcm-echo, openai, stream (got '" + configured + "')");
         }
     }
 }

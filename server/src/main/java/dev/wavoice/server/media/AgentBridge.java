@@ -29,6 +29,9 @@ final class AgentBridge extends AgentCall {
     private final AgentRoute route;
     private final DrainWatcher playout;
     private final CallerPcmHandoff callerPcm;
+    private final PlayoutMarks marks;
+    /** PCM samples per millisecond at the session's rate. */
+    private final int samplesPerMs;
 
     // Socket-thread state.
     private String item;
@@ -46,6 +49,8 @@ final class AgentBridge extends AgentCall {
         this.stream = new AudioStream(route.audioConfig(), route.codec(), route.pacer(), new CallerAudio());
         this.playout = new DrainWatcher(stream, route.timers());
         this.callerPcm = new CallerPcmHandoff(route.audioConfig().pcmFrame(), route.work());
+        this.marks = new PlayoutMarks(stream, route.timers(), this::markPlayed);
+        this.samplesPerMs = route.audioConfig().pcmRate() / 1000;
     }
 
     /** Joins the pacer and starts the agent session while the call still rings. */
@@ -93,7 +98,24 @@ final class AgentBridge extends AgentCall {
         switch (event) {
             case AgentEvent.AudioDelta d -> play(d);
             case AgentEvent.SpeechStarted s -> bargeIn();
+            case AgentEvent.Mark m -> marks.mark(m.name());
+            case AgentEvent.ClearAudio c -> clearAudio();
             default -> { } // speech stopped; playout events come over WebRTC only, where the agent plays itself
+        }
+    }
+
+    /** A bot's clear: its queued audio goes at once (the next tick sends nothing of it), its marks are answered. */
+    private void clearAudio() {
+        stream.clear();
+        marks.clear();
+        endItem(true);
+        callLog.event(callId, "agent.clear", null);
+    }
+
+    private void markPlayed(String name) {
+        AgentSession s = session;
+        if (s != null && !closed.get()) {
+            s.markPlayed(name);
         }
     }
 
@@ -133,7 +155,7 @@ final class AgentBridge extends AgentCall {
         }
         stream.clear();
         long played = stream.playedMillis(utterance);
-        long total = itemSamples / 24;
+        long total = itemSamples / samplesPerMs;
         boolean cut = played + 20 < total;
         AgentSession s = session;
         if (cut && s != null) {
@@ -186,6 +208,7 @@ final class AgentBridge extends AgentCall {
     @Override
     public void close() {
         playout.cancel();
+        marks.cancel();
         if (!closeConversation()) {
             return;
         }

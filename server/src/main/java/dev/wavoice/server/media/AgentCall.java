@@ -181,7 +181,14 @@ abstract class AgentCall implements CallAudio, AgentListener {
     /** A key the caller pressed: logged, and given to the agent as text once the caller pauses typing. */
     protected void callerPressed(char digit) {
         callLog.event(callId, "caller.dtmf", String.valueOf(digit));
-        keypad.digit(digit);
+        AgentSession s = session;
+        if (s != null && s.keysOneByOne()) {
+            if (!closed.get()) {
+                s.callerKeys(String.valueOf(digit));
+            }
+        } else {
+            keypad.digit(digit);
+        }
     }
 
     private void callerKeys(String digits) {
@@ -215,6 +222,7 @@ abstract class AgentCall implements CallAudio, AgentListener {
                 }
             }
             case AgentEvent.Reconnected r -> onReconnected(r);
+            case AgentEvent.HungUp h -> hungUp(h.reason());
             case AgentEvent.Closed c -> {
                 if (c.failure() != null) {
                     agentFailed(c.failure());
@@ -227,7 +235,18 @@ abstract class AgentCall implements CallAudio, AgentListener {
             case AgentEvent.SpeechStarted s -> onAudioEvent(s);
             case AgentEvent.SpeechStopped s -> onAudioEvent(s);
             case AgentEvent.Playout p -> onAudioEvent(p);
+            case AgentEvent.Mark m -> onAudioEvent(m);
+            case AgentEvent.ClearAudio c -> onAudioEvent(c);
         }
+    }
+
+    /** The agent ends the call itself: once what it said has been heard, as after {@code end_call}. */
+    private void hungUp(String reason) {
+        if (closed.get() || !ending.compareAndSet(false, true)) {
+            return;
+        }
+        callLog.event(callId, "agent.hangup", reason);
+        whenHeard(() -> call.end(EndReason.AGENT_HANGUP, reason));
     }
 
     private void toolCall(AgentEvent.ToolCall t) {

@@ -10,6 +10,10 @@ import dev.wavoice.media.stream.AudioStreamConfig;
 import dev.wavoice.media.webrtc.WebRtcTransport;
 import dev.wavoice.media.webrtc.WebRtcTransportConfig;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentDirectory;
+import dev.wavoice.server.agent.AgentProfile;
+import dev.wavoice.server.agent.stream.MediaStreamsConnector;
+import dev.wavoice.server.agent.stream.StreamCounters;
 import dev.wavoice.server.agent.CallAgentSettings;
 import dev.wavoice.server.agent.AgentHealth;
 import dev.wavoice.server.agent.AgentKeepAlive;
@@ -33,12 +37,14 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,12 +66,13 @@ public final class CallMediaFactory {
      * The call media, what must be closed with the server (in order: agent side, pacer, media port), and the
      * agent check to run once the server has started (opens one session and closes it; a no-op without an agent),
      * and the loopback self-call that warms the answer path before {@code /ready} (null: no media to warm), and
-     * the in-memory DTLS handshakes running in the background (done at once when there are none).
+     * the in-memory DTLS handshakes running in the background (done at once when there are none), and the name of the
+     * agent that answers each WhatsApp phone number id (null: the configured agent's, for every number).
      */
     public record Opened(CallMedia media, AutoCloseable resources, Runnable agentCheck, SelfCall selfCall,
-                         DtlsWarmup dtlsWarmup) {
+                         DtlsWarmup dtlsWarmup, Function<String, String> agentNames) {
         public Opened(CallMedia media, AutoCloseable resources) {
-            this(media, resources, () -> { }, null, DtlsWarmup.start(0, null));
+            this(media, resources, () -> { }, null, DtlsWarmup.start(0, null), null);
         }
     }
 
@@ -76,6 +83,76 @@ public final class CallMediaFactory {
 
     /** @param perCall agent settings a placed call asks for, by call id (read as each call's agent session opens) */
     public static Opened open(WavoiceConfig config, AgentConfig agent, CallAgentSettings perCall, CallLog callLog,
+            ScheduledExecutorService timers, AgentHealth health, MeterRegistry metrics) throws IOException {
+        return open(config, AgentDirectory.single(new AgentProfile(
+                AgentProfile.defaultName(config.agent(), config.agentTransport()), config.agent(),
+                config.agentTransport(), agent, null, false)), perCall, callLog, timers, health, metrics);
+    }
+
+    /** What every agent's route shares: made once, closed with the server. */
+    private static final class Shared {
+        final WavoiceConfig config;
+        final WebRtcTransport transport;
+        final OpusCodecs.Selection opus;
+        final OpusCodec codec;
+        final CallAgentSettings perCall;
+        final CallLog callLog;
+        final ScheduledExecutorService timers;
+        final AgentHealth health;
+        final MeterRegistry metrics;
+        final List<AutoCloseable> resources;
+        final List<Runnable> checks = new ArrayList<>();
+        private Pacer pacer;
+        private ExecutorService work;
+        private StreamCounters streamCounters;
+
+        Shared(WavoiceConfig config, WebRtcTransport transport, OpusCodecs.Selection opus, OpusCodec codec,
+                CallAgentSettings perCall, CallLog callLog, ScheduledExecutorService timers, AgentHealth health,
+                MeterRegistry metrics, List<AutoCloseable> resources) {
+            this.config = config;
+            this.transport = transport;
+            this.opus = opus;
+            this.codec = codec;
+            this.perCall = perCall;
+            this.callLog = callLog;
+            this.timers = timers;
+            this.health = health;
+            this.metrics = metrics;
+            this.resources = resources;
+        }
+
+        /** The one 20 ms pacer every decoded-audio call shares, started on first use. */
+        Pacer pacer() {
+            if (pacer == null) {
+                pacer = new Pacer(PacerConfig.defaults()).start();
+                resources.add(pacer);
+                PacerMetrics.register(pacer, metrics);
+            }
+            return pacer;
+        }
+
+        /** Runs the hand-off of caller audio to each session, off the pacer thread. */
+        ExecutorService work() {
+            if (work == null) {
+                work = Executors.newVirtualThreadPerTaskExecutor();
+                resources.add(work::shutdownNow);
+            }
+            return work;
+        }
+
+        StreamCounters streamCounters() {
+            if (streamCounters == null) {
+                streamCounters = new StreamCounters(metrics);
+            }
+            return streamCounters;
+        }
+    }
+
+    /**
+     * @param agents  which agent answers which number (one for all, unless the agent config file maps numbers)
+     * @param perCall agent settings a placed call asks for, and each call's facts, by call id
+     */
+    public static Opened open(WavoiceConfig config, AgentDirectory agents, CallAgentSettings perCall, CallLog callLog,
             ScheduledExecutorService timers, AgentHealth health, MeterRegistry metrics) throws IOException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
@@ -88,63 +165,87 @@ public final class CallMediaFactory {
             // Closed before the transport (reverse order): stops after its current in-memory handshake.
             DtlsWarmup dtlsWarmup = DtlsWarmup.start(warmup, transportConfig.dtls());
             resources.add(dtlsWarmup);
-            Runnable check = () -> { };
-            WebRtcCallMedia.AudioRoute route;
             // The echo line relays RTP and loads no codec at all.
-            OpusCodecs.Selection opus = config.agent() == AgentKind.ECHO ? null : opus(System.getenv());
+            boolean decodes = agents.all().stream().anyMatch(AgentProfile::decodes);
+            OpusCodecs.Selection opus = decodes ? opus(System.getenv()) : null;
             OpusCodec codec = opus == null ? null : new CountedOpusCodec(opus.codec(), metrics);
-            switch (config.agent()) {
-                case ECHO -> route = new EchoRoute();
-                case LOCAL, OPENAI -> {
-                    boolean webrtc = config.agentTransport() == AgentTransport.WEBRTC;
-                    // Over WebRTC the agent's connection is a media leg too: bounded like the caller's.
-                    Duration connectTimeout = webrtc && config.mediaConnectTimeout().compareTo(AGENT_CONNECT_TIMEOUT) < 0
-                            ? config.mediaConnectTimeout() : AGENT_CONNECT_TIMEOUT;
-                    AgentKeepAlive keepAlive = config.agentStallTimeout() != null
-                            ? AgentKeepAlive.after(config.agentStallTimeout())
-                            : AgentKeepAlive.fromEnvironment(System.getenv());
-                    RealtimeConnector connector = connector(config.agent(), agent, health, resources,
-                            webrtc ? opus.codec() : null, connectTimeout, keepAlive, perCall);
-                    AgentRoute.ToolRunner tools = tools(connector, resources, perCall); // one for both routes
-                    AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
-                            ? audioRoute(config.agent(), connector::open, tools, callLog, timers, resources,
-                                    config.agentUnavailable(), codec, opus.reason(), metrics)
-                            : null;
-                    if (webrtc) {
-                        route = passthroughRoute(config, connector, transport, tools, callLog, timers, decoding,
-                                opus.codec(), new RelayLatency().register(metrics));
-                        AgentMedia checkLegs = n -> new AgentLeg(transport, "startup-check-" + n, n, (l, b, o, len) -> { },
-                                new SecureRandom());
-                        check = () -> startupCheck(connector, checkLegs);
-                    } else {
-                        route = decoding;
-                        check = () -> startupCheck(connector, null);
-                    }
-                }
-                case PCM_ECHO -> route = audioRoute(AgentKind.PCM_ECHO, PcmEchoSession::open,
-                        AgentRoute.ToolRunner.none(), callLog, timers, resources, AgentUnavailable.APOLOGY, codec,
-                        opus.reason(), metrics);
-                default -> throw new IllegalStateException("unhandled agent " + config.agent());
+            Shared shared = new Shared(config, transport, opus, codec, perCall, callLog, timers, health, metrics,
+                    resources);
+            Map<AgentProfile, WebRtcCallMedia.AudioRoute> routes = new LinkedHashMap<>();
+            for (AgentProfile profile : agents.all()) {
+                routes.put(profile, route(profile, shared));
             }
+            WebRtcCallMedia.AudioRoute route = agents.byNumber().isEmpty() ? routes.get(agents.fallback())
+                    : new NumberRoutes(agents, routes, perCall);
+            List<Runnable> checks = List.copyOf(shared.checks);
             // The self-call uses the bare codec, not the counted one: its frames are not calls' frames.
-            return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources), check,
-                    new LoopbackSelfCall(transport, opus == null ? null : opus.codec()), dtlsWarmup);
+            return new Opened(new WebRtcCallMedia(transport, route), () -> closeAll(resources),
+                    () -> checks.forEach(Runnable::run),
+                    new LoopbackSelfCall(transport, opus == null ? null : opus.codec()), dtlsWarmup,
+                    phoneNumberId -> agents.forNumber(phoneNumberId).name());
         } catch (IOException | RuntimeException e) {
             closeAll(resources);
             throw e;
         }
     }
 
+    /** Where the calls of one agent go. */
+    private static WebRtcCallMedia.AudioRoute route(AgentProfile agent, Shared shared) {
+        WavoiceConfig config = shared.config;
+        return switch (agent.kind()) {
+            case ECHO -> new EchoRoute();
+            case LOCAL, OPENAI -> {
+                boolean webrtc = agent.transport() == AgentTransport.WEBRTC;
+                // Over WebRTC the agent's connection is a media leg too: bounded like the caller's.
+                Duration connectTimeout = webrtc && config.mediaConnectTimeout().compareTo(AGENT_CONNECT_TIMEOUT) < 0
+                        ? config.mediaConnectTimeout() : AGENT_CONNECT_TIMEOUT;
+                AgentKeepAlive keepAlive = config.agentStallTimeout() != null
+                        ? AgentKeepAlive.after(config.agentStallTimeout())
+                        : AgentKeepAlive.fromEnvironment(System.getenv());
+                RealtimeConnector connector = connector(agent.kind(), agent.realtime(), shared.health,
+                        shared.resources, webrtc ? shared.opus.codec() : null, connectTimeout, keepAlive,
+                        shared.perCall);
+                AgentRoute.ToolRunner tools = tools(connector, shared.resources, shared.perCall); // one for both routes
+                AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
+                        ? audioRoute(agent, connector::open, tools, shared, AudioStreamConfig.speech(24_000),
+                                config.agentUnavailable())
+                        : null;
+                if (webrtc) {
+                    WebRtcTransport transport = shared.transport;
+                    AgentMedia checkLegs = n -> new AgentLeg(transport, "startup-check-" + n, n,
+                            (l, b, o, len) -> { }, new SecureRandom());
+                    shared.checks.add(() -> startupCheck(connector, checkLegs));
+                    yield passthroughRoute(agent, config, connector, transport, tools, shared.callLog,
+                            shared.timers, decoding, shared.opus.codec(), new RelayLatency().register(shared.metrics));
+                }
+                shared.checks.add(() -> startupCheck(connector, null));
+                yield decoding;
+            }
+            case STREAM -> {
+                MediaStreamsConnector connector = new MediaStreamsConnector(agent.stream(), shared.perCall,
+                        shared.streamCounters(), AGENT_CONNECT_TIMEOUT);
+                shared.resources.add(connector);
+                log.info("media.agent name={} stream={} format={}", agent.name(), agent.stream().url(),
+                        agent.stream().format().configName());
+                yield audioRoute(agent, connector::open, AgentRoute.ToolRunner.none(), shared,
+                        AudioStreamConfig.speech(agent.stream().format().sampleRate()), config.agentUnavailable());
+            }
+            case PCM_ECHO -> audioRoute(agent, PcmEchoSession::open, AgentRoute.ToolRunner.none(), shared,
+                    AudioStreamConfig.speech(24_000), AgentUnavailable.APOLOGY);
+        };
+    }
+
     /**
      * The zero-transcode route: a WebRTC leg to the agent per call on the same transport, Opus relayed both ways.
      * {@code fallback} is the decoding route calls move to when their WebRTC agent fails, or null.
      */
-    private static PassthroughRoute passthroughRoute(WavoiceConfig config, RealtimeConnector connector,
+    private static PassthroughRoute passthroughRoute(AgentProfile agent, WavoiceConfig config,
+            RealtimeConnector connector,
             WebRtcTransport transport, AgentRoute.ToolRunner tools, CallLog callLog, ScheduledExecutorService timers,
             AgentRoute fallback, OpusCodec toneCodec, RelayLatency latency) {
-        log.info("media.audio_route agent={} transport=webrtc fallback={}", config.agent().configName(),
+        log.info("media.audio_route agent={} transport=webrtc fallback={}", agent.name(),
                 fallback == null ? "none" : "websocket");
-        return new PassthroughRoute(config.agent().configName() + "/webrtc", connector::open, transport,
+        return new PassthroughRoute(agent.name(), connector::open, transport,
                 tools, callLog, timers, config.agentUnavailable(),
                 Duration.ofSeconds(3), ApologyTone.opusFrames(toneCodec), fallback, latency);
     }
@@ -210,18 +311,13 @@ public final class CallMediaFactory {
         });
     }
 
-    /** What every decoded-audio route shares: the 20 ms pacer, the codec, the hand-off executor. */
-    private static AgentRoute audioRoute(AgentKind kind, AgentRoute.Connector connector, AgentRoute.ToolRunner tools,
-            CallLog callLog, ScheduledExecutorService timers, List<AutoCloseable> resources,
-            AgentUnavailable unavailable, OpusCodec codec, String codecReason, MeterRegistry metrics) {
-        ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
-        resources.add(work::shutdownNow);
-        Pacer pacer = new Pacer(PacerConfig.defaults()).start();
-        resources.add(pacer);
-        PacerMetrics.register(pacer, metrics);
-        log.info("media.audio_route agent={} codec=\"{}\"", kind.configName(), codecReason);
-        return new AgentRoute(kind.configName(), connector, tools, pacer, codec,
-                AudioStreamConfig.speech(24_000), callLog, timers, unavailable, Duration.ofSeconds(3), work);
+    /** A decoded-audio route: the shared 20 ms pacer, codec and hand-off executor, at the agent's PCM rate. */
+    private static AgentRoute audioRoute(AgentProfile agent, AgentRoute.Connector connector,
+            AgentRoute.ToolRunner tools, Shared shared, AudioStreamConfig audio, AgentUnavailable unavailable) {
+        log.info("media.audio_route agent={} rate={} codec=\"{}\"", agent.name(), audio.pcmRate(),
+                shared.opus.reason());
+        return new AgentRoute(agent.name(), connector, tools, shared.pacer(), shared.codec, audio, shared.callLog,
+                shared.timers, unavailable, Duration.ofSeconds(3), shared.work());
     }
 
     /** Env var: {@code auto} (libopus when it loads, else pure Java), {@code java}, or {@code native} (required). */

@@ -34,7 +34,7 @@ final class DrainWatcher {
                 if (cancelled) {
                     return;
                 }
-                if (stream.stats().outbound().queuedFrames() == 0 || System.nanoTime() > deadline) {
+                if (stream.queuedFrames() == 0 || System.nanoTime() > deadline) {
                     action.run();
                 } else {
                     schedule(POLL_MS, this);

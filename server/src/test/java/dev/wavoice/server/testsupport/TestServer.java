@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wavoice.server.WavoiceServer;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentDirectory;
+import dev.wavoice.server.web.ExtraRoutes;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.store.CallRecord;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** A whole wavoice server on loopback with an H2 file database and a fake Graph API, for end-to-end tests. */
@@ -43,6 +46,22 @@ public final class TestServer implements AutoCloseable {
      */
     public TestServer(Path dbDir, CallMedia media, AgentConfig agent, UnaryOperator<WavoiceConfig.Builder> tweak)
             throws IOException {
+        this(dbDir, tweak, config -> media != null ? new WavoiceServer(config, media)
+                : agent != null ? WavoiceServer.create(config, agent) : WavoiceServer.create(config));
+    }
+
+    /** With the agents given per WhatsApp number (the directory made from the built configuration). */
+    public static TestServer withAgents(Path dbDir, UnaryOperator<WavoiceConfig.Builder> tweak,
+            Function<WavoiceConfig, AgentDirectory> agents) throws IOException {
+        return new TestServer(dbDir, tweak,
+                config -> WavoiceServer.create(config, agents.apply(config), ExtraRoutes.NONE));
+    }
+
+    private interface ServerMaker {
+        WavoiceServer make(WavoiceConfig config) throws IOException;
+    }
+
+    private TestServer(Path dbDir, UnaryOperator<WavoiceConfig.Builder> tweak, ServerMaker maker) throws IOException {
         graph = new FakeGraphApi();
         WavoiceConfig.Builder b = WavoiceConfig.builder()
                 .httpHost("127.0.0.1")
@@ -56,8 +75,7 @@ public final class TestServer implements AutoCloseable {
                 .graphUrl(graph.url());
         config = tweak.apply(b).build();
         // No media given: the server chooses as `wavoice serve` does, from the configuration.
-        server = (media != null ? new WavoiceServer(config, media)
-                : agent != null ? WavoiceServer.create(config, agent) : WavoiceServer.create(config)).start();
+        server = maker.make(config).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!server.callLog().isMigrated()) { // what /ready reports: the schema is in place
             if (System.nanoTime() > deadline) {
@@ -125,6 +143,10 @@ public final class TestServer implements AutoCloseable {
      */
     public FakeGraphApi.Request ring(String callId, String timestamp, String offer) throws Exception {
         postConnect(callId, timestamp, offer);
+        return awaitPreAccept(callId);
+    }
+
+    private FakeGraphApi.Request awaitPreAccept(String callId) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             Optional<FakeGraphApi.Request> preAccept = graph.requests(
@@ -135,6 +157,17 @@ public final class TestServer implements AutoCloseable {
             Thread.sleep(5);
         }
         throw new AssertionError("no pre_accept for " + callId + "; Graph saw " + graph.actions());
+    }
+
+    /** As {@link #ring}, for a call to the business's WhatsApp number {@code phoneNumberId}. */
+    public FakeGraphApi.Request ringOn(String phoneNumberId, String callId, String timestamp, String offer)
+            throws Exception {
+        postSigned(connectWebhook(callId, timestamp, v -> {
+            ((ObjectNode) v.withArray("calls").get(0).get("session")).put("sdp", offer);
+            ((ObjectNode) v.path("metadata")).put("phone_number_id", phoneNumberId);
+            return v;
+        }));
+        return awaitPreAccept(callId);
     }
 
     /** Posts a signed connect webhook carrying the caller's {@code offer}, as Meta would. */
