@@ -147,23 +147,16 @@ public final class TwoChannelRecorder implements PacedStream, AutoCloseable {
     @Override
     public void tick(long tickIndex, long nowNanos) {
         synchronized (tickLock) {
-            if (stopped || failed.get()) {
-                return;
+            if (!stopped && !failed.get()) {
+                appendTick();
             }
-            int n = callerPart(packet, 0);
-            n += agentPart(packet, n);
-            if ((pages.packets() >= PACKETS_PER_PAGE || !pages.fits(n)) && !flush(0)) {
-                return;
-            }
-            pages.add(packet, 0, n);
-            granule += OpusFraming.SAMPLES_20MS;
-            ticks = ticks + 1;
         }
     }
 
     /**
      * Stops ticking, writes the last page (end of stream) and closes the file on the writer. Idempotent, never
-     * throws; the future completes with the final summary once the file is closed.
+     * throws; the future completes with the final summary once the file is closed. A recording stopped before its
+     * first tick gets one (20 ms of whatever was offered, or silence), the shortest valid Ogg Opus stream.
      */
     public CompletableFuture<RecordingSummary> stop() {
         Pacer.Registration r = registration;
@@ -176,6 +169,10 @@ public final class TwoChannelRecorder implements PacedStream, AutoCloseable {
             }
             stopped = true;
             if (!failed.get()) {
+                if (ticks == 0) {
+                    // A stream shorter than its pre-skip is invalid (opusdec refuses it): one tick, 20 ms.
+                    appendTick();
+                }
                 OggPage last = pages.finish(granule, OggPage.FLAG_LAST);
                 last.endOfRecording = true;
                 pending.add(last);
@@ -214,6 +211,17 @@ public final class TwoChannelRecorder implements PacedStream, AutoCloseable {
     }
 
     // ---- tick lock held ----
+
+    private void appendTick() {
+        int n = callerPart(packet, 0);
+        n += agentPart(packet, n);
+        if ((pages.packets() >= PACKETS_PER_PAGE || !pages.fits(n)) && !flush(0)) {
+            return;
+        }
+        pages.add(packet, 0, n);
+        granule += OpusFraming.SAMPLES_20MS;
+        ticks = ticks + 1;
+    }
 
     private int callerPart(byte[] out, int at) {
         int len = callerRing.poll(callerFrame);
