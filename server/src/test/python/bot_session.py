@@ -320,15 +320,16 @@ class BotSession:
         if name == "say":
             self._say(cmd)
         elif name == "mark":
-            self.ws.send_text(self._json({"event": "mark", "streamSid": sid, "mark": {"name": cmd["name"]}}))
+            # Recorded before sending: a fast echo must find it (the same for clear below).
             now = time.monotonic_ns()
             self.pending_marks.append([cmd["name"], now, max(now, self.play_end_ns), False])
+            self.ws.send_text(self._json({"event": "mark", "streamSid": sid, "mark": {"name": cmd["name"]}}))
             self.emit({"type": "sent", "what": "mark", "name": cmd["name"]})
         elif name == "clear":
-            self.ws.send_text(self._json({"event": "clear", "streamSid": sid}))
             self.play_end_ns = time.monotonic_ns()
             for mark in self.pending_marks:
                 mark[3] = True
+            self.ws.send_text(self._json({"event": "clear", "streamSid": sid}))
             self.emit({"type": "sent", "what": "clear"})
         elif name == "hangup":
             self.ws.send_text(self._json({"event": cmd.get("event", "hangup"), "streamSid": sid,
