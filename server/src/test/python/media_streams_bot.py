@@ -3,10 +3,34 @@
 
 It listens for WebSocket connections on 127.0.0.1, checks every message the caller's side sends against Twilio's
 documented shapes, reports what it hears as one JSON object per stdout line, and acts on JSON commands read from
-stdin. Standard library only: CI has no package index. Line formats and commands: see README.md beside the fixtures
-(server/src/test/resources/mediastreams/) and the module docstrings of bot_session.py.
+stdin. Standard library only: CI has no package index. The fixtures it checks against, with their sources, are in
+server/src/test/resources/mediastreams/.
 
-usage: media_streams_bot.py --port 0 [--listen-hz 440,660] [--auto-reply 880] [--ignore-order]
+usage: media_streams_bot.py --port 0 [--listen-hz 440,660] [--auto-reply HZ [--auto-reply-ms 1000]]
+                            [--ignore-order] [--amplitude 0.3]
+
+stdout: first the plain line "LISTENING <port>", then JSON lines, each with "type", "t" (monotonic seconds),
+"tNs" (monotonic ns, the clock of Java's System.nanoTime on Linux) and, per connection, "conn" and "streamSid":
+  ready {port, pid} | connection {path} | connected {protocol, version}
+  start {accountSid, streamSid, callSid, tracks, mediaFormat, customParameters, sequenceNumber}
+  first_media {chunk, timestamp, sequenceNumber}
+  tone {hz, share, dbfs, chunk, timestamp} | silence {hz: 0, ...}       once per change of the dominant tone
+  dtmf {digit, track, sequenceNumber}
+  mark {name, sequenceNumber, known, cleared, sinceSentMs, dueInMs}     an echo of the bot's mark
+  stop {accountSid, callSid, sequenceNumber, mediaFrames, mediaBytes, pendingMarks}
+  closed {code, reason, by: peer|bot|eof|bad-handshake, mediaFrames, violations}
+  violation {kind, detail, [event], [message]}    kinds: handshake frame json shape missing unexpected order
+                                                  type value sequence chunk timestamp payload mark after-stop
+                                                  unknown-event
+  sent {what: say|mark|clear|hangup|close|raw|oversized|ping, ...} | auto_reply {heard, hz, ms}
+  stats {...} | stalled | resumed | pong {data} | error {detail}
+stdin: one JSON command a line, each with "streamSid" (or "*" for the latest started call, or "conn": n):
+  {"cmd":"say","hz":1000,"ms":2000,"realtime":false,"frameMs":20,"amp":0.3}   a sine in media messages
+  {"cmd":"mark","name":"m1"}  {"cmd":"clear"} (also stops a say in progress)  {"cmd":"ping","data":"x"}
+  {"cmd":"hangup","event":"hangup","reason":"done"}  sends {"event":..,"streamSid":..,"reason":..}
+  {"cmd":"close","code":1000,"reason":""}  {"cmd":"raw","text":"...","fragments":1}
+  {"cmd":"oversized","bytes":2000000}  {"cmd":"stall","rcvbuf":4096}  {"cmd":"resume"}  {"cmd":"stats"}
+  {"cmd":"exit"}; the bot also exits when stdin ends.
 """
 
 import argparse
@@ -72,7 +96,7 @@ class Bot:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--listen-hz", default="", help="candidate tone frequencies, e.g. 440,660 (else a scan)")
     parser.add_argument("--auto-reply", type=int, default=0, metavar="HZ",

@@ -322,6 +322,59 @@ class MediaStreamsBotTest(unittest.TestCase):
         self.assertEqual((1000, "bot"), (closed["code"], closed["by"]))
 
 
+class ManyConnectionsTest(unittest.TestCase):
+    def setUp(self):
+        self.bot = BotProcess("--listen-hz", "440,660")
+        self.clients = []
+
+    def tearDown(self):
+        for client in self.clients:
+            client.close()
+        self.bot.close()
+
+    def call(self, sid):
+        client = CallerClient(self.bot.port)
+        self.clients.append(client)
+        client.send(fixture("connected.json"))
+        start = fixture("start.json")
+        start["streamSid"] = start["start"]["streamSid"] = sid
+        client.seq = 1
+        client.send(start)
+        self.bot.wait_for(lambda l: l["type"] == "start" and l["streamSid"] == sid, "start of " + sid)
+        return client
+
+    def test_two_calls_at_once_are_told_apart_by_stream_sid(self):
+        first, second = self.call("MZ" + "1" * 32), self.call("MZ" + "2" * 32)
+        first.tone(440, 200, "MZ" + "1" * 32)
+        second.tone(660, 200, "MZ" + "2" * 32)
+        tone = lambda sid: self.bot.wait_for(lambda l: l["type"] == "tone" and l["streamSid"] == sid, "tone")
+        self.assertEqual((440, 660), (tone("MZ" + "1" * 32)["hz"], tone("MZ" + "2" * 32)["hz"]))
+        self.bot.send(cmd="hangup", reason="first only", streamSid="MZ" + "1" * 32)
+        self.assertEqual("first only", first.receive_json()["reason"])
+        self.bot.send(cmd="raw", text="{broken", streamSid="*")
+        self.assertEqual((0x1, b"{broken"), second.receive())
+        self.assertEqual([], self.bot.of_type("violation"))
+
+    def test_oversized_media_and_stalled_reading(self):
+        sid = "MZ" + "3" * 32
+        client = self.call(sid)
+        self.bot.send(cmd="oversized", bytes=300000)
+        opcode, payload = client.receive()
+        self.assertEqual(0x1, opcode)
+        self.assertGreater(len(payload), 299000)
+        self.assertEqual("media", json.loads(payload)["event"])
+        self.bot.send(cmd="stall")
+        self.bot.wait_for(lambda l: l["type"] == "stalled", "stalled")
+        client.tone(440, 100, sid)
+        self.bot.send(cmd="stats")
+        self.assertLessEqual(self.bot.wait_for(lambda l: l["type"] == "stats", "stats")["mediaFrames"], 1)
+        client.send(client.numbered("dtmf.json", sid))
+        self.bot.send(cmd="resume")
+        self.bot.wait_for(lambda l: l["type"] == "dtmf", "the dtmf sent after the media")
+        self.bot.send(cmd="stats")
+        self.bot.wait_for(lambda l: l["type"] == "stats" and l["mediaFrames"] == 5, "all five frames read")
+
+
 class AutoReplyTest(unittest.TestCase):
     def test_answers_a_held_tone_with_its_own_and_a_mark(self):
         bot = BotProcess("--listen-hz", "440,880", "--auto-reply", "880", "--auto-reply-ms", "200")
