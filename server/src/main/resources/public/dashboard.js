@@ -154,9 +154,32 @@ async function showDetails(callId) {
         + (c.graphErrorCode ? ' · Graph error ' + c.graphErrorCode : '') : '');
   $('details-transcript').replaceChildren();
   $('details-events').replaceChildren();
+  showRecording(callId, data.recording);
   data.transcripts.forEach(addTranscript);
   data.events.forEach(addEvent);
   if (data.transcripts.length === 0) $('details-transcript').append(text('p', 'No transcript.', 'empty'));
+}
+
+// A recorded call plays here (the caller on the left channel, the agent on the right); the file needs the admin login.
+function showRecording(callId, r) {
+  const el = $('details-recording');
+  el.replaceChildren();
+  if (!r) return;
+  if (r.deletedAt) {
+    el.append(text('p', 'Recording deleted by the retention on ' + time(r.deletedAt) + '.', 'detail'));
+    return;
+  }
+  const url = '/api/calls/' + encodeURIComponent(callId) + '/recording';
+  const audio = document.createElement('audio');
+  audio.controls = true;
+  audio.preload = 'none';
+  audio.src = url;
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  link.textContent = 'download';
+  el.append(audio, text('span', ' ' + clock(r.durationMs) + ' · ' + Math.round(r.bytes / 1024)
+      + ' KB · caller left, agent right · ', 'detail'), link);
 }
 
 function addTranscript(t) {

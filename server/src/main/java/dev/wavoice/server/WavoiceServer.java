@@ -39,6 +39,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.wavoice.server.media.CallMediaFactory;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.recording.RecordingRetention;
 import dev.wavoice.server.agent.AgentDirectory;
 import dev.wavoice.server.agent.AgentProfile;
 import dev.wavoice.server.agent.AgentHealth;
@@ -69,6 +70,7 @@ public final class WavoiceServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final Database database;
     private final CallLogRepository repository;
+    private final RecordingRetention recordingRetention;
     private final QueuedCallLog callLog;
     private final LiveFeed live;
     private final CallRegistry calls;
@@ -152,6 +154,8 @@ public final class WavoiceServer implements AutoCloseable {
         ObjectMapper json = objectMapper();
         this.database = new Database(config.dbUrl());
         this.repository = new CallLogRepository(database.dataSource());
+        this.recordingRetention = new RecordingRetention(repository, config.recordings(), config.instanceId(),
+                Clock.systemUTC());
         this.callLog = new QueuedCallLog(repository, database::migrate, 100_000, metrics);
         // The call path writes through the live feed, so the dashboard sees rows as they are queued.
         this.live = new LiveFeed(callLog, LiveFeed.DEFAULT_SUBSCRIBER_CAPACITY, metrics);
@@ -218,6 +222,11 @@ public final class WavoiceServer implements AutoCloseable {
         return AgentProfile.defaultName(config.agent(), config.agentTransport());
     }
 
+    /** Deletes recordings past {@code WAVOICE_RECORDING_DAYS}; runs hourly by itself. */
+    public RecordingRetention recordingRetention() {
+        return recordingRetention;
+    }
+
     public static ObjectMapper objectMapper() {
         return new ObjectMapper()
                 .registerModule(new JavaTimeModule())
@@ -235,6 +244,7 @@ public final class WavoiceServer implements AutoCloseable {
         if (agentSettings.callbacksOffered()) { // else nothing promises call backs: no query a second for them
             callbacks.start(timers);
         }
+        recordingRetention.schedule(timers);
         if (config.warmup()) {
             // Ready once the self-calls are done and the background DTLS handshakes too: a load measured right after
             // /ready would otherwise share the core with them (still bounded by WARMUP_LIMIT).

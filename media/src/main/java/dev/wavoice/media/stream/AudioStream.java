@@ -417,6 +417,8 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         if (ep.sendRtp(packet, 0, header + n)) {
             framesEncoded.increment();
         }
+        // The payload is still in place: SRTP protects into a buffer of its own (WebRtcEndpoint#sendRtp).
+        listener.onOpusSent(packet, header, n);
     }
 
     public AudioStreamStats stats() {

@@ -18,6 +18,13 @@ public interface AudioStreamListener {
     default void onOpus(byte[] payload, int off, int len, int sequence, long timestamp) {
     }
 
+    /**
+     * One Opus packet of ours just sent to the caller (for a recording of what the caller heard). Runs on the shared
+     * pacer thread; the array is reused after the call returns. DTX frames, which are not sent, do not come here.
+     */
+    default void onOpusSent(byte[] payload, int off, int len) {
+    }
+
     /** A DTMF key the caller pressed (RFC 4733), once per key, in order. */
     default void onDtmf(char digit) {
     }

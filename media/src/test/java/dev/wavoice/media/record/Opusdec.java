@@ -12,19 +12,19 @@ import java.util.concurrent.TimeUnit;
  * The independent decoder the recording tests check against: {@code opusdec} from opus-tools (Debian package
  * {@code opus-tools}; CI installs it). Missing, the tests fail: a recording nobody decoded proves nothing.
  */
-final class Opusdec {
+public final class Opusdec {
     private Opusdec() {
     }
 
     /** Two channels of 16-bit PCM at 48 kHz, de-interleaved. */
-    record Pcm(short[] caller, short[] agent) {
-        int frames() {
+    public record Pcm(short[] caller, short[] agent) {
+        public int frames() {
             return caller.length;
         }
     }
 
     /** {@code opusdec --rate 48000 in out.wav}, then the WAV read back. */
-    static Pcm decode(Path opus) throws IOException, InterruptedException {
+    public static Pcm decode(Path opus) throws IOException, InterruptedException {
         Path wav = opus.resolveSibling(opus.getFileName() + ".wav");
         String output = run("opusdec", "--quiet", "--rate", "48000", opus.toString(), wav.toString());
         return readStereoWav(Files.readAllBytes(wav), output);

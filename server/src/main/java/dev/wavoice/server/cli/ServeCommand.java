@@ -2,6 +2,7 @@ package dev.wavoice.server.cli;
 
 import dev.wavoice.server.WavoiceServer;
 import dev.wavoice.server.agent.AgentDirectory;
+import dev.wavoice.server.config.RecordingSettings;
 import dev.wavoice.server.web.ExtraRoutes;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.AgentTransport;
@@ -9,6 +10,7 @@ import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.PermissionSettings;
 import dev.wavoice.server.config.WavoiceConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -172,6 +174,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .clusterSecret(in.text(clusterSecret, "WAVOICE_CLUSTER_SECRET", null))
                 .drainTimeout(Duration.ofSeconds(in.number(drainSeconds, "WAVOICE_DRAIN_SECONDS", 30)))
                 .warmup(exitAfterWarmup || (warmup != null ? warmup : in.flag("WAVOICE_WARMUP", true)))
+                .recordings(new RecordingSettings(Path.of(in.text(null, "WAVOICE_RECORDINGS_DIR",
+                        RecordingSettings.DEFAULT_DIR.toString())),
+                        in.number(null, "WAVOICE_RECORDING_DAYS", RecordingSettings.DEFAULT_DAYS)))
                 .build();
     }
 

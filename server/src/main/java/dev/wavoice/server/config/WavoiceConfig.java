@@ -42,7 +42,8 @@ public record WavoiceConfig(
         Secret clusterSecret,
         Duration drainTimeout,
         String mediaPorts,
-        boolean warmup) {
+        boolean warmup,
+        RecordingSettings recordings) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 40000;
@@ -183,6 +184,7 @@ public record WavoiceConfig(
         private String mediaPorts;
         /** Off unless asked for: {@code wavoice serve} asks (WAVOICE_WARMUP, default true); embedded servers do not. */
         private boolean warmup;
+        private RecordingSettings recordings = RecordingSettings.DEFAULT;
 
         private Builder(WavoiceConfig from) {
             if (from != null) {
@@ -199,6 +201,7 @@ public record WavoiceConfig(
                 agentStallTimeout = from.agentStallTimeout;
                 instanceId = from.instanceId; internalUrl = from.internalUrl; clusterSecret = from.clusterSecret;
                 drainTimeout = from.drainTimeout; mediaPorts = from.mediaPorts; warmup = from.warmup;
+                recordings = from.recordings;
             }
         }
 
@@ -235,6 +238,7 @@ public record WavoiceConfig(
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         public Builder mediaPorts(String v) { mediaPorts = v; return this; }
         public Builder warmup(boolean v) { warmup = v; return this; }
+        public Builder recordings(RecordingSettings v) { recordings = v; return this; }
 
         public WavoiceConfig build() {
             return new WavoiceConfig(httpHost, httpPort, mediaPort, mediaHost, blankToNull(publicIp),
@@ -244,7 +248,8 @@ public record WavoiceConfig(
                     adminToken, ringTimeout, dialTimeout, grantWait, maxCallDuration, mediaConnectTimeout, agentUnavailable,
                     agentTransport, agentFallback, agentStallTimeout,
                     instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(), internalUrl,
-                    clusterSecret, drainTimeout, blankToNull(mediaPorts), warmup);
+                    clusterSecret, drainTimeout, blankToNull(mediaPorts), warmup,
+                    recordings == null ? RecordingSettings.DEFAULT : recordings);
         }
 
         private static String blankToNull(String s) {

@@ -9,6 +9,7 @@ import dev.wavoice.server.agent.AgentFailure;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.EndReason;
+import dev.wavoice.server.recording.CallRecording;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ final class AgentBridge extends AgentCall {
     private final DrainWatcher playout;
     private final CallerPcmHandoff callerPcm;
     private final PlayoutMarks marks;
+    private final CallRecording recording;
     /** PCM samples per millisecond at the session's rate. */
     private final int samplesPerMs;
 
@@ -51,6 +53,7 @@ final class AgentBridge extends AgentCall {
         this.callerPcm = new CallerPcmHandoff(route.audioConfig().pcmFrame(), route.work());
         this.marks = new PlayoutMarks(stream, route.timers(), this::markPlayed);
         this.samplesPerMs = route.audioConfig().pcmRate() / 1000;
+        this.recording = route.recorder().forCall(callId);
     }
 
     /** Joins the pacer and starts the agent session while the call still rings. */
@@ -72,9 +75,25 @@ final class AgentBridge extends AgentCall {
         }
 
         @Override
+        public void onOpus(byte[] payload, int off, int len, int sequence, long timestamp) {
+            recording.caller(payload, off, len);
+        }
+
+        @Override
+        public void onOpusSent(byte[] payload, int off, int len) {
+            recording.agent(payload, off, len);
+        }
+
+        @Override
         public void onDtmf(char digit) {
             callerPressed(digit);
         }
+    }
+
+    @Override
+    public void callConnected() {
+        recording.start();
+        super.callConnected();
     }
 
     @Override
@@ -213,6 +232,7 @@ final class AgentBridge extends AgentCall {
             return;
         }
         stream.close();
+        recording.stop();
         var st = stream.stats();
         log.info("call.audio_closed callId={} framesIn={} framesOut={} dtxSkipped={} outboundDropped={} clears={} "
                         + "decodeErrors={} encodeErrors={} callerFramesDropped={} slotsGrown={}", callId,

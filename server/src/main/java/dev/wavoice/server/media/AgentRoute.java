@@ -8,6 +8,7 @@ import dev.wavoice.server.agent.AgentFailures;
 import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.config.AgentUnavailable;
+import dev.wavoice.server.recording.CallRecorder;
 import dev.wavoice.server.store.CallLog;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,10 +29,11 @@ import java.util.function.Supplier;
  * @param goodbyeGrace          after {@code end_call}, how long to wait for the response carrying the goodbye
  *                              to finish before hanging up once what is queued has played
  * @param work                  runs the hand-off of caller audio to each session, off the pacer thread
+ * @param recorder              records the calls, or not
  */
 public record AgentRoute(String agentName, Connector connector, ToolRunner tools, Pacer pacer, OpusCodec codec,
                          AudioStreamConfig audioConfig, CallLog callLog, ScheduledExecutorService timers,
-                         AgentUnavailable unavailable, Duration goodbyeGrace, Executor work)
+                         AgentUnavailable unavailable, Duration goodbyeGrace, Executor work, CallRecorder recorder)
         implements WebRtcCallMedia.AudioRoute {
 
     /** Opens an agent session for a call; returns at once, the future completes when the agent is reachable. */

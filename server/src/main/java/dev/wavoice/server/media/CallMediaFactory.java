@@ -25,6 +25,8 @@ import dev.wavoice.server.agent.LocalAgentServer;
 import dev.wavoice.server.agent.RealtimeConnector;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.config.AgentKind;
+import dev.wavoice.server.recording.CallRecorder;
+import dev.wavoice.server.recording.Recordings;
 import dev.wavoice.server.config.AgentTransport;
 import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.config.ConfigException;
@@ -104,6 +106,7 @@ public final class CallMediaFactory {
         final List<Runnable> checks = new ArrayList<>();
         private Pacer pacer;
         private ExecutorService work;
+        private Recordings recordings;
         private StreamCounters streamCounters;
 
         Shared(WavoiceConfig config, WebRtcTransport transport, OpusCodecs.Selection opus, OpusCodec codec,
@@ -138,6 +141,20 @@ public final class CallMediaFactory {
                 resources.add(work::shutdownNow);
             }
             return work;
+        }
+
+        /** How an agent's calls are recorded: not at all, or to the recordings directory (opened on first use). */
+        CallRecorder recorder(AgentProfile agent) {
+            if (!agent.recording()) {
+                return CallRecorder.off();
+            }
+            if (recordings == null) {
+                recordings = new Recordings(config.recordings(), this::pacer, callLog, metrics);
+                resources.add(recordings);
+                log.info("media.recordings dir={} keepDays={}", config.recordings().dir().toAbsolutePath(),
+                        config.recordings().days());
+            }
+            return recordings.recorder(true, agent.name());
         }
 
         StreamCounters streamCounters() {
@@ -193,7 +210,7 @@ public final class CallMediaFactory {
     private static WebRtcCallMedia.AudioRoute route(AgentProfile agent, Shared shared) {
         WavoiceConfig config = shared.config;
         return switch (agent.kind()) {
-            case ECHO -> new EchoRoute();
+            case ECHO -> new EchoRoute(shared.recorder(agent));
             case LOCAL, OPENAI -> {
                 boolean webrtc = agent.transport() == AgentTransport.WEBRTC;
                 // Over WebRTC the agent's connection is a media leg too: bounded like the caller's.
@@ -206,9 +223,10 @@ public final class CallMediaFactory {
                         shared.resources, webrtc ? shared.opus.codec() : null, connectTimeout, keepAlive,
                         shared.perCall);
                 AgentRoute.ToolRunner tools = tools(connector, shared.resources, shared.perCall); // one for both routes
+                // A call that falls back keeps the recording its WebRTC bridge began: the fallback records nothing.
                 AgentRoute decoding = !webrtc || config.agentFallback() == AgentTransport.WEBSOCKET
                         ? audioRoute(agent, connector::open, tools, shared, AudioStreamConfig.speech(24_000),
-                                config.agentUnavailable())
+                                config.agentUnavailable(), webrtc ? CallRecorder.off() : shared.recorder(agent))
                         : null;
                 if (webrtc) {
                     WebRtcTransport transport = shared.transport;
@@ -216,7 +234,8 @@ public final class CallMediaFactory {
                             (l, b, o, len) -> { }, new SecureRandom());
                     shared.checks.add(() -> startupCheck(connector, checkLegs));
                     yield passthroughRoute(agent, config, connector, transport, tools, shared.callLog,
-                            shared.timers, decoding, shared.opus.codec(), new RelayLatency().register(shared.metrics));
+                            shared.timers, decoding, shared.opus.codec(), new RelayLatency().register(shared.metrics),
+                            shared.recorder(agent));
                 }
                 shared.checks.add(() -> startupCheck(connector, null));
                 yield decoding;
@@ -228,10 +247,11 @@ public final class CallMediaFactory {
                 log.info("media.agent name={} stream={} format={}", agent.name(), agent.stream().url(),
                         agent.stream().format().configName());
                 yield audioRoute(agent, connector::open, AgentRoute.ToolRunner.none(), shared,
-                        AudioStreamConfig.speech(agent.stream().format().sampleRate()), config.agentUnavailable());
+                        AudioStreamConfig.speech(agent.stream().format().sampleRate()), config.agentUnavailable(),
+                        shared.recorder(agent));
             }
             case PCM_ECHO -> audioRoute(agent, PcmEchoSession::open, AgentRoute.ToolRunner.none(), shared,
-                    AudioStreamConfig.speech(24_000), AgentUnavailable.APOLOGY);
+                    AudioStreamConfig.speech(24_000), AgentUnavailable.APOLOGY, shared.recorder(agent));
         };
     }
 
@@ -242,12 +262,12 @@ public final class CallMediaFactory {
     private static PassthroughRoute passthroughRoute(AgentProfile agent, WavoiceConfig config,
             RealtimeConnector connector,
             WebRtcTransport transport, AgentRoute.ToolRunner tools, CallLog callLog, ScheduledExecutorService timers,
-            AgentRoute fallback, OpusCodec toneCodec, RelayLatency latency) {
+            AgentRoute fallback, OpusCodec toneCodec, RelayLatency latency, CallRecorder recorder) {
         log.info("media.audio_route agent={} transport=webrtc fallback={}", agent.name(),
                 fallback == null ? "none" : "websocket");
         return new PassthroughRoute(agent.name(), connector::open, transport,
                 tools, callLog, timers, config.agentUnavailable(),
-                Duration.ofSeconds(3), ApologyTone.opusFrames(toneCodec), fallback, latency);
+                Duration.ofSeconds(3), ApologyTone.opusFrames(toneCodec), fallback, latency, recorder);
     }
 
     /** One connector for every call; the local agent runs as a loopback server of its own. */
@@ -313,11 +333,12 @@ public final class CallMediaFactory {
 
     /** A decoded-audio route: the shared 20 ms pacer, codec and hand-off executor, at the agent's PCM rate. */
     private static AgentRoute audioRoute(AgentProfile agent, AgentRoute.Connector connector,
-            AgentRoute.ToolRunner tools, Shared shared, AudioStreamConfig audio, AgentUnavailable unavailable) {
+            AgentRoute.ToolRunner tools, Shared shared, AudioStreamConfig audio, AgentUnavailable unavailable,
+            CallRecorder recorder) {
         log.info("media.audio_route agent={} rate={} codec=\"{}\"", agent.name(), audio.pcmRate(),
                 shared.opus.reason());
         return new AgentRoute(agent.name(), connector, tools, shared.pacer(), shared.codec, audio, shared.callLog,
-                shared.timers, unavailable, Duration.ofSeconds(3), shared.work());
+                shared.timers, unavailable, Duration.ofSeconds(3), shared.work(), recorder);
     }
 
     /** Env var: {@code auto} (libopus when it loads, else pure Java), {@code java}, or {@code native} (required). */

@@ -3,7 +3,10 @@ package dev.wavoice.server.media;
 import dev.wavoice.media.webrtc.EndpointEvent;
 import dev.wavoice.media.webrtc.EndpointStats;
 import dev.wavoice.media.webrtc.WebRtcEndpoint;
+import dev.wavoice.media.rtp.RtpPacket;
 import dev.wavoice.server.call.CallMedia;
+import dev.wavoice.server.recording.CallRecorder;
+import dev.wavoice.server.recording.CallRecording;
 
 /**
  * {@code WAVOICE_AGENT=echo}: no agent at all; the caller's audio goes straight back (a line test). It works on
@@ -11,11 +14,23 @@ import dev.wavoice.server.call.CallMedia;
  * arrived, with only the bridge's own delay added.
  */
 public final class EchoRoute implements WebRtcCallMedia.AudioRoute {
+    private final CallRecorder recorder;
+
+    public EchoRoute() {
+        this(CallRecorder.off());
+    }
+
+    /** @param recorder records the calls (the caller and the echo on their two channels), or not */
+    public EchoRoute(CallRecorder recorder) {
+        this.recorder = recorder;
+    }
 
     @Override
     public CallAudio attach(WebRtcCallMedia.CallContext call) {
         WebRtcEndpoint endpoint = call.endpoint();
         long ssrc = endpoint.localSsrc();
+        CallRecording recording = recorder.forCall(call.callId());
+        RtpPacket rtp = new RtpPacket(); // receive thread only
         return new CallAudio() {
             @Override
             public void onEvent(EndpointEvent event) {
@@ -23,9 +38,18 @@ public final class EchoRoute implements WebRtcCallMedia.AudioRoute {
 
             @Override
             public void onRtp(byte[] buf, int off, int len) {
+                if (recording.enabled() && rtp.wrap(buf, off, len)) {
+                    recording.caller(buf, rtp.payloadOffset(), rtp.payloadLength());
+                    recording.agent(buf, rtp.payloadOffset(), rtp.payloadLength()); // what goes back is the same
+                }
                 // The buffer is ours for the duration of the callback: restamp in place, no copy.
                 restamp(buf, off, ssrc);
                 endpoint.sendRtp(buf, off, len);
+            }
+
+            @Override
+            public void callConnected() {
+                recording.start();
             }
 
             @Override
@@ -37,6 +61,7 @@ public final class EchoRoute implements WebRtcCallMedia.AudioRoute {
 
             @Override
             public void close() {
+                recording.stop();
             }
         };
     }

@@ -12,6 +12,7 @@ import dev.wavoice.server.agent.AgentMedia;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.EndReason;
+import dev.wavoice.server.recording.CallRecording;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +49,8 @@ final class PassthroughBridge extends AgentCall implements AgentMedia, AgentLeg.
     private final SecureRandom random = new SecureRandom();
     private final RelayLeg caller;
     private final RtpRelay toCaller;
+    /** What was relayed, both ways; a call that falls back records only until then (left out: the fallback's own). */
+    private final CallRecording recording;
     private final ReentrantLock toCallerLock = new ReentrantLock();
     private final byte[] toAgentBuffer = new byte[1500], toCallerBuffer = new byte[1500];
     private final List<AgentLeg> legs = new CopyOnWriteArrayList<>();
@@ -72,6 +75,7 @@ final class PassthroughBridge extends AgentCall implements AgentMedia, AgentLeg.
         this.route = route;
         this.caller = RelayLeg.of(call.endpoint(), TelephoneEventReceiver.withDefaults(this::onDtmf), random);
         this.toCaller = new RtpRelay(caller.out, caller.opusPayloadType, random);
+        this.recording = route.recorder().forCall(callId);
     }
 
     /** Starts the agent's first leg while the call rings: its setup hides behind the caller's ICE and DTLS. */
@@ -137,6 +141,7 @@ final class PassthroughBridge extends AgentCall implements AgentMedia, AgentLeg.
         if (p == null) {
             return;
         }
+        recording.caller(buf, p.payloadOffset(), p.payloadLength());
         AgentLeg leg = active;
         RtpRelay relay = leg == null ? null : leg.toAgent();
         if (relay == null || closed.get()) {
@@ -195,6 +200,7 @@ final class PassthroughBridge extends AgentCall implements AgentMedia, AgentLeg.
             int n = toCaller.relay(p, legRtp.audioLevelId, toCallerBuffer, now);
             if (n > 0 && call.endpoint().sendRtp(toCallerBuffer, 0, n)) {
                 route.latency().record(System.nanoTime() - now);
+                recording.agent(buf, p.payloadOffset(), p.payloadLength());
             }
         } finally {
             toCallerLock.unlock();
@@ -205,6 +211,7 @@ final class PassthroughBridge extends AgentCall implements AgentMedia, AgentLeg.
 
     @Override
     public void callConnected() {
+        recording.start();
         CallAudio f = fallback;
         if (f != null) {
             callConnected = true;
@@ -361,6 +368,7 @@ final class PassthroughBridge extends AgentCall implements AgentMedia, AgentLeg.
             int n = toCaller.own(opus, first, toCallerBuffer, System.nanoTime());
             if (n > 0) {
                 call.endpoint().sendRtp(toCallerBuffer, 0, n);
+                recording.agent(opus, 0, opus.length);
             }
         } finally {
             toCallerLock.unlock();
@@ -390,6 +398,7 @@ final class PassthroughBridge extends AgentCall implements AgentMedia, AgentLeg.
         if (!closeConversation()) { // closes the leg in service with its sideband socket
             return;
         }
+        recording.stop();
         ScheduledFuture<?> t = timer;
         if (t != null) {
             t.cancel(false);

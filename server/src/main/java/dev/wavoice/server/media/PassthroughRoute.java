@@ -5,6 +5,7 @@ import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentMedia;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.config.AgentUnavailable;
+import dev.wavoice.server.recording.CallRecorder;
 import dev.wavoice.server.store.CallLog;
 import java.time.Duration;
 import java.util.List;
@@ -22,11 +23,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param apologyOpus  the apology tone as 20 ms Opus packets, encoded once
  * @param fallback     carries the call over the WebSocket transport when the WebRTC agent fails; null for none
  * @param latency      how long packets spend in the relay, all calls together
+ * @param recorder     records the calls (the relayed Opus as it is), or not
  */
 public record PassthroughRoute(String agentName, Connector connector, WebRtcTransport transport,
                                AgentRoute.ToolRunner tools, CallLog callLog, ScheduledExecutorService timers,
                                AgentUnavailable unavailable, Duration goodbyeGrace, List<byte[]> apologyOpus,
-                               AgentRoute fallback, RelayLatency latency) implements WebRtcCallMedia.AudioRoute {
+                               AgentRoute fallback, RelayLatency latency, CallRecorder recorder)
+        implements WebRtcCallMedia.AudioRoute {
 
     /** Opens an agent session whose connections are legs made by {@code media}. */
     @FunctionalInterface

@@ -13,6 +13,10 @@ public interface CallLog {
 
     void usage(UsageRecord usage);
 
+    /** The call's recording was closed: its file, length and size go on the call's row. */
+    default void recording(RecordingRecord recording) {
+    }
+
     default void event(String callId, String type, String detail) {
         event(CallEventRecord.of(callId, type, detail));
     }

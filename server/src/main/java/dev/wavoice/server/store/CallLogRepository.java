@@ -126,6 +126,18 @@ public final class CallLogRepository {
         });
     }
 
+    /** Puts a closed recording on its call's row (a separate update: {@link #saveCall} never touches it). */
+    void saveRecording(StatementCache s, RecordingRecord r) throws SQLException {
+        PreparedStatement ps = s.prepare("UPDATE calls SET recording_path=?, recording_ms=?, recording_bytes=?,"
+                + " recording_deleted_at=? WHERE call_id=?");
+        ps.setString(1, r.path());
+        ps.setLong(2, r.durationMs());
+        ps.setLong(3, r.bytes());
+        setTime(ps, 4, r.deletedAt());
+        ps.setString(5, r.callId());
+        ps.executeUpdate();
+    }
+
     /**
      * Inserts a row whose id may already be stored by an earlier attempt whose acknowledgement was lost. Alone
      * (auto-commit), a unique violation means exactly that: done. Inside a batch it is rethrown: PostgreSQL has
@@ -174,6 +186,44 @@ public final class CallLogRepository {
                 rs -> new TranscriptRecord(rs.getObject("transcript_id", UUID.class), rs.getString("call_id"),
                         time(rs, "occurred_at"), rs.getString("speaker"), rs.getString("text"),
                         rs.getBoolean("is_final"), rs.getBoolean("interrupted")));
+    }
+
+    /** The call's recording, when it was recorded. */
+    public Optional<RecordingRecord> recording(String callId) throws SQLException {
+        return byCall("SELECT call_id, recording_path, recording_ms, recording_bytes, recording_deleted_at FROM calls"
+                + " WHERE call_id=? AND recording_path IS NOT NULL", callId, CallLogRepository::recordingRow)
+                .stream().findFirst();
+    }
+
+    /**
+     * Kept recordings of calls that ended before {@code endedBefore} and whose media ran on {@code instance} (the one
+     * whose disk has the file), oldest first, at most {@code limit}.
+     */
+    public List<RecordingRecord> recordingsEndedBefore(Instant endedBefore, String instance, int limit)
+            throws SQLException {
+        return Queries.list(dataSource, "SELECT call_id, recording_path, recording_ms, recording_bytes,"
+                        + " recording_deleted_at FROM calls WHERE recording_path IS NOT NULL"
+                        + " AND recording_deleted_at IS NULL AND ended_at < ? AND owner_instance = ?"
+                        + " ORDER BY ended_at LIMIT " + limit,
+                ps -> {
+                    setTime(ps, 1, endedBefore);
+                    ps.setString(2, instance);
+                }, CallLogRepository::recordingRow);
+    }
+
+    /** The retention removed the recording's file. */
+    public void recordingDeleted(String callId, Instant at) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE calls SET recording_deleted_at=? WHERE call_id=?")) {
+            setTime(ps, 1, at);
+            ps.setString(2, callId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static RecordingRecord recordingRow(ResultSet rs) throws SQLException {
+        return new RecordingRecord(rs.getString("call_id"), rs.getString("recording_path"), rs.getLong("recording_ms"),
+                rs.getLong("recording_bytes"), time(rs, "recording_deleted_at"));
     }
 
     public List<UsageRecord> usage(String callId) throws SQLException {

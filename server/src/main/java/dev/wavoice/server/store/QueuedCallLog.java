@@ -134,6 +134,11 @@ public final class QueuedCallLog implements CallLog, AutoCloseable {
         enqueue(new Write(usage.callId(), "usage", (repo, s) -> repo.insertUsage(s, usage)));
     }
 
+    @Override
+    public void recording(RecordingRecord recording) {
+        enqueue(new Write(recording.callId(), "recording", (repo, s) -> repo.saveRecording(s, recording)));
+    }
+
     private void enqueue(Write w) {
         boolean queued;
         synchronized (accepting) {

@@ -3,11 +3,18 @@ package dev.wavoice.server.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wavoice.server.store.CallLogRepository;
 import io.javalin.http.Context;
+import dev.wavoice.server.store.RecordingRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** Read-only JSON view of the call log: {@code GET /api/calls} and {@code GET /api/calls/{callId}}. */
+/**
+ * Read-only view of the call log: {@code GET /api/calls}, {@code GET /api/calls/{callId}} (JSON) and the call's
+ * recording, {@code GET /api/calls/{callId}/recording}.
+ */
 final class CallLogApi {
     private final CallLogRepository repo;
     private final ObjectMapper json;
@@ -39,10 +46,37 @@ final class CallLogApi {
             body.put("events", repo.events(callId));
             body.put("transcripts", repo.transcripts(callId));
             body.put("usage", repo.usage(callId));
+            body.put("recording", repo.recording(callId).orElse(null));
             respond(ctx, 200, body);
         } catch (SQLException e) {
             respond(ctx, 503, Map.of("error", "call log database unavailable"));
         }
+    }
+
+    /** {@code GET /api/calls/{callId}/recording}: the call's Ogg/Opus file, for the admin only. */
+    void recording(Context ctx) throws Exception {
+        String callId = ctx.pathParam("callId");
+        Optional<RecordingRecord> recording;
+        try {
+            recording = repo.recording(callId);
+        } catch (SQLException e) {
+            respond(ctx, 503, Map.of("error", "call log database unavailable"));
+            return;
+        }
+        if (recording.isEmpty()) {
+            respond(ctx, 404, Map.of("error", "this call was not recorded"));
+            return;
+        }
+        Path file = Path.of(recording.get().path());
+        if (recording.get().deletedAt() != null || !Files.isRegularFile(file)) {
+            respond(ctx, 410, Map.of("error", "the recording was deleted"
+                    + (recording.get().deletedAt() != null ? " by the retention (WAVOICE_RECORDING_DAYS)" : "")));
+            return;
+        }
+        ctx.status(200).contentType("audio/ogg")
+                .header("Content-Disposition", "inline; filename=\"" + file.getFileName() + "\"")
+                .header("Content-Length", String.valueOf(Files.size(file)))
+                .result(Files.newInputStream(file));
     }
 
     private void respond(Context ctx, int status, Object body) throws Exception {

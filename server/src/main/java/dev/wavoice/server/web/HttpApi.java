@@ -78,6 +78,7 @@ public final class HttpApi implements AutoCloseable {
                     .result(metrics.scrape()));
             cfg.routes.get("/api/calls", admin.guard(callLogApi::list));
             cfg.routes.get("/api/calls/{callId}", admin.guard(callLogApi::one));
+            cfg.routes.get("/api/calls/{callId}/recording", admin.guard(callLogApi::recording));
             cfg.routes.post("/api/calls", admin.guard(outboundApi::place));
             cfg.routes.get("/api/permissions", admin.guard(permissionApi::list));
             dashboard.addRoutes(cfg.routes);

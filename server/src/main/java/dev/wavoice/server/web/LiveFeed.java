@@ -4,6 +4,7 @@ import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallLog;
 import dev.wavoice.server.store.CallRecord;
 import dev.wavoice.server.store.TranscriptRecord;
+import dev.wavoice.server.store.RecordingRecord;
 import dev.wavoice.server.store.UsageRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -64,6 +65,11 @@ public final class LiveFeed implements CallLog, AutoCloseable {
     @Override
     public void usage(UsageRecord usage) {
         delegate.usage(usage); // token counts are in the call log; the live views do not show them
+    }
+
+    @Override
+    public void recording(RecordingRecord recording) {
+        delegate.recording(recording); // shown with the call's details, not in the live views
     }
 
     /** Tells live subscribers about something that is not a call-log row. */

@@ -21,6 +21,7 @@ import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.call.EndReason;
 import dev.wavoice.server.config.AgentUnavailable;
+import dev.wavoice.server.recording.CallRecorder;
 import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallLog;
 import dev.wavoice.server.store.CallRecord;
@@ -158,7 +159,7 @@ class AgentBridgeTest {
     static AgentRoute route(MemoryLog log, AgentRoute.Connector connector, AgentRoute.ToolRunner tools,
             AgentUnavailable unavailable) {
         return new AgentRoute("test", connector, tools, pacer, TestAudio.CODEC, AudioStreamConfig.speech(RATE), log,
-                timers, unavailable, Duration.ofMillis(300), Runnable::run);
+                timers, unavailable, Duration.ofMillis(300), Runnable::run, CallRecorder.off());
     }
 
     static Leg connect(AgentRoute.ToolRunner tools) throws Exception {
