@@ -10,6 +10,14 @@ public interface AgentSession extends AutoCloseable {
     /** Caller audio; the session batches it into 20–40 ms appends, so any frame size may be passed. */
     void appendAudio(short[] pcm24k, int off, int len);
 
+    /**
+     * Caller audio the pacer delivered at {@code deliveredNanos} ({@link System#nanoTime()}): a session that forwards
+     * each frame as it comes may measure how long the frame took to reach the agent.
+     */
+    default void appendAudio(short[] pcm, int off, int len, long deliveredNanos) {
+        appendAudio(pcm, off, len);
+    }
+
     /** Asks the agent to speak first, with the configured greeting instructions (once the call connects). */
     void greet();
 

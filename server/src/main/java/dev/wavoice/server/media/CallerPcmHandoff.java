@@ -19,6 +19,7 @@ final class CallerPcmHandoff {
 
     private final short[][] ring;
     private final int[] lengths = new int[SLOTS];
+    private final long[] delivered = new long[SLOTS];
     private final Executor executor;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final LongAdder dropped = new LongAdder();
@@ -50,6 +51,7 @@ final class CallerPcmHandoff {
         int n = Math.min(len, ring[i].length);
         System.arraycopy(pcm, off, ring[i], 0, n);
         lengths[i] = n;
+        delivered[i] = System.nanoTime();
         tail = t + 1;
         if (draining.compareAndSet(false, true)) {
             executor.execute(drain);
@@ -63,7 +65,7 @@ final class CallerPcmHandoff {
             while (h < tail) {
                 int i = (int) (h % SLOTS);
                 if (s != null) {
-                    s.appendAudio(ring[i], 0, lengths[i]);
+                    s.appendAudio(ring[i], 0, lengths[i], delivered[i]);
                 }
                 head = ++h;
             }

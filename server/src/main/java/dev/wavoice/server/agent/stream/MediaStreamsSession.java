@@ -151,6 +151,11 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
 
     @Override
     public void appendAudio(short[] pcm, int off, int len) {
+        appendAudio(pcm, off, len, System.nanoTime());
+    }
+
+    @Override
+    public void appendAudio(short[] pcm, int off, int len, long deliveredNanos) {
         if (!started || ended.get()) {
             return; // Twilio sends no media before start: the caller is not listening yet
         }
@@ -167,7 +172,7 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
                     .append("\",\"timestamp\":\"").append((n - 1) * 20)
                     .append("\",\"payload\":\"").append(payload)
                     .append("\"},\"streamSid\":\"").append(streamSid).append("\"}");
-            sendLocked(m.toString(), true);
+            sendLocked(m.toString(), true, deliveredNanos);
         }
     }
 
@@ -220,6 +225,11 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
     }
 
     private boolean sendLocked(String text, boolean media) {
+        return sendLocked(text, media, 0);
+    }
+
+    /** {@code deliveredNanos}: for a caller frame, when the pacer delivered it (its delay is measured); else 0. */
+    private boolean sendLocked(String text, boolean media, long deliveredNanos) {
         WebSocket socket = ws;
         if (ended.get() || socket == null) {
             return false;
@@ -233,6 +243,10 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
                     if (media) {
                         synchronized (sendLock) {
                             pendingMedia--;
+                        }
+                        if (e == null && deliveredNanos != 0) {
+                            counters.callerFrameDelay.record(System.nanoTime() - deliveredNanos,
+                                    TimeUnit.NANOSECONDS);
                         }
                     }
                 });
@@ -303,7 +317,7 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
                 frameOversized = false;
                 counters.dropped(StreamCounters.Drop.OVERSIZED);
             } else if (!ended.get()) {
-                onMessage(frame.toString());
+                onMessage(frame.toString(), System.nanoTime());
             }
             // Give back the memory of a large message rather than keep it for the whole call.
             frame = frame.capacity() > 65_536 ? new StringBuilder() : frame;
@@ -322,7 +336,7 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
         return null;
     }
 
-    private void onMessage(String text) {
+    private void onMessage(String text, long readNanos) {
         JsonNode message;
         try {
             message = JSON.readTree(text);
@@ -352,7 +366,8 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
             }
             case "clear" -> {
                 segment++;
-                listener.onEvent(new AgentEvent.ClearAudio());
+                listener.onEvent(new AgentEvent.ClearAudio()); // the bridge drops the queue on this thread, now
+                counters.clearDelay.record(System.nanoTime() - readNanos, TimeUnit.NANOSECONDS);
             }
             default -> {
                 if (event.equals(settings.hangupEvent())) {

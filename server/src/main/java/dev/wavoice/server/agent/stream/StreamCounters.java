@@ -2,6 +2,8 @@ package dev.wavoice.server.agent.stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +35,22 @@ public final class StreamCounters {
     }
 
     private final Map<Drop, Counter> drops = new EnumMap<>(Drop.class);
+    /** From the pacer delivering a caller frame to its {@code media} message written to the bot's socket. */
+    final Timer callerFrameDelay;
+    /** From a bot's {@code clear} read off the socket to its queued audio dropped (the next tick sends none of it). */
+    final Timer clearDelay;
 
     public StreamCounters(MeterRegistry metrics) {
+        callerFrameDelay = Timer.builder("wavoice.stream.caller.frame.delay")
+                .description("Pacer tick delivering a caller frame to its media message written to the bot's socket")
+                .serviceLevelObjectives(Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+                        Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(20))
+                .register(metrics);
+        clearDelay = Timer.builder("wavoice.stream.clear.delay")
+                .description("A bot's clear read off its socket to the call's queued audio dropped")
+                .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(5),
+                        Duration.ofMillis(20))
+                .register(metrics);
         for (Drop d : Drop.values()) {
             drops.put(d, Counter.builder("wavoice.stream.dropped")
                     .description("Media Streams messages dropped (from a bot, or caller audio a stalled bot did not take)")

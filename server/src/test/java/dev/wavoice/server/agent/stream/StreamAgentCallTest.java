@@ -123,6 +123,10 @@ class StreamAgentCallTest {
             assertThat(TestAudio.windowsAt(heard, 1000)).as("the bot's answer at the edge").isGreaterThanOrEqualTo(8);
             assertThat(TestAudio.windowsAt(heard, 1500)).as("the cleared answer stopped (8 s queued)")
                     .isBetween(2, 15);
+            String metrics = t.get("/metrics", "Authorization", "Bearer admin-1").body();
+            assertThat(metrics).as("each caller frame's way to the bot is timed")
+                    .containsPattern("wavoice_stream_caller_frame_delay_seconds_count [1-9][0-9]{2,}")
+                    .containsPattern("wavoice_stream_clear_delay_seconds_count 1(\\.0)?\\n");
             List<String> events = t.server.repository().events(callId).stream().map(CallEventRecord::type).toList();
             assertThat(events).contains("agent.connected", "agent.first_audio", "caller.dtmf", "agent.clear",
                     "agent.hangup");
