@@ -1,6 +1,6 @@
 package dev.wavoice.server.cli;
 
-import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentDirectory;
 import dev.wavoice.server.config.ConfigException;
 import dev.wavoice.server.config.WavoiceConfig;
 import dev.wavoice.server.demo.DemoServer;
@@ -50,7 +50,9 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoServer demo;
         try {
-            demo = DemoServer.start(config(System.getenv()), AgentConfig.fromEnvironment(System.getenv()));
+            WavoiceConfig config = config(System.getenv());
+            demo = DemoServer.start(config, AgentDirectory.fromEnvironment(System.getenv(), config.agent(),
+                    config.agentTransport()));
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("wavoice: " + e.getMessage());
             return 2;

@@ -2,6 +2,8 @@ package dev.wavoice.server.demo;
 
 import dev.wavoice.server.WavoiceServer;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentDirectory;
+import dev.wavoice.server.agent.AgentProfile;
 import dev.wavoice.server.config.WavoiceConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,6 +33,13 @@ public final class DemoServer implements AutoCloseable {
      * must name it before the server starts).
      */
     public static DemoServer start(WavoiceConfig base, AgentConfig agent) throws IOException {
+        return start(base, AgentDirectory.single(new AgentProfile(
+                AgentProfile.defaultName(base.agent(), base.agentTransport()), base.agent(), base.agentTransport(), agent,
+                null, false)));
+    }
+
+    /** As {@link #start(WavoiceConfig, AgentConfig)}, with the agents of {@code WAVOICE_AGENT_CONFIG}, recording… */
+    public static DemoServer start(WavoiceConfig base, AgentDirectory agents) throws IOException {
         String selfHost = isWildcard(base.httpHost()) ? "127.0.0.1" : base.httpHost();
         int port = base.httpPort() != 0 ? base.httpPort() : freePort(selfHost);
         String origin = "http://" + (selfHost.contains(":") ? "[" + selfHost + "]" : selfHost) + ":" + port;
@@ -45,7 +54,7 @@ public final class DemoServer implements AutoCloseable {
                 .build();
         MetaSimulator meta = new MetaSimulator(URI.create(origin + "/webhook"), appSecret, accessToken,
                 WavoiceServer.objectMapper(), Duration.ofSeconds(15));
-        WavoiceServer server = WavoiceServer.create(config, agent, meta);
+        WavoiceServer server = WavoiceServer.create(config, agents, meta);
         meta.dialThrough(server.outbound());
         server.start();
         return new DemoServer(server, config, URI.create(origin + "/"));
