@@ -32,6 +32,30 @@ class OggPageWriterTest {
         assertThat(OggCrc.update(half, check, 4, 5)).isEqualTo(0x89A1897F);
     }
 
+    /** The definition, a bit at a time: the eight-bytes-a-step code must agree at every length and alignment. */
+    static int bitwiseCrc(byte[] b, int offset, int length) {
+        int c = 0;
+        for (int i = offset; i < offset + length; i++) {
+            c ^= (b[i] & 0xFF) << 24;
+            for (int bit = 0; bit < 8; bit++) {
+                c = (c & 0x8000_0000) != 0 ? (c << 1) ^ 0x04C11DB7 : c << 1;
+            }
+        }
+        return c;
+    }
+
+    @Test
+    void crcAgreesWithTheBitwiseDefinitionAtEveryLengthAndOffset() {
+        byte[] data = new byte[300];
+        new java.util.Random(3533).nextBytes(data);
+        for (int offset = 0; offset < 9; offset++) {
+            for (int length = 0; length + offset <= data.length; length += 1 + length / 16) {
+                assertThat(OggCrc.update(0, data, offset, length)).as("offset %d length %d", offset, length)
+                        .isEqualTo(bitwiseCrc(data, offset, length));
+            }
+        }
+    }
+
     @Test
     void crcMatchesEveryPageOfTheReferenceFile() throws IOException {
         byte[] file = reference();
