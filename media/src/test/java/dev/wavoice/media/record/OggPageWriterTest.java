@@ -27,6 +27,10 @@ class OggPageWriterTest {
         // inversion; Ogg's has none, so its value is the complement.
         byte[] check = "123456789".getBytes(StandardCharsets.US_ASCII);
         assertThat(OggCrc.update(0, check, 0, check.length)).isEqualTo(~0x765E7680).isEqualTo(0x89A1897F);
+        // POSIX cksum runs the same CRC over the data and then its length (here one byte, 9) and inverts the result:
+        // `printf 123456789 | cksum` prints 930766865 (GNU coreutils).
+        int withLength = OggCrc.update(OggCrc.update(0, check, 0, check.length), new byte[] {9}, 0, 1);
+        assertThat(~withLength & 0xFFFF_FFFFL).isEqualTo(930_766_865L);
         // continuing over a split gives the same
         int half = OggCrc.update(0, check, 0, 4);
         assertThat(OggCrc.update(half, check, 4, 5)).isEqualTo(0x89A1897F);
