@@ -25,8 +25,6 @@ final class OggPage {
     /** Where the finished page starts in {@link #bytes} (255 minus its segment count) and how long it is. */
     int start;
     int length;
-    /** The stream's final page: the writer closes the sink after it. */
-    boolean endOfRecording;
 
     OggPage(int bodyCapacity) {
         this.bytes = new byte[BODY_OFFSET + bodyCapacity];

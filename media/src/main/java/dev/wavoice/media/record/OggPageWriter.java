@@ -27,7 +27,6 @@ final class OggPageWriter {
         segments = 0;
         bodyLength = 0;
         packets = 0;
-        empty.endOfRecording = false;
     }
 
     /** Whether a packet of {@code length} bytes still fits the current page. */

@@ -27,9 +27,37 @@ class OggPageWriterTest {
         // inversion; Ogg's has none, so its value is the complement.
         byte[] check = "123456789".getBytes(StandardCharsets.US_ASCII);
         assertThat(OggCrc.update(0, check, 0, check.length)).isEqualTo(~0x765E7680).isEqualTo(0x89A1897F);
+        // POSIX cksum runs the same CRC over the data and then its length (here one byte, 9) and inverts the result:
+        // `printf 123456789 | cksum` prints 930766865 (GNU coreutils).
+        int withLength = OggCrc.update(OggCrc.update(0, check, 0, check.length), new byte[] {9}, 0, 1);
+        assertThat(~withLength & 0xFFFF_FFFFL).isEqualTo(930_766_865L);
         // continuing over a split gives the same
         int half = OggCrc.update(0, check, 0, 4);
         assertThat(OggCrc.update(half, check, 4, 5)).isEqualTo(0x89A1897F);
+    }
+
+    /** The definition, a bit at a time: the eight-bytes-a-step code must agree at every length and alignment. */
+    static int bitwiseCrc(byte[] b, int offset, int length) {
+        int c = 0;
+        for (int i = offset; i < offset + length; i++) {
+            c ^= (b[i] & 0xFF) << 24;
+            for (int bit = 0; bit < 8; bit++) {
+                c = (c & 0x8000_0000) != 0 ? (c << 1) ^ 0x04C11DB7 : c << 1;
+            }
+        }
+        return c;
+    }
+
+    @Test
+    void crcAgreesWithTheBitwiseDefinitionAtEveryLengthAndOffset() {
+        byte[] data = new byte[300];
+        new java.util.Random(3533).nextBytes(data);
+        for (int offset = 0; offset < 9; offset++) {
+            for (int length = 0; length + offset <= data.length; length += 1 + length / 16) {
+                assertThat(OggCrc.update(0, data, offset, length)).as("offset %d length %d", offset, length)
+                        .isEqualTo(bitwiseCrc(data, offset, length));
+            }
+        }
     }
 
     @Test
