@@ -20,6 +20,7 @@ import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.call.CallMedia;
 import dev.wavoice.server.config.AgentUnavailable;
 import dev.wavoice.server.media.AgentRoute;
+import dev.wavoice.server.recording.CallRecorder;
 import dev.wavoice.server.media.WebRtcCallMedia;
 import dev.wavoice.server.store.CallEventRecord;
 import dev.wavoice.server.store.CallLog;
@@ -60,7 +61,7 @@ public final class AgentLatency {
                 agent.complete(l);
                 return CompletableFuture.completedFuture(session);
             }, AgentRoute.ToolRunner.none(), pacer, OpusCodecs.best().codec(), AudioStreamConfig.speech(RATE),
-                    new NoLog(), timers, AgentUnavailable.APOLOGY, Duration.ofSeconds(1), handOff);
+                    new NoLog(), timers, AgentUnavailable.APOLOGY, Duration.ofSeconds(1), handOff, CallRecorder.off());
             Arrivals arrivals = new Arrivals();
             WebRtcEndpoint phone = caller.offer("caller", arrivals);
             CallMedia.MediaSession call = new WebRtcCallMedia(server, route).answer("bench-call",
