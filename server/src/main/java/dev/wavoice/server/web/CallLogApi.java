@@ -73,10 +73,9 @@ final class CallLogApi {
                     + (recording.get().deletedAt() != null ? " by the retention (WAVOICE_RECORDING_DAYS)" : "")));
             return;
         }
-        ctx.status(200).contentType("audio/ogg")
-                .header("Content-Disposition", "inline; filename=\"" + file.getFileName() + "\"")
-                .header("Content-Length", String.valueOf(Files.size(file)))
-                .result(Files.newInputStream(file));
+        // Seekable: a browser's player asks for byte ranges (to find the length at the end, to jump).
+        ctx.header("Content-Disposition", "inline; filename=\"" + file.getFileName() + "\"");
+        ctx.writeSeekableStream(Files.newInputStream(file), "audio/ogg", Files.size(file));
     }
 
     private void respond(Context ctx, int status, Object body) throws Exception {

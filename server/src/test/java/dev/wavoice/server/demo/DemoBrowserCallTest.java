@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wavoice.media.interop.ChromiumBrowser;
 import dev.wavoice.server.agent.AgentConfig;
+import dev.wavoice.server.agent.AgentDirectory;
+import dev.wavoice.server.agent.AgentProfile;
+import dev.wavoice.server.config.RecordingSettings;
+import dev.wavoice.server.store.RecordingRecord;
 import dev.wavoice.server.agent.RefusingEndpoint;
 import dev.wavoice.server.config.AgentKind;
 import dev.wavoice.server.config.AgentTransport;
@@ -68,14 +72,23 @@ class DemoBrowserCallTest {
     }
 
     static DemoServer startDemo(AgentKind agent, AgentTransport transport, String db) throws Exception {
+        return startDemo(agent, transport, db, false);
+    }
+
+    /** @param recording whether the agent's calls are recorded (under {@code dir/<db>-recordings}) */
+    static DemoServer startDemo(AgentKind agent, AgentTransport transport, String db, boolean recording)
+            throws Exception {
         WavoiceConfig config = WavoiceConfig.builder()
                 .httpHost("127.0.0.1").httpPort(0)
                 .mediaHost("127.0.0.1").mediaPort(0)
                 .dbUrl("jdbc:h2:file:" + dir.resolve(db))
                 .agent(agent)
                 .agentTransport(transport)
+                .recordings(new RecordingSettings(dir.resolve(db + "-recordings"), 30))
                 .build();
-        DemoServer demo = DemoServer.start(config, AgentConfig.fromEnvironment(Map.of()));
+        DemoServer demo = DemoServer.start(config, AgentDirectory.single(new AgentProfile(
+                AgentProfile.defaultName(agent, transport), agent, transport, AgentConfig.fromEnvironment(Map.of()),
+                null, recording)));
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!demo.server().callLog().isMigrated() && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -90,7 +103,7 @@ class DemoBrowserCallTest {
      */
     @Test
     void theBrowserCallsTheLocalAgentHearsTheParrotReplyAndTheDashboardShowsTheTranscript() throws Exception {
-        try (DemoServer demo = startDemo(AgentKind.LOCAL, "local")) {
+        try (DemoServer demo = startDemo(AgentKind.LOCAL, AgentTransport.WEBSOCKET, "local", true)) {
             ChromeDriver driver = chrome.openPage(demo.pageUrl() + "?processing=off");
             driver.manage().window().setSize(new Dimension(1100, 1400));
             String pageWindow = driver.getWindowHandle();
@@ -149,8 +162,29 @@ class DemoBrowserCallTest {
                     d -> d.findElement(By.id("details-events")).getText().contains("call.ended"));
             assertThat(driver.findElement(By.id("details-transcript")).getText()).contains("s of caller audio");
             assertThat(driver.findElement(By.id("total-calls")).getText()).isEqualTo("1");
+
+            // The call was recorded: the dashboard's player loads the Ogg/Opus file and Chromium reads its length.
+            awaitPage(driver, "the recording's player", d -> !d.findElements(By.cssSelector("#details-recording audio"))
+                    .isEmpty() || reloadDetails(d, historyRow));
+            RecordingRecord rec = demo.server().repository().recording(callId).orElseThrow();
+            driver.executeScript("const a = document.querySelector('#details-recording audio');"
+                    + " a.preload = 'auto'; a.load();");
+            awaitPage(driver, "Chromium to read the recording's length", d -> number(String.valueOf(
+                    driver.executeScript("const a = document.querySelector('#details-recording audio');"
+                            + " return a.readyState >= 1 && isFinite(a.duration) ? a.duration : -1;"))) > 0);
+            double seconds = number(String.valueOf(driver.executeScript(
+                    "return document.querySelector('#details-recording audio').duration;")));
+            assertThat(seconds * 1000).as("the player's length, ms").isCloseTo(rec.durationMs(),
+                    org.assertj.core.data.Offset.offset(100.0));
+            assertThat(driver.findElement(By.id("details-recording")).getText()).contains("caller left, agent right");
             screenshot(driver, "demo-dashboard.png");
         }
+    }
+
+    /** Clicks the call again: its recording is written once the call has ended, maybe after the first click. */
+    private static boolean reloadDetails(WebDriver d, By historyRow) {
+        d.findElement(historyRow).click();
+        return false;
     }
 
     /**

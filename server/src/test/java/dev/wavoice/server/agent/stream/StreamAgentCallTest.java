@@ -152,10 +152,13 @@ class StreamAgentCallTest {
             // Downloading it needs the admin login.
             String url = "/api/calls/" + callId + "/recording";
             assertThat(t.get(url).statusCode()).isEqualTo(401);
-            var download = t.get(url, "Authorization", "Bearer admin-1");
+            var download = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    t.uri(url)).header("Authorization", "Bearer admin-1").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(download.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
                     .startsWith("audio/ogg"));
+            assertThat(download.body()).as("the file as stored").isEqualTo(Files.readAllBytes(file));
             assertThat(t.get("/api/calls/" + callId, "Authorization", "Bearer admin-1").body())
                     .contains("\"recording\":{").contains(file.getFileName().toString());
         }
