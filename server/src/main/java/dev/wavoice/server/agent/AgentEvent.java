@@ -13,10 +13,10 @@ public sealed interface AgentEvent {
      * Assistant audio to play: PCM16 mono at the session's rate (24 kHz for Realtime agents, the stream's rate for a
      * Media Streams bot), for the assistant item {@code itemId}.
      */
-    record AudioDelta(String itemId, short[] pcm24k) implements AgentEvent {
+    record AudioDelta(String itemId, short[] pcm) implements AgentEvent {
         @Override
         public String toString() {
-            return "AudioDelta[itemId=" + itemId + ", samples=" + pcm24k.length + "]";
+            return "AudioDelta[itemId=" + itemId + ", samples=" + pcm.length + "]";
         }
     }
 

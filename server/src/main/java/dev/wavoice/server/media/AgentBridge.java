@@ -155,8 +155,8 @@ final class AgentBridge extends AgentCall {
             itemSamples = 0;
             stream.beginUtterance(utterance);
         }
-        stream.send(d.pcm24k(), 0, d.pcm24k().length);
-        itemSamples += d.pcm24k().length;
+        stream.send(d.pcm(), 0, d.pcm().length);
+        itemSamples += d.pcm().length;
     }
 
     @Override
@@ -212,7 +212,7 @@ final class AgentBridge extends AgentCall {
     @Override
     protected void playApology(AgentFailure failure) {
         stream.clear(); // whatever the agent still had queued is moot: the caller hears the tone at once
-        short[] tone = ApologyTone.pcm24k();
+        short[] tone = ApologyTone.pcm(samplesPerMs * 1000);
         stream.send(tone, 0, tone.length);
         playout.whenDrained(() -> call.end(EndReason.AGENT_FAILED, failure.summary()));
     }

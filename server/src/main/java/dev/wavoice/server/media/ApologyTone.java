@@ -14,17 +14,12 @@ import java.util.List;
  * needs no language and no asset.
  */
 final class ApologyTone {
-    static final int RATE = 24_000;
     static final double HIGH_HZ = 660, LOW_HZ = 440;
 
     private ApologyTone() {}
 
-    /** 250 ms high, 100 ms pause, 400 ms low, 250 ms pause: one second at 24 kHz. */
-    static short[] pcm24k() {
-        return pcm(RATE);
-    }
-
-    private static short[] pcm(int rate) {
+    /** 250 ms high, 100 ms pause, 400 ms low, 250 ms pause: one second at {@code rate} (the call's PCM rate). */
+    static short[] pcm(int rate) {
         short[] pcm = new short[rate];
         tone(pcm, rate, 0, ms(rate, 250), HIGH_HZ);
         tone(pcm, rate, ms(rate, 350), ms(rate, 400), LOW_HZ);

@@ -49,7 +49,7 @@ class RealtimeServerEventsFuzzTest {
                 case AgentEvent.AudioDelta audio -> {
                     assertThat(decoded.type()).endsWith("audio.delta");
                     byte[] bytes = Base64.getDecoder().decode(decoded.json().path("delta").asText(""));
-                    assertThat(audio.pcm24k()).hasSize(bytes.length / 2);
+                    assertThat(audio.pcm()).hasSize(bytes.length / 2);
                 }
                 case AgentEvent.ToolCall call -> {
                     assertThat(decoded.type()).isEqualTo("response.function_call_arguments.done");

@@ -24,11 +24,11 @@ final class RecordingListener implements AgentListener {
     short[] audio(String itemId) {
         List<AgentEvent.AudioDelta> deltas = of(AgentEvent.AudioDelta.class).stream()
                 .filter(d -> d.itemId().equals(itemId)).toList();
-        short[] all = new short[deltas.stream().mapToInt(d -> d.pcm24k().length).sum()];
+        short[] all = new short[deltas.stream().mapToInt(d -> d.pcm().length).sum()];
         int off = 0;
         for (AgentEvent.AudioDelta d : deltas) {
-            System.arraycopy(d.pcm24k(), 0, all, off, d.pcm24k().length);
-            off += d.pcm24k().length;
+            System.arraycopy(d.pcm(), 0, all, off, d.pcm().length);
+            off += d.pcm().length;
         }
         return all;
     }

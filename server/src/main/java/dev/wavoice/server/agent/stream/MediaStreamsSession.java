@@ -337,64 +337,16 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
     }
 
     private void onMessage(String text, long readNanos) {
-        JsonNode message;
-        try {
-            message = JSON.readTree(text);
-        } catch (IOException e) {
-            counters.dropped(StreamCounters.Drop.BAD_JSON);
-            return;
-        }
-        if (message == null || !message.isObject()) {
-            counters.dropped(StreamCounters.Drop.BAD_JSON);
-            return;
-        }
-        String sid = message.path("streamSid").asText(streamSid);
-        if (!sid.equals(streamSid)) {
-            counters.dropped(StreamCounters.Drop.BAD_MESSAGE);
-            return;
-        }
-        String event = message.path("event").asText("");
-        switch (event) {
-            case "media" -> media(message.path("media").path("payload"));
-            case "mark" -> {
-                JsonNode name = message.path("mark").path("name");
-                if (name.isTextual()) {
-                    listener.onEvent(new AgentEvent.Mark(name.asText()));
-                } else {
-                    counters.dropped(StreamCounters.Drop.BAD_MESSAGE);
-                }
-            }
-            case "clear" -> {
+        switch (BotMessage.parse(text, streamSid, settings.format(), settings.hangupEvent())) {
+            case BotMessage.Media m -> listener.onEvent(new AgentEvent.AudioDelta("stream-" + segment, m.pcm()));
+            case BotMessage.Mark m -> listener.onEvent(new AgentEvent.Mark(m.name()));
+            case BotMessage.Clear c -> {
                 segment++;
                 listener.onEvent(new AgentEvent.ClearAudio()); // the bridge drops the queue on this thread, now
                 counters.clearDelay.record(System.nanoTime() - readNanos, TimeUnit.NANOSECONDS);
             }
-            default -> {
-                if (event.equals(settings.hangupEvent())) {
-                    String reason = message.path("reason").asText("");
-                    listener.onEvent(new AgentEvent.HungUp(
-                            reason.isBlank() ? "the bot hung up" : "the bot hung up: " + clip(reason)));
-                } else {
-                    counters.dropped(StreamCounters.Drop.UNKNOWN_EVENT);
-                }
-            }
-        }
-    }
-
-    private void media(JsonNode payload) {
-        if (!payload.isTextual()) {
-            counters.dropped(StreamCounters.Drop.BAD_MESSAGE);
-            return;
-        }
-        short[] pcm;
-        try {
-            pcm = settings.format().decode(payload.asText());
-        } catch (IllegalArgumentException e) {
-            counters.dropped(StreamCounters.Drop.BAD_MEDIA);
-            return;
-        }
-        if (pcm.length > 0) {
-            listener.onEvent(new AgentEvent.AudioDelta("stream-" + segment, pcm));
+            case BotMessage.HangUp h -> listener.onEvent(new AgentEvent.HungUp(h.reason()));
+            case BotMessage.Dropped d -> counters.dropped(d.why());
         }
     }
 

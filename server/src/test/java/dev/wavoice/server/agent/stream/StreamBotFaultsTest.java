@@ -127,7 +127,10 @@ class StreamBotFaultsTest {
             assertThat(ended.endDetail()).contains("WAVOICE_STREAM_URL").contains(String.valueOf(closedPort));
             caller.requestClose();
             caller.awaitExit(T);
-            assertThat(caller.recording()).as("the apology tone was played").isNotEmpty();
+            short[] tone = TestAudio.decode(caller.recording());
+            assertThat(TestAudio.windowsAt(tone, 660)).as("the apology's high tone, at the stream's 8 kHz too")
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(TestAudio.windowsAt(tone, 440)).as("and its low tone").isGreaterThanOrEqualTo(2);
         }
     }
 }
