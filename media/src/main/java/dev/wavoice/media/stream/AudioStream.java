@@ -240,6 +240,11 @@ public final class AudioStream implements MediaListener, AutoCloseable {
         return outbound.queuedPosition();
     }
 
+    /** Frames queued since the stream began (a partial frame not yet among them). */
+    public long queuedPosition() {
+        return outbound.queuedPosition();
+    }
+
     /** Frames that have left the outbound queue (sent, cleared or dropped) since the stream began. */
     public long leftPosition() {
         return outbound.leftPosition();

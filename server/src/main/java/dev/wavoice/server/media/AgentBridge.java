@@ -39,6 +39,8 @@ final class AgentBridge extends AgentCall {
     private String item;
     private long utterance;
     private long itemSamples;
+    /** The outbound queue's position when the current item began: what of it has been played is measured from it. */
+    private long itemStartFrame;
     private String truncatedItem;
     /** An item began after the wrap-up request: the goodbye itself, whose response.done ends the call. */
     private boolean wrapUpItemSeen;
@@ -125,10 +127,14 @@ final class AgentBridge extends AgentCall {
 
     /** A bot's clear: its queued audio goes at once (the next tick sends nothing of it), its marks are answered. */
     private void clearAudio() {
+        // Frames of the item taken by the pacer until now (the one being sent included): after the clear, none more.
+        long left = stream.leftPosition();
+        long played = item == null ? 0 : left - itemStartFrame;
+        long dropped = stream.queuedPosition() - left;
         stream.clear();
         marks.clear();
         endItem(true);
-        callLog.event(callId, "agent.clear", null);
+        callLog.event(callId, "agent.clear", "framesPlayed=" + played + " framesDropped=" + dropped);
     }
 
     private void markPlayed(String name) {
@@ -154,6 +160,7 @@ final class AgentBridge extends AgentCall {
             utterance++;
             itemSamples = 0;
             stream.beginUtterance(utterance);
+            itemStartFrame = stream.queuedPosition();
         }
         stream.send(d.pcm(), 0, d.pcm().length);
         itemSamples += d.pcm().length;

@@ -63,7 +63,7 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
     // Receive-thread state.
     private StringBuilder frame = new StringBuilder();
     private boolean frameOversized;
-    /** Counts the bot's clears: its audio after a clear is another item, so the bridge starts it afresh. */
+    /** Counts the bot's marks and clears: its audio after either is another item, which the bridge starts afresh. */
     private int segment;
 
     private MediaStreamsSession(String callId, StreamSettings settings, CallFacts facts, AgentListener listener,
@@ -339,7 +339,10 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
     private void onMessage(String text, long readNanos) {
         switch (BotMessage.parse(text, streamSid, settings.format(), settings.hangupEvent())) {
             case BotMessage.Media m -> listener.onEvent(new AgentEvent.AudioDelta("stream-" + segment, m.pcm()));
-            case BotMessage.Mark m -> listener.onEvent(new AgentEvent.Mark(m.name()));
+            case BotMessage.Mark m -> {
+                segment++; // what the bot sends after a mark is its next utterance
+                listener.onEvent(new AgentEvent.Mark(m.name()));
+            }
             case BotMessage.Clear c -> {
                 segment++;
                 listener.onEvent(new AgentEvent.ClearAudio()); // the bridge drops the queue on this thread, now

@@ -55,6 +55,19 @@ class StreamAgentCallTest {
                 StreamSettings.of(bot, format), recording);
     }
 
+    /** 20 ms frames of 48 kHz PCM dominated by {@code hz} and audible. */
+    static int framesAt(short[] pcm, double hz) {
+        int frame = 960;
+        int count = 0;
+        for (int off = 0; off + frame <= pcm.length; off += frame) {
+            if (dev.wavoice.media.audio.Tones.rmsDbfs(pcm, off, frame) > -40 && Math.abs(
+                    dev.wavoice.media.audio.Tones.dominantFrequency(pcm, off, frame, 48_000) - hz) < hz * 0.03) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     @Test
     void aBotAnswersHearsMarksClearsGetsKeysAndHangsUpAndTheCallIsRecorded() throws Exception {
         double callerHz = Math.round(TestAudio.randomTone(400, 600));
@@ -121,8 +134,17 @@ class StreamAgentCallTest {
             whatsapp.awaitExit(T);
             short[] heard = TestAudio.decode(whatsapp.recording());
             assertThat(TestAudio.windowsAt(heard, 1000)).as("the bot's answer at the edge").isGreaterThanOrEqualTo(8);
-            assertThat(TestAudio.windowsAt(heard, 1500)).as("the cleared answer stopped (8 s queued)")
-                    .isBetween(2, 15);
+            // The caller heard no more of the cleared answer than the frames played when the clear came (the one
+            // being sent at that moment included): 8 s were queued.
+            String clearDetail = t.server.repository().events(callId).stream()
+                    .filter(e -> e.type().equals("agent.clear")).findFirst().orElseThrow().detail();
+            long playedAtClear = Long.parseLong(clearDetail.replaceAll("framesPlayed=(\\d+).*", "$1"));
+            long droppedAtClear = Long.parseLong(clearDetail.replaceAll(".*framesDropped=(\\d+)", "$1"));
+            assertThat(playedAtClear + droppedAtClear).as("the whole 8 s answer, played or dropped").isEqualTo(400);
+            int heard1500 = framesAt(heard, 1500);
+            assertThat(playedAtClear).as("about half a second had played").isBetween(10L, 120L);
+            assertThat(heard1500).as("frames of the cleared answer heard at the edge vs played at the clear (%d)",
+                    playedAtClear).isBetween((int) playedAtClear - 3, (int) playedAtClear + 1);
             String metrics = t.get("/metrics", "Authorization", "Bearer admin-1").body();
             assertThat(metrics).as("each caller frame's way to the bot is timed")
                     .containsPattern("wavoice_stream_caller_frame_delay_seconds_count [1-9][0-9]{2,}")
