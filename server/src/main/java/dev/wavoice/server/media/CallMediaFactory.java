@@ -154,7 +154,7 @@ public final class CallMediaFactory {
                 log.info("media.recordings dir={} keepDays={}", config.recordings().dir().toAbsolutePath(),
                         config.recordings().days());
             }
-            return recordings.recorder(true, agent.name());
+            return recordings.recorder(agent.name());
         }
 
         StreamCounters streamCounters() {

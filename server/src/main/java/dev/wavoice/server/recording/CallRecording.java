@@ -3,7 +3,6 @@ package dev.wavoice.server.recording;
 import dev.wavoice.media.playout.Pacer;
 import dev.wavoice.media.record.RecorderOptions;
 import dev.wavoice.media.record.TwoChannelRecorder;
-import dev.wavoice.media.rtp.RtpPacket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +26,6 @@ public final class CallRecording {
     private final Path file;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private final RtpPacket rtp = new RtpPacket(); // receive thread only (callerRtp)
     private volatile TwoChannelRecorder recorder;
     private volatile Pacer.Registration ticking;
 
@@ -66,14 +64,6 @@ public final class CallRecording {
         TwoChannelRecorder r = recorder;
         if (r != null) {
             r.offerCaller(buf, off, len);
-        }
-    }
-
-    /** A whole RTP packet of the caller's (a relay that does not parse it itself); receive thread only. */
-    public void callerRtp(byte[] packet, int off, int len) {
-        TwoChannelRecorder r = recorder;
-        if (r != null && rtp.wrap(packet, off, len)) {
-            r.offerCaller(packet, rtp.payloadOffset(), rtp.payloadLength());
         }
     }
 

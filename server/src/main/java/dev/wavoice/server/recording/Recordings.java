@@ -49,11 +49,8 @@ public final class Recordings implements AutoCloseable {
                 .register(metrics);
     }
 
-    /** What an agent's route uses: its calls recorded when {@code recorded}, else not at all. */
-    public CallRecorder recorder(boolean recorded, String agentName) {
-        if (!recorded) {
-            return CallRecorder.off();
-        }
+    /** What the route of an agent whose calls are recorded uses (the agent's name goes into each file's tags). */
+    public CallRecorder recorder(String agentName) {
         return callId -> new CallRecording(this, callId, agentName, fileFor(callId));
     }
 

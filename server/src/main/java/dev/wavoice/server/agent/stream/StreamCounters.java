@@ -61,8 +61,4 @@ public final class StreamCounters {
     void dropped(Drop why) {
         drops.get(why).increment();
     }
-
-    public double count(Drop why) {
-        return drops.get(why).count();
-    }
 }
