@@ -68,9 +68,15 @@ final class CallLogApi {
             return;
         }
         Path file = Path.of(recording.get().path());
-        if (recording.get().deletedAt() != null || !Files.isRegularFile(file)) {
-            respond(ctx, 410, Map.of("error", "the recording was deleted"
-                    + (recording.get().deletedAt() != null ? " by the retention (WAVOICE_RECORDING_DAYS)" : "")));
+        if (recording.get().deletedAt() != null) {
+            respond(ctx, 410, Map.of("error", "the recording was deleted by the retention (WAVOICE_RECORDING_DAYS)"));
+            return;
+        }
+        if (!Files.isRegularFile(file)) {
+            // Each instance records to its own disk: the file is where the call's media ran, unless it was removed.
+            String owner = repo.findCall(callId).map(c -> c.ownerInstance()).orElse("?");
+            respond(ctx, 404, Map.of("error", "the recording's file is not on this instance's disk (the call ran on "
+                    + owner + ")"));
             return;
         }
         // Seekable: a browser's player asks for byte ranges (to find the length at the end, to jump).
