@@ -2,8 +2,8 @@ package dev.wavoice.server.agent;
 
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -51,8 +51,7 @@ final class RealtimeSocket implements WebSocket.Listener {
     private final List<AutoCloseable> bound = new CopyOnWriteArrayList<>();
 
     private final Object sendLock = new Object();
-    private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
-    private int pendingAppends;
+    private final SerialSends sends = new SerialSends(MAX_PENDING_APPENDS);
 
     // Receive-thread state (the JDK delivers one callback at a time).
     private StringBuilder frame = new StringBuilder();
@@ -136,34 +135,21 @@ final class RealtimeSocket implements WebSocket.Listener {
 
     /** False when an append would only be refused: lets the caller skip encoding it. */
     boolean hasRoomForAppend() {
-        synchronized (sendLock) {
-            return !ended.get() && pendingAppends < MAX_PENDING_APPENDS;
-        }
+        return !ended.get() && sends.hasRoomForAudio();
     }
 
     /** Queues a text frame; false (nothing queued) when the socket has ended or an append finds the backlog full. */
     boolean send(String text, boolean isAppend) {
         synchronized (sendLock) {
             WebSocket socket = ws;
-            if (ended.get() || socket == null || (isAppend && pendingAppends >= MAX_PENDING_APPENDS)) {
+            if (ended.get() || socket == null) {
                 return false;
             }
-            if (isAppend) {
-                pendingAppends++;
-            }
-            sendTail = sendTail.handle((v, e) -> null)
-                    .thenCompose(v -> socket.sendText(text, true))
-                    .whenComplete((v, e) -> {
-                        if (isAppend) {
-                            synchronized (sendLock) {
-                                pendingAppends--;
-                            }
-                            if (e == null) {
-                                appendsSent.increment();
-                            }
-                        }
-                    });
-            return true;
+            return sends.send(socket, text, isAppend, e -> {
+                if (e == null) {
+                    appendsSent.increment();
+                }
+            });
         }
     }
 
@@ -203,12 +189,7 @@ final class RealtimeSocket implements WebSocket.Listener {
         if (socket == null) {
             return;
         }
-        synchronized (sendLock) {
-            sendTail.handle((v, e) -> null)
-                    .thenCompose(v -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye"))
-                    .orTimeout(2, TimeUnit.SECONDS)
-                    .whenComplete((v, e) -> socket.abort());
-        }
+        sends.closeAfterQueued(socket, "bye", Duration.ofSeconds(2));
     }
 
     // --- WebSocket.Listener ---

@@ -10,6 +10,7 @@ import dev.wavoice.server.agent.AgentFailures;
 import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.agent.CallFacts;
+import dev.wavoice.server.agent.SerialSends;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -55,8 +56,7 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
     private volatile boolean started;
 
     private final Object sendLock = new Object();
-    private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
-    private int pendingMedia;
+    private final SerialSends sends = new SerialSends(MAX_PENDING_MEDIA);
     private long sequence;
     private long chunk;
 
@@ -161,7 +161,7 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
         }
         String payload = settings.format().encode(pcm, off, len);
         synchronized (sendLock) {
-            if (pendingMedia >= MAX_PENDING_MEDIA) {
+            if (!sends.hasRoomForAudio()) {
                 counters.dropped(StreamCounters.Drop.BACKLOG);
                 return;
             }
@@ -234,23 +234,11 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
         if (ended.get() || socket == null) {
             return false;
         }
-        if (media) {
-            pendingMedia++;
-        }
-        sendTail = sendTail.handle((v, e) -> null)
-                .thenCompose(v -> socket.sendText(text, true))
-                .whenComplete((v, e) -> {
-                    if (media) {
-                        synchronized (sendLock) {
-                            pendingMedia--;
-                        }
-                        if (e == null && deliveredNanos != 0) {
-                            counters.callerFrameDelay.record(System.nanoTime() - deliveredNanos,
-                                    TimeUnit.NANOSECONDS);
-                        }
-                    }
-                });
-        return true;
+        return sends.send(socket, text, media, e -> {
+            if (e == null && deliveredNanos != 0) {
+                counters.callerFrameDelay.record(System.nanoTime() - deliveredNanos, TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
     // What a Realtime agent is asked for has no Media Streams message: the bot decides what it says.
@@ -285,10 +273,7 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
                 return;
             }
             if (socket != null) {
-                sendTail.handle((v, e) -> null)
-                        .thenCompose(v -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "call ended"))
-                        .orTimeout(2, TimeUnit.SECONDS)
-                        .whenComplete((v, e) -> socket.abort());
+                sends.closeAfterQueued(socket, "call ended", Duration.ofSeconds(2));
             }
         }
         listener.onEvent(new AgentEvent.Closed("closed by wavoice", null));
