@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wavoice.server.agent.AgentDirectory;
 import dev.wavoice.server.sim.Floods;
 import dev.wavoice.server.sim.LoadFigures;
 import dev.wavoice.server.sim.LoadRun;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +36,9 @@ import picocli.CommandLine.Spec;
  * {@code wavoice bench}: N simulated WhatsApp callers against a server in its own process (started here, or at
  * {@code --url}), reporting setup latency, server CPU per call, frame timing, loss and heap per call. Everything
  * binds loopback; a server started here is stopped and deleted at the end, on failure, and on Ctrl-C. With {@code
- * --outbound}, the server places the calls instead ({@link OutboundBench}).
+ * --outbound}, the server places the calls instead ({@link OutboundBench}). With {@code --record} the started server
+ * records every call into a temporary directory ({@link RecordedFiles}); {@code --compare-record} first runs the same
+ * calls against a server of its own that records nothing ({@link RecordingComparison}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Load test: N simulated WhatsApp calls against a wavoice in its own JVM (or any server at --url",
@@ -122,6 +126,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-flood", description = "First run the same calls without the floods, then with them, and compare late frames and holes in the audio.")
     boolean compareFlood;
 
+    @Option(names = "--record", description = "The started server records every call (WAVOICE_RECORDING=on) into a temporary directory deleted at the end; the report adds the recordings written, their bytes and bytes per call-minute.")
+    boolean record;
+
+    @Option(names = "--compare-record", description = "First run the same calls against a started server that records nothing, then against one that records every call (each with its own warm-up), and compare server CPU per call (implies --record).")
+    boolean compareRecord;
+
     @Option(names = "--outbound", description = "Measure calls the server places instead: POST /api/calls to simulated users who pick up; reports Graph connect after the request and media connected after the answer webhook (p50/p95/p99/max). The warm-up then calls the same N users first, so a permission the server keeps is known.")
     boolean outbound;
 
@@ -140,101 +150,186 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("wavoice bench: --url needs --graph-port (the port the server's Graph API URL points to)");
             return 2;
         }
+        boolean recorded = record || compareRecord;
+        if (recorded && (url != null || outbound)) {
+            System.err.println("wavoice bench: --record and --compare-record need a server started here and calls to it"
+                    + " (not --url, not --outbound)");
+            return 2;
+        }
         if (callerCpus != null && !pinCallers(callerCpus)) {
             return 2;
         }
         String secret = url != null ? appSecret : randomSecret();
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Path recordings = recorded ? Files.createTempDirectory("wavoice-bench-recordings") : null;
+        AtomicReference<ServerUnderTest> current = new AtomicReference<>();
+        AtomicReference<ServerUnderTest> separateAgent = new AtomicReference<>();
+        // Ctrl-C: the running server, a separate agent and the recordings go too (each close is idempotent).
+        Runnable stopAll = () -> {
+            ServerUnderTest s = current.get();
+            if (s != null) {
+                s.close();
+            }
+            ServerUnderTest a = separateAgent.get();
+            if (a != null) {
+                a.close();
+            }
+            if (recordings != null) {
+                RecordedFiles.delete(recordings);
+            }
+        };
+        Thread cleanup = new Thread(stopAll, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try (SimulatedWhatsApp whatsapp = SimulatedWhatsApp.open(graphPort)) {
             int maxCalls = findMax ? maxLimit : calls;
-            ServerUnderTest separateAgent = url == null && agentProcess && "local".equalsIgnoreCase(agent)
-                    ? ServerUnderTest.launchLocalAgent(List.of(), agentCpus) : null;
+            if (url == null && agentProcess && "local".equalsIgnoreCase(agent)) {
+                separateAgent.set(ServerUnderTest.launchLocalAgent(List.of(), agentCpus));
+            }
             Map<String, String> env = new HashMap<>();
             env.put("WAVOICE_AGENT_TRANSPORT", agentTransport);
-            if (separateAgent != null) {
+            if (separateAgent.get() != null) {
                 env.put("WAVOICE_AGENT", "openai");
-                env.put("OPENAI_REALTIME_URL", separateAgent.url().toString());
+                env.put("OPENAI_REALTIME_URL", separateAgent.get().url().toString());
             }
-            ServerUnderTest server = url != null ? ServerUnderTest.attach(url, serverPid)
-                    : ServerUnderTest.launch(agent, whatsapp.graphUrl(), secret, maxCalls + 10, javaOpts(), env,
-                            serverCpus);
-            if (keepLogs != null) {
-                server.keepLogIn(keepLogs, "server");
-                if (separateAgent != null) {
-                    separateAgent.keepLogIn(keepLogs, "agent");
-                }
+            LoadFigures unrecorded = null;
+            if (compareRecord) {
+                out.println("without recording:");
+                unrecorded = unrecordedRun(whatsapp, http, secret, maxCalls, env, current, separateAgent.get(), out);
+                out.println("with recording:");
             }
-            Thread cleanup = new Thread(() -> {
-                server.close();
-                if (separateAgent != null) {
-                    separateAgent.close();
-                }
-            }, "bench-cleanup");
-            Runtime.getRuntime().addShutdownHook(cleanup);
+            if (recordings != null) {
+                env.put(AgentDirectory.RECORDING_ENV, "on");
+                env.put("WAVOICE_RECORDINGS_DIR", recordings.toString());
+            }
+            ServerUnderTest server = startServer(whatsapp, http, secret, maxCalls, env, current, separateAgent.get(),
+                    "server", out);
             try {
-                server.awaitReady(http, Duration.ofSeconds(60));
-                whatsapp.target(server.url(), secret);
-                out.printf("wavoice bench: %s server %s (pid %d), agent %s%s, %d calls x %d s, ramp %.1f/s%n",
-                        server.started() ? "started" : "attached", server.url(), server.pid(),
-                        url != null ? "(as configured)" : agent + " over " + agentTransport,
-                        separateAgent == null ? "" : " (its own JVM, pid " + separateAgent.pid() + ")",
-                        calls, seconds, ramp);
-                out.flush();
                 if (outbound) {
                     return outbound(whatsapp, server, mapper, out);
                 }
-                if (warmupSeconds > 0) {
-                    LoadRun.run(whatsapp, server, http, plan(1, warmupSeconds, false));
-                }
-                Floods.Plan flood = new Floods.Plan(floodWebhooks, floodUdp);
-                LoadFigures baseline = null;
-                if (compareFlood && flood.any()) {
-                    baseline = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true));
-                    out.println("without the floods:");
-                    out.print(baseline.table());
-                    out.println("with the floods:");
-                    out.flush();
-                }
-                LoadFigures main = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true).withFlood(flood));
-                out.print(main.table());
-                ObjectNode report = header(mapper, server);
-                report.set("result", main.json(mapper));
-                if (baseline != null) {
-                    report.set("without_flood", baseline.json(mapper));
-                    report.set("flood_comparison", FloodComparison.of(baseline, main).json(mapper));
-                    out.print(FloodComparison.of(baseline, main).line());
-                }
-                serverSeries(http, server, report.putObject("server_metrics"), out);
-                out.flush();
-                int code = main.failures().isEmpty() && main.floodBreaches().isEmpty() ? 0 : 1;
-                if (!main.failures().isEmpty() && server.started()) {
-                    out.println("server log tail:\n" + server.tail());
-                    if (separateAgent != null) {
-                        out.println("agent log tail:\n" + separateAgent.tail());
-                    }
-                }
-                if (findMax) {
-                    report.set("find_max", findMax(whatsapp, server, http, mapper, main, out));
-                }
-                if (json != null) {
-                    Files.writeString(json, mapper.writeValueAsString(report));
-                    out.printf("JSON written to %s%n", json);
-                }
-                out.flush();
-                return code;
+                return inbound(whatsapp, server, http, mapper, separateAgent.get(), recordings, unrecorded, out);
             } finally {
                 server.close();
-                if (separateAgent != null) {
-                    separateAgent.close();
-                }
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanup);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running: it closes the server too (close is idempotent)
-                }
+            }
+        } finally {
+            stopAll.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it stops the same things
             }
         }
+    }
+
+    /**
+     * Starts the server (in its own JVM, or attaches to the one at {@code --url}), puts it where {@code current}
+     * lets Ctrl-C stop it, waits until it is ready, points the simulated WhatsApp at it and says so.
+     */
+    private ServerUnderTest startServer(SimulatedWhatsApp whatsapp, HttpClient http, String secret, int maxCalls,
+            Map<String, String> env, AtomicReference<ServerUnderTest> current, ServerUnderTest separateAgent,
+            String logName, PrintWriter out) throws IOException, InterruptedException {
+        ServerUnderTest server = url != null ? ServerUnderTest.attach(url, serverPid)
+                : ServerUnderTest.launch(agent, whatsapp.graphUrl(), secret, maxCalls + 10, javaOpts(), env,
+                        serverCpus);
+        current.set(server);
+        if (keepLogs != null) {
+            server.keepLogIn(keepLogs, logName);
+            if (separateAgent != null) {
+                separateAgent.keepLogIn(keepLogs, "agent");
+            }
+        }
+        server.awaitReady(http, Duration.ofSeconds(60));
+        whatsapp.target(server.url(), secret);
+        out.printf("wavoice bench: %s server %s (pid %d), agent %s%s, %d calls x %d s, ramp %.1f/s%s%n",
+                server.started() ? "started" : "attached", server.url(), server.pid(),
+                url != null ? "(as configured)" : agent + " over " + agentTransport,
+                separateAgent == null ? "" : " (its own JVM, pid " + separateAgent.pid() + ")",
+                calls, seconds, ramp, env.containsKey(AgentDirectory.RECORDING_ENV) ? ", every call recorded" : "");
+        out.flush();
+        return server;
+    }
+
+    /** {@code --compare-record}'s first half: the same calls against a server of its own that records nothing. */
+    private LoadFigures unrecordedRun(SimulatedWhatsApp whatsapp, HttpClient http, String secret, int maxCalls,
+            Map<String, String> env, AtomicReference<ServerUnderTest> current, ServerUnderTest separateAgent,
+            PrintWriter out) throws IOException, InterruptedException {
+        ServerUnderTest server = startServer(whatsapp, http, secret, maxCalls, env, current, separateAgent,
+                "server-unrecorded", out);
+        try {
+            if (warmupSeconds > 0) {
+                LoadRun.run(whatsapp, server, http, plan(1, warmupSeconds, false));
+            }
+            LoadFigures f = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true));
+            out.print(f.table());
+            if (!f.failures().isEmpty()) {
+                out.println("server log tail:\n" + server.tail());
+            }
+            out.flush();
+            return f;
+        } finally {
+            server.close();
+        }
+    }
+
+    private int inbound(SimulatedWhatsApp whatsapp, ServerUnderTest server, HttpClient http, ObjectMapper mapper,
+            ServerUnderTest separateAgent, Path recordings, LoadFigures unrecorded, PrintWriter out)
+            throws IOException, InterruptedException {
+        if (warmupSeconds > 0) {
+            LoadRun.run(whatsapp, server, http, plan(1, warmupSeconds, false));
+        }
+        Floods.Plan flood = new Floods.Plan(floodWebhooks, floodUdp);
+        LoadFigures baseline = null;
+        if (compareFlood && flood.any()) {
+            baseline = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true));
+            out.println("without the floods:");
+            out.print(baseline.table());
+            out.println("with the floods:");
+            out.flush();
+        }
+        // The warm-up's (and a flood baseline's) recordings are not the run's.
+        RecordedFiles.Snapshot recordedBefore = recordings == null ? null
+                : RecordedFiles.snapshot(recordings, server.metrics(http));
+        LoadFigures main = LoadRun.run(whatsapp, server, http, plan(calls, seconds, true).withFlood(flood));
+        out.print(main.table());
+        ObjectNode report = header(mapper, server);
+        report.set("result", main.json(mapper));
+        if (baseline != null) {
+            report.set("without_flood", baseline.json(mapper));
+            report.set("flood_comparison", FloodComparison.of(baseline, main).json(mapper));
+            out.print(FloodComparison.of(baseline, main).line());
+        }
+        if (recordedBefore != null) {
+            RecordedFiles written = RecordedFiles.since(recordedBefore, () -> server.metrics(http),
+                    Duration.ofSeconds(20));
+            out.print(written.line());
+            report.set("recording", written.json(mapper).put("dir", recordings.toString()));
+            if (unrecorded != null) {
+                RecordingComparison c = RecordingComparison.of(unrecorded, main);
+                report.set("without_recording", unrecorded.json(mapper));
+                report.set("recording_comparison", c.json(mapper));
+                out.print(c.line());
+            }
+        }
+        serverSeries(http, server, report.putObject("server_metrics"), out);
+        out.flush();
+        int code = main.failures().isEmpty() && main.floodBreaches().isEmpty()
+                && (unrecorded == null || unrecorded.failures().isEmpty()) ? 0 : 1;
+        if (!main.failures().isEmpty() && server.started()) {
+            out.println("server log tail:\n" + server.tail());
+            if (separateAgent != null) {
+                out.println("agent log tail:\n" + separateAgent.tail());
+            }
+        }
+        if (findMax) {
+            report.set("find_max", findMax(whatsapp, server, http, mapper, main, out));
+        }
+        if (json != null) {
+            Files.writeString(json, mapper.writeValueAsString(report));
+            out.printf("JSON written to %s%n", json);
+        }
+        out.flush();
+        return code;
     }
 
     private int outbound(SimulatedWhatsApp whatsapp, ServerUnderTest server, ObjectMapper mapper, PrintWriter out)
@@ -352,7 +447,8 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("calls", calls).put("seconds", seconds).put("ramp_per_second", ramp).put("tone_hz", toneHz)
                 .put("warmup_seconds", warmupSeconds).put("find_max", findMax)
                 .put("flood_webhooks_per_second", floodWebhooks).put("flood_datagrams_per_second", floodUdp)
-                .put("compare_flood", compareFlood);
+                .put("compare_flood", compareFlood).put("record", record || compareRecord)
+                .put("compare_record", compareRecord);
         return n;
     }
 

@@ -86,4 +86,37 @@ class BenchCommandTest {
         assertThat(late).isBetween(0L, sends.path("pacer_ticks").asLong());
         assertThat(r.path("on_time").asBoolean()).isEqualTo(r.path("failed").asInt() == 0 && late == 0);
     }
+
+    @Test
+    void comparingRecordingRunsTheCallsOnAServerWithoutThenWithRecordingAndDeletesTheFiles() throws Exception {
+        Path json = dir.resolve("record.json");
+        StringWriter out = new StringWriter();
+        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute("bench", "--calls", "2",
+                "--seconds", "2", "--ramp", "20", "--warmup", "1", "--agent", "echo", "--compare-record",
+                "--json", json.toString());
+
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("without recording:", "with recording:", "every call recorded",
+                "recorded vs not");
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.path("without_recording").path("passed").asInt()).isEqualTo(2);
+        assertThat(report.path("result").path("passed").asInt()).isEqualTo(2);
+        JsonNode rec = report.path("recording");
+        // the run's two calls, not the warm-up's
+        assertThat(rec.path("files").asInt()).isEqualTo(2);
+        assertThat(rec.path("saved").asLong()).isEqualTo(2);
+        assertThat(rec.path("failed").asLong()).isZero();
+        assertThat(rec.path("bytes").asLong()).isEqualTo(rec.path("counted_bytes").asLong()).isPositive();
+        // each file holds about the call's connected time: 2 s of talk, up to the heap reading and the hang-up
+        assertThat(rec.path("audio_seconds").asDouble()).isBetween(2 * 1.5, 2 * 15.0);
+        // both channels carry the callers' tone (the echo sends it back): tens of kbit/s, not silence, not PCM
+        assertThat(rec.path("kbit_per_second").asDouble()).isBetween(8.0, 130.0);
+        assertThat(Path.of(rec.path("dir").asText())).doesNotExist();
+        JsonNode cmp = report.path("recording_comparison");
+        assertThat(cmp.path("cpu_ratio").asDouble()).isPositive();
+        assertThat(cmp.path("cpu_ms_per_call_second_with").asDouble())
+                .isEqualTo(report.path("result").path("server_cpu").path("cpu_ms_per_call_second").asDouble());
+        assertThat(cmp.path("cpu_ms_per_call_second_without").asDouble()).isEqualTo(
+                report.path("without_recording").path("server_cpu").path("cpu_ms_per_call_second").asDouble());
+    }
 }
