@@ -41,6 +41,14 @@ public interface AgentSession extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #appendAudio} is cheap enough to run on the shared pacer thread (a few microseconds, never
+     * blocking): the frame then goes out in the tick that delivered it, with no hand-off to another thread.
+     */
+    default boolean appendsOnPacer() {
+        return false;
+    }
+
+    /**
      * Whether {@link #callerKeys} wants each key as it is pressed (a Media Streams bot's {@code dtmf} events) rather
      * than the keys typed before a pause, as one turn.
      */

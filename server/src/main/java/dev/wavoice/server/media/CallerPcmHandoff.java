@@ -37,10 +37,15 @@ final class CallerPcmHandoff {
         session = s;
     }
 
-    /** Pacer thread: copies one frame and makes sure a drain runs. */
+    /** Pacer thread: copies one frame and makes sure a drain runs (or appends at once, for a session that may). */
     void offer(short[] pcm, int off, int len) {
-        if (session == null) {
+        AgentSession s = session;
+        if (s == null) {
             return; // no agent yet: what the caller says while it connects is not kept
+        }
+        if (s.appendsOnPacer()) {
+            s.appendAudio(pcm, off, len, System.nanoTime());
+            return;
         }
         long t = tail;
         if (t - head >= SLOTS) {

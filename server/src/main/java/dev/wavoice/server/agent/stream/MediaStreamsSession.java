@@ -176,6 +176,15 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
         }
     }
 
+    /**
+     * A frame is a few hundred bytes of μ-law or PCM in base64 and a queued socket write: about as cheap as the
+     * hand-off to another thread, which would only add its wake-up to each frame's way to the bot.
+     */
+    @Override
+    public boolean appendsOnPacer() {
+        return true;
+    }
+
     @Override
     public boolean keysOneByOne() {
         return true;
