@@ -13,11 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -100,16 +96,13 @@ public final class OutboundCalls {
     private final Function<String, String> agentNames;
     private final String instanceId;
     private final SecureRandom random = new SecureRandom();
-    /** Calls waiting for the user's grant, by business number and user. */
-    private final Map<String, List<Call>> awaitingGrant = new ConcurrentHashMap<>();
+    private final GrantWaits awaitingGrant = new GrantWaits();
     private final DialledCalls dialled;
     private final Timer connectDelay;
     /** Upper bounds of the connect delay's buckets, microseconds. */
     private static final Duration[] CONNECT_DELAY_BUCKETS = LongStream.of(250, 500, 1_000, 2_000, 3_000, 5_000,
             7_500, 10_000, 15_000, 20_000, 30_000, 50_000, 100_000, 250_000)
             .mapToObj(us -> Duration.ofNanos(us * 1_000)).toArray(Duration[]::new);
-    /** What each call waiting for a grant asked for, to dial it as asked. */
-    private final Map<String, DialRequest> pendingRequests = new ConcurrentHashMap<>();
 
     OutboundCalls(CallController control, CallRegistry registry, CallMedia media, GraphApiClient graph, CallLog callLog,
             MeterRegistry metrics, Executor work, CallPermissionGate permissions, CallAgentSettings agentSettings,
@@ -167,7 +160,7 @@ public final class OutboundCalls {
                 log.debug("call.permission_checked status={} checkUs={}", verdict.status(),
                         (System.nanoTime() - checkStarted) / 1000);
                 Call call = newCall(callId, user, phoneNumberId, request, CallState.DIALLING);
-                return place(call, to, request, verdict.status(), asked);
+                return place(call, to, request, verdict.status(), false, asked);
             }
             return withoutPermission(callId, user, phoneNumberId, to, request, verdict, asked);
         }
@@ -202,7 +195,7 @@ public final class OutboundCalls {
             }
             if ("already_granted".equals(requested.how())) { // granted between the check and the request
                 Call call = newCall(callId, user, phoneNumberId, request, CallState.DIALLING);
-                return place(call, to, request, "already_granted", asked);
+                return place(call, to, request, "already_granted", false, asked);
             }
             sent = true;
         } else if (!request.dialOnGrant() || verdict.limited()) {
@@ -220,11 +213,10 @@ public final class OutboundCalls {
         if (sent) {
             callLog.event(callId, "permission.requested", null);
         }
-        pendingRequests.put(callId, request);
-        awaitingGrant.computeIfAbsent(grantKey(phoneNumberId, to), k -> new CopyOnWriteArrayList<>()).add(call);
+        awaitingGrant.add(call, request);
         control.schedule(call, settings.grantWait(), () -> {
             if (call.state() == CallState.AWAITING_PERMISSION) {
-                dropAwaiting(phoneNumberId, to, call);
+                awaitingGrant.drop(call);
                 control.end(call, EndReason.NO_PERMISSION, "no grant within " + settings.grantWait(), null);
             }
         });
@@ -235,13 +227,9 @@ public final class OutboundCalls {
 
     /** The user granted call permission (webhook): calls waiting for it are dialled now. */
     public void permissionGranted(String phoneNumberId, String user) {
-        List<Call> waiting = awaitingGrant.remove(grantKey(phoneNumberId, user));
-        if (waiting == null) {
-            return;
-        }
-        for (Call call : waiting) {
-            DialRequest request = pendingRequests.remove(call.callId());
-            if (request == null || CallController.hasEnded(call)) {
+        for (GrantWaits.Waiting waiting : awaitingGrant.takeAll(phoneNumberId, user)) {
+            Call call = waiting.call();
+            if (CallController.hasEnded(call)) {
                 continue;
             }
             work.execute(() -> {
@@ -253,7 +241,7 @@ public final class OutboundCalls {
                     } finally {
                         call.lock().unlock();
                     }
-                    place(call, user, request, "granted", System.nanoTime());
+                    place(call, user, waiting.request(), "granted", true, System.nanoTime());
                 }
             });
         }
@@ -261,26 +249,9 @@ public final class OutboundCalls {
 
     /** The user declined or revoked: calls waiting for a grant end now. */
     public void permissionRefused(String phoneNumberId, String user, String why) {
-        List<Call> waiting = awaitingGrant.remove(grantKey(phoneNumberId, user));
-        if (waiting == null) {
-            return;
+        for (GrantWaits.Waiting waiting : awaitingGrant.takeAll(phoneNumberId, user)) {
+            work.execute(() -> control.end(waiting.call(), EndReason.NO_PERMISSION, why, null));
         }
-        for (Call call : waiting) {
-            pendingRequests.remove(call.callId());
-            work.execute(() -> control.end(call, EndReason.NO_PERMISSION, why, null));
-        }
-    }
-
-    private void dropAwaiting(String phoneNumberId, String user, Call call) {
-        pendingRequests.remove(call.callId());
-        awaitingGrant.computeIfPresent(grantKey(phoneNumberId, user), (k, list) -> {
-            list.remove(call);
-            return list.isEmpty() ? null : list;
-        });
-    }
-
-    private static String grantKey(String phoneNumberId, String user) {
-        return phoneNumberId + "/" + user;
     }
 
     private Call newCall(String callId, CallerIdentity user, String phoneNumberId, DialRequest request,
@@ -292,10 +263,13 @@ public final class OutboundCalls {
     }
 
     /**
-     * Offer, {@code connect}, dial timeout. {@code asked} is when the business asked (the dial's own clock starts
-     * there: how long until {@code connect} goes out is {@code wavoice_outbound_connect_delay_seconds}).
+     * Offer, {@code connect}, dial timeout. {@code permission} is the user's permission status (reported when Graph
+     * refuses); {@code onGrant}: the call waited for the user's grant, and logged its request when it was made.
+     * {@code asked} is when the business asked (the dial's own clock starts there: how long until {@code connect} goes
+     * out is {@code wavoice_outbound_connect_delay_seconds}).
      */
-    private DialOutcome place(Call call, String to, DialRequest request, String permission, long asked) {
+    private DialOutcome place(Call call, String to, DialRequest request, String permission, boolean onGrant,
+            long asked) {
         switch (registry.register(call)) {
             case DUPLICATE -> throw new IllegalStateException("call id " + call.callId() + " already live");
             case OVER_CAPACITY -> {
@@ -308,7 +282,7 @@ public final class OutboundCalls {
         }
         metrics.counter("wavoice.calls.started", "direction", "business_initiated").increment();
         callLog.saveCall(call.snapshot());
-        if (!"granted".equals(permission)) { // a call dialled on a grant logged its request when it was made
+        if (!onGrant) {
             callLog.event(call.callId(), "call.requested", "to=" + to);
         }
         agentSettings.put(call.callId(), request.agent());
@@ -495,10 +469,9 @@ public final class OutboundCalls {
         return new DialOutcome.Refused(status, e.getMessage(), callId, permission, e.code());
     }
 
-    /** A call ended: its agent settings and any wait for a grant go with it. */
+    /** A call ended: any wait for a grant goes with it (call control drops its agent settings). */
     void ended(Call call) {
-        agentSettings.remove(call.callId());
-        pendingRequests.remove(call.callId());
+        awaitingGrant.drop(call);
         dialled.ended(call);
     }
 }

@@ -26,6 +26,12 @@ import picocli.CommandLine;
  */
 @Timeout(60)
 class SimulateCommandTest {
+    /**
+     * 2 % of the tone: the detected frequency is a median of 100 ms windows (10 Hz bins, interpolated), and a loaded
+     * machine's concealed frames pull a window a few hertz off (528.1 Hz seen); any other tone is further away.
+     */
+    static final double TOLERANCE_HZ = 523 * 0.02;
+
     @TempDir
     Path dir;
 
@@ -49,12 +55,12 @@ class SimulateCommandTest {
             assertThat(report).contains("PASS: heard the 523 Hz tone back");
             Matcher detected = Pattern.compile("detected (\\d+\\.\\d) Hz").matcher(report);
             assertThat(detected.find()).as(report).isTrue();
-            assertThat(Double.parseDouble(detected.group(1))).isCloseTo(523, within(5.0));
+            assertThat(Double.parseDouble(detected.group(1))).isCloseTo(523, within(TOLERANCE_HZ));
             assertThat(report).containsPattern("packets  sent \\d+, received [1-9]\\d*, lost 0");
 
             short[] pcm = WavFile.read48k(heard);
             int loudest = loudestWindow(pcm, 9_600);
-            assertThat(Tones.dominantFrequency(pcm, loudest, 9_600, 48_000)).isCloseTo(523, within(5.0));
+            assertThat(Tones.dominantFrequency(pcm, loudest, 9_600, 48_000)).isCloseTo(523, within(TOLERANCE_HZ));
             // the server saw a whole call: connected, then ended by the caller's terminate webhook
             Matcher callId = Pattern.compile("call (wacid\\.\\S+)").matcher(report);
             assertThat(callId.find()).isTrue();

@@ -53,12 +53,17 @@ class DashboardPermissionsBrowserTest {
             new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> !d.findElements(permanent).isEmpty()
                     && !d.findElements(temporary).isEmpty());
 
-            assertThat(driver.findElement(permanent).getText()).contains("+15557654321", "no expiry", "open",
-                    "webhook_reply");
-            assertThat(driver.findElement(temporary).getText()).contains("+15550009999", "5 / 5", "closed",
-                    "graph_check");
+            // The table is redrawn as the dashboard refreshes: read each row afresh until it reads whole.
+            assertThat(rowText(driver, permanent)).contains("+15557654321", "no expiry", "open", "webhook_reply");
+            assertThat(rowText(driver, temporary)).contains("+15550009999", "5 / 5", "closed", "graph_check");
             assertThat(driver.findElement(By.id("permissions-empty")).isDisplayed()).isFalse();
         }
+    }
+
+    private static String rowText(ChromeDriver driver, By row) {
+        return new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(row).getText());
     }
 
     private static String fixture(String name) throws Exception {
