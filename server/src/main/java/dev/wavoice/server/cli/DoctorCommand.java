@@ -37,7 +37,7 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     /** Runs the doctor against {@code env}, prints the report; 0 when nothing failed. */
-    int run(Map<String, String> env, PrintStream out) {
+    public int run(Map<String, String> env, PrintStream out) {
         WavoiceConfig config = null;
         String error = null;
         try {
