@@ -65,6 +65,16 @@ public record DoctorSetup(WavoiceConfig config, String configError, Map<String, 
         return all;
     }
 
+    /** Why a request failed, scrubbed: the first message down the causes (the JDK's connect errors have none at the top). */
+    String describe(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return scrub(t.getMessage());
+            }
+        }
+        return error.getClass().getSimpleName();
+    }
+
     /** {@code text} with every secret, and anything shaped like an OpenAI key, taken out. */
     String scrub(String text) {
         if (text == null) {

@@ -82,7 +82,7 @@ final class GraphProbe {
         } catch (HttpTimeoutException e) {
             throw new Unreachable("no answer from " + host() + " within " + setup.requestTimeout().toMillis() + " ms");
         } catch (IOException e) {
-            throw new Unreachable("cannot reach " + host() + ": " + setup.scrub(String.valueOf(e.getMessage())));
+            throw new Unreachable("cannot reach " + host() + ": " + setup.describe(e));
         } finally {
             http.shutdownNow();
         }

@@ -95,7 +95,7 @@ final class OpenAiCheck implements DoctorCheck {
             return Check.fail(NAME, "no answer from " + base.getAuthority() + " within "
                     + setup.requestTimeout().toMillis() + " ms", "check this host's route to " + base.getAuthority());
         } catch (IOException e) {
-            return Check.fail(NAME, "cannot reach " + base.getAuthority() + ": " + setup.scrub(e.getMessage()),
+            return Check.fail(NAME, "cannot reach " + base.getAuthority() + ": " + setup.describe(e),
                     "check this host's route to " + base.getAuthority() + " and " + BASE_URL_ENV);
         } finally {
             http.shutdownNow();

@@ -256,6 +256,23 @@ class DoctorTest {
     }
 
     @Test
+    void aGraphNobodyListensAtIsNamedWithWhy() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        env.put("WHATSAPP_GRAPH_URL", "http://127.0.0.1:" + closedPort);
+
+        Run run = doctor();
+
+        JsonNode token = run.check("graph token");
+        assertThat(token.path("status").asText()).isEqualTo("fail");
+        assertThat(token.path("found").asText()).startsWith("cannot reach 127.0.0.1:" + closedPort + ": ")
+                .doesNotEndWith("null");
+        assertThat(token.path("advice").asText()).contains("WHATSAPP_GRAPH_URL");
+    }
+
+    @Test
     void aConfigurationThatDoesNotParseFailsAndTheRestIsNotChecked() throws Exception {
         env.put("WAVOICE_MAX_CALLS", "0");
 
