@@ -25,6 +25,8 @@ import dev.wavoice.server.store.Database;
 import dev.wavoice.server.store.QueuedCallLog;
 import dev.wavoice.server.web.ExtraRoutes;
 import dev.wavoice.server.web.HttpApi;
+import dev.wavoice.server.doctor.Doctor;
+import dev.wavoice.server.doctor.DoctorSetup;
 import dev.wavoice.server.web.LiveFeed;
 import dev.wavoice.server.cluster.Cluster;
 import dev.wavoice.server.cluster.PeerClient;
@@ -214,7 +216,9 @@ public final class WavoiceServer implements AutoCloseable {
         this.warmup = new StartupWarmup(opened.selfCall(), processor, graph, this::ownUrl, config.appSecret(),
                 StartupWarmup.Limits.DEFAULT);
         this.http = new HttpApi(config, processor, metrics, callLog, repository, calls, json, live, agentHealth,
-                cluster, extraRoutes, warmedUp::isDone, permissions, controller.outbound());
+                cluster, extraRoutes, warmedUp::isDone, permissions, controller.outbound(),
+                () -> new DoctorSetup(config, null, System.getenv(), database, true, Doctor.DEFAULT_TIMEOUT,
+                        Clock.systemUTC()).doctor().run());
     }
 
     /** What a call row names as its agent: the kind, and the transport when it is not the default WebSocket. */

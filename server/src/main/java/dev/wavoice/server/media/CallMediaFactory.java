@@ -372,7 +372,7 @@ public final class CallMediaFactory {
     }
 
     /** The Opus codec {@value #OPUS_ENV} asks for; {@code native} without libopus is a startup error. */
-    static OpusCodecs.Selection opus(Map<String, String> env) {
+    public static OpusCodecs.Selection opus(Map<String, String> env) {
         String value = env.get(OPUS_ENV);
         OpusCodecs.Preference preference;
         try {

@@ -7,6 +7,7 @@ import dev.wavoice.server.call.OutboundCalls;
 import dev.wavoice.server.cluster.Cluster;
 import dev.wavoice.server.cluster.PeerClient;
 import dev.wavoice.server.config.WavoiceConfig;
+import dev.wavoice.server.doctor.DoctorReport;
 import dev.wavoice.server.permission.CallPermissionService;
 import dev.wavoice.server.store.CallLogRepository;
 import dev.wavoice.server.store.QueuedCallLog;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,7 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(WavoiceConfig config, WebhookProcessor processor, PrometheusMeterRegistry metrics,
             QueuedCallLog callLog, CallLogRepository repo, CallRegistry calls, ObjectMapper json, LiveFeed live,
             AgentHealth agent, Cluster cluster, ExtraRoutes extraRoutes, BooleanSupplier warmedUp,
-            CallPermissionService permissions, OutboundCalls outbound) {
+            CallPermissionService permissions, OutboundCalls outbound, Supplier<DoctorReport> doctor) {
         WebhookHandler webhook = new WebhookHandler(config.appSecret(), config.verifyToken(),
                 config.effectiveClusterSecret(), processor, new DurableWebhookAck(callLog, metrics), metrics);
         AdminAccess admin = new AdminAccess(config.adminToken(), config.loopbackOnly(),
@@ -81,6 +83,9 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/calls/{callId}/recording", admin.guard(callLogApi::recording));
             cfg.routes.post("/api/calls", admin.guard(outboundApi::place));
             cfg.routes.get("/api/permissions", admin.guard(permissionApi::list));
+            // Runs every check now (about 3 s at most): the same report as wavoice doctor --json.
+            cfg.routes.get("/api/doctor", admin.guard(ctx -> ctx.contentType("application/json")
+                    .result(json.writeValueAsString(doctor.get().json(json)))));
             dashboard.addRoutes(cfg.routes);
             extraRoutes.addTo(cfg.routes, live, stream);
             cfg.routes.exception(Exception.class, (e, ctx) -> {
