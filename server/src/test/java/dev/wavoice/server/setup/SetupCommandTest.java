@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wavoice.server.cli.Main;
 import dev.wavoice.server.cli.SetupCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -194,5 +195,15 @@ class SetupCommandTest {
             assertThat(nothing.out()).contains("nothing wanted");
             assertThat(graph.requests()).isEmpty();
         }
+    }
+
+    @Test
+    void wavoiceHasTheSetupSubcommand() {
+        CommandLine wavoice = new CommandLine(new Main());
+        assertThat(wavoice.getSubcommands()).containsKey("setup");
+        assertThat((Object) wavoice.getSubcommands().get("setup").getCommand()).isInstanceOf(SetupCommand.class);
+        assertThat(wavoice.getSubcommands().get("setup").getCommandSpec().optionsMap())
+                .containsKeys("--calling", "--call-icon", "--callback-permission", "--call-hours-file", "--file",
+                        "--apply", "--phone-number-id", "--graph-url", "--graph-version");
     }
 }
