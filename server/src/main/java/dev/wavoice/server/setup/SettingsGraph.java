@@ -102,11 +102,19 @@ final class SettingsGraph {
         return new Failure(found, GraphErrorAdvice.forError(code, message));
     }
 
-    /** The JDK's connect errors carry their reason on a cause, not on the top exception. */
+    /**
+     * The JDK's connect errors carry their reason on a cause, if anywhere: a refused connection is a
+     * {@code ConnectException} with no message at all, which alone tells a person nothing.
+     */
     private static String reason(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 return t.getMessage();
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused (nothing listening there, or a firewall rejecting it)";
             }
         }
         return error.getClass().getSimpleName();

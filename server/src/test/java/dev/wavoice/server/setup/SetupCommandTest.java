@@ -206,4 +206,15 @@ class SetupCommandTest {
                 .containsKeys("--calling", "--call-icon", "--callback-permission", "--call-hours-file", "--file",
                         "--apply", "--phone-number-id", "--graph-url", "--graph-version");
     }
+
+    @Test
+    void aGraphNobodyListensOnIsNamedWithTheReason() throws Exception {
+        var closed = new SettingsFakeGraph("get-settings-calling-disabled.json");
+        closed.close();
+        Run run = setup(closed, "--calling", "enabled", "--apply", "--timeout-ms", "2000");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("fail  cannot reach " + closed.url().getAuthority() + ": connection refused")
+                .contains("what to do: check this host's route to " + closed.url().getAuthority());
+    }
 }
