@@ -16,9 +16,9 @@ final class LogSetup {
                 format = args[i].substring("--log-format=".length());
             }
         }
-        // doctor's output is its report (JSON with --json, read by scripts): log lines on the same stream would break
+        // doctor's output is its report (JSON with --json, read by scripts), setup's its diff: log lines on the same stream would break
         // it, and what the libraries it touches would log, the report says. WAVOICE_LOG_LEVEL still wins.
-        if (args.length > 0 && args[0].equals("doctor") && System.getenv("WAVOICE_LOG_LEVEL") == null) {
+        if (args.length > 0 && (args[0].equals("doctor") || args[0].equals("setup")) && System.getenv("WAVOICE_LOG_LEVEL") == null) {
             System.setProperty("WAVOICE_LOG_LEVEL", "OFF");
         }
         if ("json".equalsIgnoreCase(format) && System.getProperty("logback.configurationFile") == null) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Answers WhatsApp Business voice calls and bridges them to an AI voice agent.",
-        subcommands = {ServeCommand.class, DoctorCommand.class, DemoCommand.class, CallCommand.class, WebhookLoadCommand.class, SimulateCommand.class,
+        subcommands = {ServeCommand.class, DoctorCommand.class, SetupCommand.class, DemoCommand.class, CallCommand.class, WebhookLoadCommand.class, SimulateCommand.class,
                 BenchCommand.class, LocalAgentCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

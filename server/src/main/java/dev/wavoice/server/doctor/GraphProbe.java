@@ -96,18 +96,6 @@ final class GraphProbe {
         String message = setup.scrub(error.path("message").asText("HTTP " + answer.status()));
         String found = "Graph error " + (code < 0 ? "HTTP " + answer.status() : code
                 + (subcode < 0 ? "" : "/" + subcode)) + ": " + message;
-        if (code == 190) {
-            return Check.fail(name, found, "token expired or invalid: make a new system-user token "
-                    + "(Business settings > System users > Generate token) and set WHATSAPP_ACCESS_TOKEN");
-        }
-        if (code == 10 || (code >= 200 && code <= 299)) {
-            return Check.fail(name, found, "token lacks whatsapp_business_messaging / whatsapp_business_management: "
-                    + "generate it again with both permissions, for the app that owns this number");
-        }
-        if (code == 100 && message.contains("does not exist")) {
-            return Check.fail(name, found, "WHATSAPP_PHONE_NUMBER_ID unknown (or not visible to this token): "
-                    + "copy the id from WhatsApp > API setup, not the phone number itself");
-        }
-        return Check.fail(name, found, "Graph refused the request: see its message above");
+        return Check.fail(name, found, GraphErrorAdvice.forError(code, message));
     }
 }
