@@ -24,21 +24,13 @@ final class CallingCheck implements DoctorCheck {
 
     @Override
     public Check run() throws InterruptedException {
-        var cannot = GraphProbe.cannotAsk(setup);
-        if (cannot.isPresent()) {
-            return Check.fail(NAME, cannot.get(), "set the WhatsApp variables (see the configuration line)");
+        JsonNode calling;
+        switch (GraphProbe.ask(setup, NAME, "/settings")) {
+            case GraphProbe.Asked.Failed f -> {
+                return f.check();
+            }
+            case GraphProbe.Asked.Body b -> calling = b.json().path("calling");
         }
-        GraphProbe graph = new GraphProbe(setup);
-        GraphProbe.Answer answer;
-        try {
-            answer = graph.getPhoneNumber("/settings");
-        } catch (GraphProbe.Unreachable e) {
-            return Check.fail(NAME, e.getMessage(), "check this host's route to " + graph.host());
-        }
-        if (!answer.ok()) {
-            return graph.failure(NAME, answer);
-        }
-        JsonNode calling = answer.body().path("calling");
         if (!calling.isObject()) {
             return Check.fail(NAME, "the number's settings have no calling block", ENABLE_ADVICE);
         }

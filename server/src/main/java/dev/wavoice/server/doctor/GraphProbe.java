@@ -88,6 +88,35 @@ final class GraphProbe {
         }
     }
 
+    /** What a check got from Graph: the answer's body, or the failed check that says why there is none. */
+    sealed interface Asked {
+        record Body(JsonNode json) implements Asked {
+        }
+
+        record Failed(Check check) implements Asked {
+        }
+    }
+
+    /**
+     * Reads {@code /{version}/{phone_number_id}{suffix}} for the check {@code name}: not set up, unreachable and Graph
+     * errors come back as its failed line with what to do.
+     */
+    static Asked ask(DoctorSetup setup, String name, String suffix) throws InterruptedException {
+        var cannot = cannotAsk(setup);
+        if (cannot.isPresent()) {
+            return new Asked.Failed(Check.fail(name, cannot.get(),
+                    "set the WhatsApp variables (see the configuration line)"));
+        }
+        GraphProbe graph = new GraphProbe(setup);
+        try {
+            Answer answer = graph.getPhoneNumber(suffix);
+            return answer.ok() ? new Asked.Body(answer.body()) : new Asked.Failed(graph.failure(name, answer));
+        } catch (Unreachable e) {
+            return new Asked.Failed(Check.fail(name, e.getMessage(), "check this host's route to " + graph.host()
+                    + " (DNS, firewall, proxy) and WHATSAPP_GRAPH_URL"));
+        }
+    }
+
     /** A Graph error turned into a failed check: the code, Graph's own words, and what to do. */
     Check failure(String name, Answer answer) {
         JsonNode error = answer.body().path("error");

@@ -22,22 +22,13 @@ final class GraphTokenCheck implements DoctorCheck {
 
     @Override
     public Check run() throws InterruptedException {
-        var cannot = GraphProbe.cannotAsk(setup);
-        if (cannot.isPresent()) {
-            return Check.fail(NAME, cannot.get(), "set the WhatsApp variables (see the configuration line)");
+        JsonNode body;
+        switch (GraphProbe.ask(setup, NAME, "?fields=display_phone_number,verified_name,quality_rating")) {
+            case GraphProbe.Asked.Failed f -> {
+                return f.check();
+            }
+            case GraphProbe.Asked.Body b -> body = b.json();
         }
-        GraphProbe graph = new GraphProbe(setup);
-        GraphProbe.Answer answer;
-        try {
-            answer = graph.getPhoneNumber("?fields=display_phone_number,verified_name,quality_rating");
-        } catch (GraphProbe.Unreachable e) {
-            return Check.fail(NAME, e.getMessage(), "check this host's route to " + graph.host()
-                    + " (DNS, firewall, proxy) and WHATSAPP_GRAPH_URL");
-        }
-        if (!answer.ok()) {
-            return graph.failure(NAME, answer);
-        }
-        JsonNode body = answer.body();
         String found = "token accepted for " + body.path("display_phone_number").asText("?") + " ("
                 + setup.scrub(body.path("verified_name").asText("no verified name")) + "), quality "
                 + body.path("quality_rating").asText("unknown");
