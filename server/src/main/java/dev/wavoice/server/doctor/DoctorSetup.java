@@ -40,7 +40,8 @@ public record DoctorSetup(WavoiceConfig config, String configError, Map<String, 
                 new OpenAiCheck(this),
                 new MediaCheck(this),
                 new DatabaseCheck(this),
-                new OpusCheck(this));
+                new OpusCheck(this),
+                new ClockCheck(this));
         return new Doctor(checks, timeout);
     }
 

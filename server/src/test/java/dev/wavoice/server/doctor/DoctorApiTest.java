@@ -29,9 +29,9 @@ class DoctorApiTest {
 
             assertThat(response.statusCode()).isEqualTo(200);
             JsonNode report = new ObjectMapper().readTree(response.body());
-            assertThat(report.path("checks")).hasSize(8);
+            assertThat(report.path("checks")).hasSize(9);
             assertThat(report.path("checks").findValuesAsText("name")).containsExactly("configuration",
-                    "graph token", "calling enabled", "graph version", "openai", "media", "database", "opus");
+                    "graph token", "calling enabled", "graph version", "openai", "media", "database", "opus", "clock");
             JsonNode token = report.path("checks").get(1);
             assertThat(token.path("status").asText()).isEqualTo("ok");
             assertThat(token.path("found").asText()).contains("+1 555-010-0123");

@@ -148,4 +148,36 @@ class DoctorChecksTest {
         assertThat(DatabaseCheck.where("jdbc:postgresql://wavoice:pw@db:5432/wavoice?password=pw"))
                 .isEqualTo("jdbc:postgresql://db:5432/wavoice");
     }
+
+    @Test
+    void theClockIsComparedWithGraphsDate() throws Exception {
+        com.sun.net.httpserver.HttpServer graph = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        graph.createContext("/", ex -> {
+            ex.sendResponseHeaders(404, -1); // Graph's answer to a bare GET; its Date header is what counts
+            ex.close();
+        });
+        graph.start();
+        try {
+            java.net.URI url = java.net.URI.create("http://127.0.0.1:" + graph.getAddress().getPort());
+            Check right = new ClockCheck(clocked(url, Clock.systemUTC())).run();
+            assertThat(right.status().name()).isEqualTo("OK");
+            Check drifting = new ClockCheck(clocked(url, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(20))))
+                    .run();
+            assertThat(drifting.status().name()).isEqualTo("WARN");
+            assertThat(drifting.found()).contains("ahead of");
+            Check wrong = new ClockCheck(clocked(url, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-5))))
+                    .run();
+            assertThat(wrong.status().name()).isEqualTo("FAIL");
+            assertThat(wrong.found()).contains("behind");
+            assertThat(wrong.advice()).contains("NTP");
+        } finally {
+            graph.stop(0);
+        }
+    }
+
+    private static DoctorSetup clocked(java.net.URI graphUrl, Clock clock) {
+        DoctorSetup base = setup(b -> b.graphUrl(graphUrl), Map.of());
+        return new DoctorSetup(base.config(), null, Map.of(), null, false, base.timeout(), clock);
+    }
 }

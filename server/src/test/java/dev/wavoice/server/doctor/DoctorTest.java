@@ -117,7 +117,7 @@ class DoctorTest {
         Run run = doctor();
 
         assertThat(run.exit()).isZero();
-        assertThat(run.report().path("checks")).hasSize(8);
+        assertThat(run.report().path("checks")).hasSize(9);
         for (JsonNode c : run.report().path("checks")) {
             assertThat(c.path("status").asText()).as(c.toString()).isNotEqualTo("fail");
         }
@@ -130,6 +130,8 @@ class DoctorTest {
         assertThat(run.status("media")).isEqualTo("ok");
         assertThat(run.check("database").path("found").asText()).isEqualTo("h2 reachable; migrations current");
         assertThat(run.check("opus").path("found").asText()).containsAnyOf("libopus", "concentus");
+        assertThat(run.status("clock")).isEqualTo("ok");
+        assertThat(run.check("clock").path("found").asText()).containsPattern("s (ahead of|behind) 127\\.0\\.0\\.1");
         // the token went where Graph expects it, for both reads of both runs
         assertThat(graph.authorizations()).hasSize(4).containsOnly("Bearer " + ACCESS_TOKEN);
         assertThat(openai.sessions()).isEqualTo(2);

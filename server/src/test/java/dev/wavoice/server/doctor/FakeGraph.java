@@ -62,7 +62,10 @@ final class FakeGraph implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        authorizations.add(ex.getRequestHeaders().getFirst("Authorization"));
+        String authorization = ex.getRequestHeaders().getFirst("Authorization");
+        if (authorization != null) { // the clock check asks for the Date alone, with no token
+            authorizations.add(authorization);
+        }
         if (hang) {
             try {
                 released.await();
