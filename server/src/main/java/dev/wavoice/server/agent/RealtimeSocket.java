@@ -36,7 +36,6 @@ final class RealtimeSocket implements WebSocket.Listener {
     }
 
     private final Handler handler;
-    private final int maxEventChars;
     private final LongAdder appendsSent;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile WebSocket ws;
@@ -53,14 +52,13 @@ final class RealtimeSocket implements WebSocket.Listener {
     private final Object sendLock = new Object();
     private final SerialSends sends = new SerialSends(MAX_PENDING_APPENDS);
 
-    // Receive-thread state (the JDK delivers one callback at a time).
-    private StringBuilder frame = new StringBuilder();
-    private boolean frameOversized;
+    private final TextFrames frames;
 
     RealtimeSocket(Handler handler, int maxEventChars, LongAdder appendsSent) {
         this.handler = handler;
-        this.maxEventChars = maxEventChars;
         this.appendsSent = appendsSent;
+        this.frames = new TextFrames(maxEventChars, text -> handler.onMessage(this, text),
+                () -> handler.onOversized(this));
     }
 
     /** Called with the dial's result: the JDK may run {@code onOpen} after the open future completed. */
@@ -226,25 +224,7 @@ final class RealtimeSocket implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         heardNanos = System.nanoTime();
-        if (!frameOversized) {
-            if (frame.length() + data.length() > maxEventChars) {
-                frameOversized = true;
-                frame.setLength(0);
-            } else {
-                frame.append(data);
-            }
-        }
-        if (last) {
-            if (frameOversized) {
-                frameOversized = false;
-                handler.onOversized(this);
-            } else {
-                handler.onMessage(this, frame.toString());
-            }
-            // Give back the memory of a large event rather than keep it for the whole call.
-            frame = frame.capacity() > 65_536 ? new StringBuilder() : frame;
-            frame.setLength(0);
-        }
+        frames.add(data, last);
         webSocket.request(1);
         return null;
     }

@@ -30,6 +30,12 @@ sealed interface BotMessage {
     ObjectMapper JSON = new ObjectMapper();
     int MAX_REASON = 200;
 
+    /** What a bot said (a hang-up's or a close's reason), fit for a log line and a call row: one line, bounded. */
+    static String oneLine(String said) {
+        String line = said.replaceAll("[\\x00-\\x1f\\x7f]", " ").strip();
+        return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) : line;
+    }
+
     /**
      * @param streamSid   this call's stream: a message naming another is dropped ({@code streamSid} may be left out)
      * @param hangupEvent the event name of the bot's hang-up message
@@ -73,10 +79,7 @@ sealed interface BotMessage {
                 if (!event.equals(hangupEvent)) {
                     return new Dropped(StreamCounters.Drop.UNKNOWN_EVENT);
                 }
-                String reason = message.path("reason").asText("").replaceAll("[\\x00-\\x1f\\x7f]", " ").strip();
-                if (reason.length() > MAX_REASON) {
-                    reason = reason.substring(0, MAX_REASON);
-                }
+                String reason = oneLine(message.path("reason").asText(""));
                 return new HangUp(reason.isEmpty() ? "the bot hung up" : "the bot hung up: " + reason);
             }
         }

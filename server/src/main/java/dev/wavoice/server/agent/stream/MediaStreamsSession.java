@@ -11,6 +11,7 @@ import dev.wavoice.server.agent.AgentListener;
 import dev.wavoice.server.agent.AgentSession;
 import dev.wavoice.server.agent.CallFacts;
 import dev.wavoice.server.agent.SerialSends;
+import dev.wavoice.server.agent.TextFrames;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -61,8 +62,7 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
     private long chunk;
 
     // Receive-thread state.
-    private StringBuilder frame = new StringBuilder();
-    private boolean frameOversized;
+    private final TextFrames frames;
     /** Counts the bot's marks and clears: its audio after either is another item, which the bridge starts afresh. */
     private int segment;
 
@@ -73,6 +73,11 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
         this.facts = facts;
         this.listener = listener;
         this.counters = counters;
+        this.frames = new TextFrames(settings.maxMessageChars(), text -> {
+            if (!ended.get()) {
+                onMessage(text, System.nanoTime());
+            }
+        }, () -> counters.dropped(StreamCounters.Drop.OVERSIZED));
     }
 
     /** Dials the bot; completes with the session once the socket is open and {@code connected} is on its way. */
@@ -298,25 +303,7 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        if (!frameOversized) {
-            if (frame.length() + data.length() > settings.maxMessageChars()) {
-                frameOversized = true;
-                frame.setLength(0);
-            } else {
-                frame.append(data);
-            }
-        }
-        if (last) {
-            if (frameOversized) {
-                frameOversized = false;
-                counters.dropped(StreamCounters.Drop.OVERSIZED);
-            } else if (!ended.get()) {
-                onMessage(frame.toString(), System.nanoTime());
-            }
-            // Give back the memory of a large message rather than keep it for the whole call.
-            frame = frame.capacity() > 65_536 ? new StringBuilder() : frame;
-            frame.setLength(0);
-        }
+        frames.add(data, last);
         webSocket.request(1);
         return null;
     }
@@ -347,15 +334,10 @@ final class MediaStreamsSession implements AgentSession, WebSocket.Listener {
         }
     }
 
-    private static String clip(String s) {
-        String one = s.replaceAll("[\\x00-\\x1f]", " ");
-        return one.length() > 200 ? one.substring(0, 200) : one;
-    }
-
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         if (ended.compareAndSet(false, true)) {
-            String said = reason == null || reason.isBlank() ? "" : ": " + clip(reason);
+            String said = reason == null || reason.isBlank() ? "" : ": " + BotMessage.oneLine(reason);
             listener.onEvent(new AgentEvent.HungUp("the bot closed the stream (" + statusCode + said + ")"));
             listener.onEvent(new AgentEvent.Closed("the bot closed the stream", null));
             webSocket.abort();
