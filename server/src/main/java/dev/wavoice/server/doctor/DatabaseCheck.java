@@ -23,9 +23,6 @@ final class DatabaseCheck implements DoctorCheck {
 
     @Override
     public Check run() {
-        if (setup.config() == null) {
-            return Check.fail(NAME, "not checked: the configuration does not parse", "see the configuration line");
-        }
         Database own = setup.database() == null ? new Database(setup.config().dbUrl()) : null;
         Database db = own != null ? own : setup.database();
         try {

@@ -34,15 +34,22 @@ public record DoctorSetup(WavoiceConfig config, String configError, Map<String, 
     public Doctor doctor() {
         List<DoctorCheck> checks = List.of(
                 new ConfigurationCheck(this),
-                new GraphTokenCheck(this),
-                new CallingCheck(this),
-                new GraphVersionCheck(this),
-                new OpenAiCheck(this),
-                new MediaCheck(this),
-                new DatabaseCheck(this),
+                configured(new GraphTokenCheck(this)),
+                configured(new CallingCheck(this)),
+                configured(new GraphVersionCheck(this)),
+                configured(new OpenAiCheck(this)),
+                configured(new MediaCheck(this)),
+                configured(new DatabaseCheck(this)),
                 new OpusCheck(this),
-                new ClockCheck(this));
+                configured(new ClockCheck(this)));
         return new Doctor(checks, timeout);
+    }
+
+    /** {@code check}, run only once the configuration has parsed (it reads it); else a fail naming why. */
+    private DoctorCheck configured(DoctorCheck check) {
+        return DoctorCheck.of(check.name(), () -> config == null
+                ? Check.fail(check.name(), "not checked: the configuration does not parse", "see the configuration line")
+                : check.run());
     }
 
     /** Every secret the configuration holds, for scrubbing text that came from outside before it is shown. */

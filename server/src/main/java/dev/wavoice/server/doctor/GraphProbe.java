@@ -41,11 +41,8 @@ final class GraphProbe {
         this.config = setup.config();
     }
 
-    /** Why Graph cannot be asked at all (nothing to ask with), or empty. */
+    /** Why Graph cannot be asked at all (nothing to ask with), or empty; the configuration has parsed. */
     static Optional<String> cannotAsk(DoctorSetup setup) {
-        if (setup.config() == null) {
-            return Optional.of("not checked: the configuration does not parse");
-        }
         if (!setup.config().accessToken().isPresent()) {
             return Optional.of("not checked: WHATSAPP_ACCESS_TOKEN is not set");
         }

@@ -44,9 +44,6 @@ final class MediaCheck implements DoctorCheck {
     @Override
     public Check run() throws IOException {
         WavoiceConfig config = setup.config();
-        if (config == null) {
-            return Check.fail(NAME, "not checked: the configuration does not parse", "see the configuration line");
-        }
         int port = config.mediaPorts() != null ? PortRange.parse(config.mediaPorts()).first() : config.mediaPort();
         String portText = "UDP " + config.mediaHost() + ":" + port;
         DatagramSocket socket = null;

@@ -48,9 +48,6 @@ final class OpenAiCheck implements DoctorCheck {
 
     @Override
     public Check run() throws InterruptedException {
-        if (setup.config() == null) {
-            return Check.fail(NAME, "not checked: the configuration does not parse", "see the configuration line");
-        }
         if (setup.config().agent() != AgentKind.OPENAI) {
             return Check.ok(NAME, "not used (agent " + setup.config().agent().configName() + ")");
         }
