@@ -98,21 +98,7 @@ public record AgentDirectory(AgentProfile fallback, Map<String, AgentProfile> by
             ToolHosts.parse(env.get(ToolHosts.ENV)).check(realtime.tools());
             StreamSettings stream = null;
             if (kind == AgentKind.STREAM) {
-                StreamSettings base = fallback.stream();
-                String url = n.path("stream_url").asText(null);
-                if (url == null && base == null) {
-                    throw new ConfigException("agent config file " + file + where + ": a stream agent needs \"stream_url\"");
-                }
-                stream = base == null ? StreamSettings.fromEnvironment(Map.of(StreamSettings.URL_ENV, url,
-                        StreamSettings.FORMAT_ENV, n.path("stream_format").asText(""),
-                        StreamSettings.HANGUP_EVENT_ENV, n.path("hangup_event").asText("")))
-                        : base;
-                if (base != null && url != null) {
-                    stream = stream.withUrl(StreamSettings.parseUrl(url));
-                }
-                if (base != null && n.hasNonNull("stream_format")) {
-                    stream = stream.withFormat(StreamFormat.parse(n.get("stream_format").asText()));
-                }
+                stream = streamOf(n, fallback.stream(), file, where);
             }
             String name = n.hasNonNull("name") ? n.get("name").asText().trim()
                     : AgentProfile.defaultName(kind, transport) + "@" + id;
@@ -121,6 +107,20 @@ public record AgentDirectory(AgentProfile fallback, Map<String, AgentProfile> by
             byNumber.put(id, new AgentProfile(name, kind, transport, realtime, stream, recording));
         }
         return byNumber;
+    }
+
+    /** A number's stream agent: its own {@code stream_url}, format and hang-up event over the default stream's. */
+    private static StreamSettings streamOf(JsonNode n, StreamSettings base, Path file, String where) {
+        String url = n.path("stream_url").asText(null);
+        if (url == null && base == null) {
+            throw new ConfigException("agent config file " + file + where + ": a stream agent needs \"stream_url\"");
+        }
+        return new StreamSettings(url != null ? StreamSettings.parseUrl(url) : base.url(),
+                n.hasNonNull("stream_format") ? StreamFormat.parse(n.get("stream_format").asText())
+                        : base != null ? base.format() : null,
+                n.hasNonNull("hangup_event") ? n.get("hangup_event").asText()
+                        : base != null ? base.hangupEvent() : null,
+                base != null ? base.maxMessageChars() : StreamSettings.DEFAULT_MAX_MESSAGE_CHARS);
     }
 
     private static boolean on(String value, String what) {

@@ -85,6 +85,27 @@ class AgentDirectoryTest {
     }
 
     @Test
+    void aNumbersStreamAgentTakesItsOwnSettingsOverTheDefaultStream(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("agents.json");
+        Files.writeString(file, """
+                {"numbers": {
+                   "220000000000002": {"stream_url": "ws://10.0.0.6:9000/sales", "hangup_event": "bye"},
+                   "330000000000003": {"stream_format": "l16-24k"}}}
+                """);
+        AgentDirectory d = AgentDirectory.fromEnvironment(Map.of("WAVOICE_AGENT_CONFIG", file.toString(),
+                "WAVOICE_STREAM_URL", "ws://10.0.0.5:9000/bot", "WAVOICE_STREAM_FORMAT", "l16-16k"),
+                AgentKind.STREAM, AgentTransport.WEBSOCKET);
+        AgentProfile sales = d.forNumber("220000000000002");
+        assertThat(sales.stream().url()).isEqualTo(URI.create("ws://10.0.0.6:9000/sales"));
+        assertThat(sales.stream().format()).as("the default's").isEqualTo(StreamFormat.L16_16K);
+        assertThat(sales.stream().hangupEvent()).isEqualTo("bye");
+        AgentProfile other = d.forNumber("330000000000003");
+        assertThat(other.stream().url()).as("the default's").isEqualTo(URI.create("ws://10.0.0.5:9000/bot"));
+        assertThat(other.stream().format()).isEqualTo(StreamFormat.L16_24K);
+        assertThat(other.stream().hangupEvent()).isEqualTo("hangup");
+    }
+
+    @Test
     void aBadNumberEntryIsAStartupError(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> directory(dir, "{\"numbers\": {\"sales\": {\"agent\": \"echo\"}}}"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("phone number ids");

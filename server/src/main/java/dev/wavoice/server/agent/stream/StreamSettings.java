@@ -54,12 +54,4 @@ public record StreamSettings(URI url, StreamFormat format, String hangupEvent, i
             throw new ConfigException(URL_ENV + " is not a URL (got '" + url + "')");
         }
     }
-
-    public StreamSettings withUrl(URI other) {
-        return new StreamSettings(other, format, hangupEvent, maxMessageChars);
-    }
-
-    public StreamSettings withFormat(StreamFormat other) {
-        return new StreamSettings(url, other, hangupEvent, maxMessageChars);
-    }
 }
